@@ -1,0 +1,63 @@
+# Homeward: `make run` starts the product, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HW := $(BIN)/homeward
+PO := homeward/locale/zh_Hans/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homeward
+
+.PHONY: run test install lint format messages clean
+
+# The environment, from the hashed lock; re-made when the lock changes.
+$(BIN)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed $(MO)
+
+$(MO): $(PO)
+	msgfmt --check --output-file=$@ $<
+
+run: install
+	$(HW) migrate --noinput
+	$(HW) load_demo
+	$(HW) collectstatic --noinput --verbosity 0
+	$(HW) serve
+
+# Refresh the catalogue from the code (new strings arrive untranslated, and
+# a test then fails until they are translated).
+messages: $(BIN)/.installed
+	cd homeward && ../$(HW) makemessages --locale zh_Hans --no-location --no-obsolete \
+		--ignore 'matching/*' --verbosity 0
+	msgfmt --check --output-file=$(MO) $(PO)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install messages lint
+	scripts/ensure-chromium
+	$(HW) makemigrations --check --dry-run --verbosity 1
+	@echo "== tests on SQLite =="
+	$(BIN)/python -m pytest
+	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
+	@if scripts/postgres-ready "$(TEST_DATABASE_URL)"; then \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest --ignore=tests/matching; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "PostgreSQL at $(TEST_DATABASE_URL) cannot be reached, and CI must test on it." >&2; \
+		exit 1; \
+	else \
+		echo "!! PostgreSQL at $(TEST_DATABASE_URL) cannot be reached: the PostgreSQL run was NOT done." >&2; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from homeward.accounts.models import AuditEvent
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("User name"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *AuditEvent.Action.choices]
+    )
+    object_type = forms.CharField(label=_("Record type"), required=False)
+    object_id = forms.CharField(label=_("Record"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def apply(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        data = self.cleaned_data
+        if data.get("actor"):
+            events = events.filter(actor_name__icontains=data["actor"])
+        if data.get("action"):
+            events = events.filter(action=data["action"])
+        if data.get("object_type"):
+            events = events.filter(object_type=data["object_type"])
+        if data.get("object_id"):
+            events = events.filter(object_id=data["object_id"])
+        zone = timezone.get_current_timezone()
+        if data.get("since"):
+            events = events.filter(at__gte=datetime.combine(data["since"], time.min, zone))
+        if data.get("until"):
+            events = events.filter(at__lte=datetime.combine(data["until"], time.max, zone))
+        return events

@@ -1,0 +1,109 @@
+"""Writes for accounts: users, roles, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.audit import audit_record
+from homeward.accounts.models import REGION_ROLE_LEVEL, STATION_ROLES, ApiToken, Role, User
+from homeward.regions.models import Division
+from homeward.stations.models import Station
+
+TOKEN_PREFIX = "hw_"
+
+
+def validate_role_scope(*, role: str, station: Station | None, division: Division | None) -> None:
+    """A station role needs a station; a region role needs a division of its level."""
+    if role in STATION_ROLES and station is None:
+        raise ValidationError({"station": _("This role works at a station: choose one.")})
+    level = REGION_ROLE_LEVEL.get(role)
+    if level is not None:
+        if division is None:
+            raise ValidationError({"division": _("This role oversees a region: choose one.")})
+        if division.level != level:
+            raise ValidationError(
+                {
+                    "division": _("The region must be a %(level)s.")
+                    % {"level": Division.Level(level).label}
+                }
+            )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    station: Station | None = None,
+    division: Division | None = None,
+    display_name: str = "",
+    email: str = "",
+    phone: str = "",
+    created_by: User | None = None,
+) -> User:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    validate_role_scope(role=role, station=station, division=division)
+    user = User(
+        username=username,
+        role=role,
+        station=station,
+        division=division,
+        display_name=display_name,
+        email=email,
+        phone=phone,
+        is_staff=role == Role.NATIONAL_ADMIN,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    audit_record(actor=created_by, action="create", obj=user, station_id=user.station_id)
+    return user
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for a partner system; the raw token is returned once and never stored."""
+    if not name.strip():
+        raise ValidationError({"name": _("Give the token a name.")})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=raw[:8], digest=_digest(raw)
+    )
+    audit_record(actor=user, action="create", obj=token, station_id=user.station_id)
+    return token, raw
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    """The active user behind a bearer token, or None."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__division")
+        .filter(digest=_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    audit_record(actor=by, action="update", obj=token, detail={"revoked": True})

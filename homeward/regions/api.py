@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from homeward.regions.models import Division
+from homeward.regions.selectors import (
+    address_parse,
+    division_children,
+    division_get,
+    division_path,
+    divisions_by_name,
+)
+
+router = Router(tags=["regions"])
+
+
+class DivisionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    latitude: float
+    longitude: float
+    path: str
+
+    @staticmethod
+    def of(d: Division) -> DivisionOut:
+        return DivisionOut(
+            code=d.code,
+            name=d.name,
+            level=d.level,
+            parent=d.parent_id,
+            latitude=d.latitude,
+            longitude=d.longitude,
+            path=division_path(d),
+        )
+
+
+class ParsedOut(Schema):
+    division: DivisionOut | None
+    rest: str
+
+
+@router.get("/search", response=list[DivisionOut], summary="Divisions by name")
+def search(request: HttpRequest, name: str):
+    return [DivisionOut.of(d) for d in divisions_by_name(name)[:50]]
+
+
+@router.get("/parse", response=ParsedOut, summary="Free-text address to its division")
+def parse(request: HttpRequest, address: str):
+    parsed = address_parse(address)
+    return ParsedOut(
+        division=DivisionOut.of(parsed.division) if parsed.division else None, rest=parsed.rest
+    )
+
+
+@router.get("/{code}", response=DivisionOut, summary="A division by GB/T 2260 code")
+def get(request: HttpRequest, code: str):
+    division = division_get(code)
+    if division is None:
+        raise Http404
+    return DivisionOut.of(division)
+
+
+@router.get("/{code}/children", response=list[DivisionOut], summary="Divisions inside one")
+def children(request: HttpRequest, code: str):
+    division = division_get(code)
+    if division is None:
+        raise Http404
+    return [DivisionOut.of(d) for d in division_children(division).select_related("parent")]

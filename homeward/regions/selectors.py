@@ -1,0 +1,115 @@
+"""Reads of divisions: by code, by name, the parent/child walk, address parsing, distance."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from homeward.regions.geo import great_circle_km
+from homeward.regions.models import Division
+
+_CODE = re.compile(r"^\d{2}(\d{2}){0,2}(\d{6})?$")
+
+
+def normalise_code(code: str) -> str | None:
+    """A 2, 4, 6 or 12-digit code as the six-digit key, or None if it is not one."""
+    code = (code or "").strip()
+    if not _CODE.match(code):
+        return None
+    return code[:6].ljust(6, "0")
+
+
+def division_get(code: str) -> Division | None:
+    key = normalise_code(code)
+    if key is None:
+        return None
+    return Division.objects.select_related("parent").filter(code=key).first()
+
+
+def divisions_by_name(name: str) -> QuerySet[Division]:
+    """Divisions whose name is `name`, or starts with it (苏州 finds 苏州市).
+
+    Names repeat across the country (朝阳区 is in Beijing and in Changchun),
+    so this returns every match, provinces first.
+    """
+    name = (name or "").strip()
+    if not name:
+        return Division.objects.none()
+    exact = Division.objects.filter(name=name)
+    if exact.exists():
+        return exact.order_by("code")
+    return Division.objects.filter(name__startswith=name).order_by("code")
+
+
+def division_children(division: Division) -> QuerySet[Division]:
+    return division.children.order_by("code")
+
+
+def division_ancestors(division: Division) -> list[Division]:
+    """From the province down to the division's parent."""
+    chain: list[Division] = []
+    node = division.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def division_path(division: Division) -> str:
+    """Full name, e.g. 江苏省苏州市姑苏区."""
+    names = [d.name for d in division_ancestors(division)] + [division.name]
+    # Municipalities carry a 市辖区 pseudo-city that nobody says aloud.
+    return "".join(n for n in names if n not in ("市辖区", "县"))
+
+
+def division_contains(outer: Division, inner: Division) -> bool:
+    return inner.code.startswith(outer.prefix)
+
+
+@dataclass(frozen=True)
+class ParsedAddress:
+    division: Division | None
+    province: str
+    city: str
+    county: str
+    rest: str
+
+
+_cpca_lock = threading.Lock()
+
+
+@functools.cache
+def _cpca():
+    # cpca builds its matcher (and pulls in pandas) on first import: about a second.
+    import cpca
+
+    return cpca
+
+
+def address_parse(text: str) -> ParsedAddress:
+    """Parse free text such as '江苏苏州姑苏区人民路100号' to its most precise division."""
+    text = (text or "").strip()
+    if not text:
+        return ParsedAddress(None, "", "", "", "")
+    with _cpca_lock:
+        frame = _cpca().transform([text])
+    row = frame.iloc[0]
+
+    def cell(key: str) -> str:
+        value = row.get(key)
+        return value if isinstance(value, str) else ""
+
+    code = cell("adcode")
+    division = division_get(code) if code else None
+    return ParsedAddress(division, cell("省"), cell("市"), cell("区"), cell("地址"))
+
+
+def distance_km(a: Division | tuple[float, float], b: Division | tuple[float, float]) -> float:
+    """Great-circle distance between two divisions' seats or (lat, lon) points."""
+    pa = a.point if isinstance(a, Division) else a
+    pb = b.point if isinstance(b, Division) else b
+    return great_circle_km(pa, pb)

@@ -1,0 +1,26 @@
+"""Jobs that keep the platform itself healthy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task(retries=2, retry_delay=5)
+def heartbeat(token: str) -> dict:
+    """Answer with the token and the consumer's clock: proves a consumer is running."""
+    return {"token": token, "at": timezone.now().isoformat()}
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def forget_old_login_failures() -> int:
+    """Drop failed sign-in records older than 30 days (the audit trail keeps its own)."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    cutoff = timezone.now() - timedelta(days=30)
+    AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+    deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,56 @@
+"""The dashboard and the domain sections that later parts of Homeward fill."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from homeward.accounts.models import Role
+from homeward.accounts.selectors import audit_events_visible, stations_visible
+from homeward.stations.selectors import stations_with_occupancy
+from homeward.web.navigation import section
+
+SECTION_TEXT = {
+    "cases": _(
+        "Intake with or without papers, beds, care, minors' protection and every way a stay ends."
+    ),
+    "tracing": _(
+        "Missing reports, tracing notices, candidates from face, DNA and attribute matching, "
+        "the review queue and verified reunions."
+    ),
+    "dispatch": _(
+        "Reports from the hotline, 110 and city management, the nearest team, the live map."
+    ),
+    "campaigns": _("Winter warmth and summer cool: weather warnings, shelter points, supplies."),
+    "reports": _("Figures for every level, dashboards, exports, supervision and safety checks."),
+}
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.FAMILY:
+        raise PermissionDenied
+    stations = stations_with_occupancy(stations_visible(request.user)).order_by("division_id")
+    recent = audit_events_visible(request.user)[:8]
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "stations": stations,
+            "recent_audit": recent,
+            "beds_total": sum(s.beds_total for s in stations),
+        },
+    )
+
+
+@login_required
+def domain_section(request: HttpRequest, key: str) -> HttpResponse:
+    item = section(key)
+    if item is None:
+        raise Http404
+    if not item.visible_to(request.user):
+        raise PermissionDenied
+    return render(request, "web/section.html", {"item": item, "text": SECTION_TEXT[key]})

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Fill empty entries of the zh-hans catalogue from a TSV of `English<TAB>中文` lines.
+
+Usage: scripts/translate.py TABLE.tsv  (edits homeward/locale/zh_Hans/LC_MESSAGES/django.po)
+Entries already translated are left alone; what stays empty is printed, so a
+session adding strings can write their translations and run this once.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+PO = Path(__file__).resolve().parents[1] / "homeward/locale/zh_Hans/LC_MESSAGES/django.po"
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _joined(lines: list[str]) -> str:
+    found = (re.search(r'"(.*)"$', line) for line in lines)
+    return "".join(match.group(1) for match in found if match)
+
+
+def main(table_path: str) -> int:
+    table = {}
+    for line in Path(table_path).read_text(encoding="utf-8").splitlines():
+        if "\t" in line and not line.startswith("#"):
+            en, zh = line.split("\t", 1)
+            table[en] = zh
+    blocks = PO.read_text(encoding="utf-8").split("\n\n")
+    untranslated = []
+    out = []
+    for block in blocks:
+        lines = block.split("\n")
+        ids = [i for i, line in enumerate(lines) if line.startswith("msgid ")]
+        strs = [i for i, line in enumerate(lines) if line.startswith("msgstr")]
+        if not ids or not strs:
+            out.append(block)
+            continue
+        msgid = _joined(lines[ids[0] : strs[0]]).replace('\\"', '"')
+        msgstr = _joined(lines[strs[0] :])
+        if msgid and not msgstr:
+            if msgid in table:
+                lines = lines[: strs[0]] + [f"msgstr {quote(table[msgid])}"]
+                lines = [line for line in lines if line != "#, fuzzy"]
+            else:
+                untranslated.append(msgid)
+        out.append("\n".join(lines))
+    PO.write_text("\n\n".join(out), encoding="utf-8")
+    for msgid in untranslated:
+        print(f"untranslated: {msgid}")
+    return 1 if untranslated else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,106 @@
+"""Shared fixtures: stations in two provinces and a user for each role that matters."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeward.accounts.models import Role, User
+from homeward.accounts.services import user_create
+from homeward.regions.models import Division
+from homeward.regions.services import divisions_load
+from homeward.stations.models import Room, Station
+from homeward.stations.services import room_create, station_create
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The hashed storage needs `collectstatic` first; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def ensure_divisions() -> None:
+    # A migration loads them; transactional (browser) tests empty every table after
+    # each test, so those put them back.
+    if not Division.objects.exists():
+        divisions_load()
+
+
+def make_station(name: str, division: str, level: str = "city", beds: int = 4) -> Station:
+    ensure_divisions()
+    d = Division.objects.get(code=division)
+    station = station_create(
+        name=name,
+        level=level,
+        division=d,
+        address=f"{d.name}测试路1号",
+        latitude=d.latitude,
+        longitude=d.longitude,
+        phone_24h="0000-0000000",
+        bed_capacity=beds,
+    )
+    room_create(station=station, name="101", kind=Room.Kind.MEN, beds=beds)
+    return station
+
+
+def make_user(username: str, role: str, station=None, division: str | None = None) -> User:
+    ensure_divisions()
+    return user_create(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        station=station,
+        division=Division.objects.get(code=division) if division else None,
+    )
+
+
+@pytest.fixture
+def suzhou(db) -> Station:
+    """A city station in Suzhou, Jiangsu (姑苏区)."""
+    return make_station("苏州测试站", "320508")
+
+
+@pytest.fixture
+def kunshan(db) -> Station:
+    """A county station in Kunshan, also Suzhou city, Jiangsu."""
+    return make_station("昆山测试站", "320583", level="county")
+
+
+@pytest.fixture
+def hangzhou(db) -> Station:
+    """A city station in Hangzhou, Zhejiang: another province."""
+    return make_station("杭州测试站", "330105")
+
+
+@pytest.fixture
+def suzhou_caseworker(suzhou) -> User:
+    return make_user("sz.caseworker", Role.CASEWORKER, station=suzhou)
+
+
+@pytest.fixture
+def hangzhou_head(hangzhou) -> User:
+    return make_user("hz.head", Role.STATION_HEAD, station=hangzhou)
+
+
+@pytest.fixture
+def jiangsu_admin(db) -> User:
+    return make_user("js.admin", Role.PROVINCE_ADMIN, division="320000")
+
+
+@pytest.fixture
+def suzhou_city_admin(db) -> User:
+    return make_user("sz.admin", Role.CITY_ADMIN, division="320500")
+
+
+@pytest.fixture
+def kunshan_county_admin(db) -> User:
+    return make_user("ks.admin", Role.COUNTY_ADMIN, division="320583")
+
+
+@pytest.fixture
+def jiangsu_supervisor(db) -> User:
+    return make_user("js.supervisor", Role.SUPERVISOR, division="320000")

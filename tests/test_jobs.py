@@ -1,0 +1,44 @@
+"""A real Huey consumer runs the jobs the web app enqueues."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from huey.contrib.djhuey import HUEY
+
+from homeward.web.tasks import heartbeat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_real_consumer_runs_an_enqueued_job(settings):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "homeward.settings"}
+    if "filename" in settings.HUEY:
+        # The consumer reads the very queue this process writes to.
+        env["HUEY_FILE"] = settings.HUEY["filename"]
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "homeward.cli", "run_huey", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        token = uuid.uuid4().hex
+        outcome = heartbeat(token)
+        result = None
+        deadline = time.monotonic() + 60
+        while result is None and time.monotonic() < deadline:
+            result = HUEY.result(outcome.id, preserve=False)
+            time.sleep(0.2)
+        assert result is not None, "the consumer did not run the job"
+        assert result["token"] == token
+    finally:
+        consumer.terminate()
+        consumer.wait(timeout=20)

@@ -1,0 +1,69 @@
+"""The staff shell: dashboard, navigation by role, the sections, the API docs, admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from homeward.accounts.models import Role
+from tests.conftest import make_user
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_the_dashboard_is_in_chinese_by_default(client, suzhou_caseworker):
+    client.force_login(suzhou_caseworker)
+    page = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "工作台" in page and "苏州测试站" in page
+
+
+def test_english_is_the_second_language(client, suzhou_caseworker):
+    client.force_login(suzhou_caseworker)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page and "Dashboard" in page
+
+
+def test_navigation_follows_the_role(client, suzhou, jiangsu_supervisor):
+    street = make_user("sz.street", Role.STREET_TEAM, station=suzhou)
+    client.force_login(street)
+    page = client.get("/").content.decode()
+    assert 'data-nav="dispatch"' in page and 'data-nav="tracing"' not in page
+    client.force_login(jiangsu_supervisor)
+    page = client.get("/").content.decode()
+    assert 'data-nav="audit"' in page and 'data-nav="reports"' in page
+    assert 'data-nav="cases"' not in page
+
+
+def test_a_section_outside_the_role_is_forbidden(client, suzhou):
+    street = make_user("sz.street", Role.STREET_TEAM, station=suzhou)
+    client.force_login(street)
+    assert client.get("/s/dispatch/").status_code == 200
+    assert client.get("/s/tracing/").status_code == 403
+    assert client.get("/s/nonsense/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/api/openapi.json"])
+def test_the_api_documents_itself(client, db, path):
+    assert client.get(path).status_code == 200
+
+
+def test_the_api_docs_load_nothing_from_a_cdn(client, db):
+    page = client.get("/api/docs").content.decode()
+    assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
+
+
+def test_the_staff_pages_load_nothing_from_a_cdn(client, suzhou_caseworker):
+    client.force_login(suzhou_caseworker)
+    page = client.get("/").content.decode()
+    assert "vendor/bootstrap-5.3.9/bootstrap.min.css" in page
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+
+
+def test_station_page_shows_beds_and_their_use(client, suzhou, suzhou_caseworker):
+    client.force_login(suzhou_caseworker)
+    page = client.get(f"/stations/{suzhou.pk}/").content.decode()
+    assert "0 / 4" in page
