@@ -46,6 +46,7 @@ format: $(BIN)/.installed
 
 test: install messages lint
 	scripts/ensure-chromium
+	$(BIN)/python scripts/fetch_test_faces.py
 	$(HW) makemigrations --check --dry-run --verbosity 1
 	@echo "== tests on SQLite =="
 	$(BIN)/python -m pytest

