@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, django_auth
 
 from homeward.accounts.api import router as accounts_router
 from homeward.accounts.services import api_token_authenticate
+from homeward.cases.api import router as cases_router
 from homeward.regions.api import router as regions_router
 from homeward.stations.api import router as stations_router
 
@@ -53,3 +54,4 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied):
 api.add_router("/me", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/stations", stations_router)
+api.add_router("/cases", cases_router)

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "homeward.regions",
     "homeward.accounts",
     "homeward.stations",
+    "homeward.cases",
     "homeward.web",
 ]
 

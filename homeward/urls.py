@@ -15,6 +15,7 @@ urlpatterns = [
     path("s/<slug:key>/", web_views.domain_section, name="section"),
     path("stations/", stations_views.station_list, name="station-list"),
     path("stations/<int:pk>/", stations_views.station_detail, name="station-detail"),
+    path("cases/", include("homeward.cases.urls")),
     path("audit/", accounts_views.audit_list, name="audit-list"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

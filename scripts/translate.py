@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fill empty entries of the zh-hans catalogue from a TSV of `English<TAB>中文` lines.
+"""Fill empty and fuzzy entries of the zh-hans catalogue from a TSV of `English<TAB>中文` lines.
 
 Usage: scripts/translate.py TABLE.tsv  (edits homeward/locale/zh_Hans/LC_MESSAGES/django.po)
 Entries already translated are left alone; what stays empty is printed, so a
@@ -42,10 +42,14 @@ def main(table_path: str) -> int:
             continue
         msgid = _joined(lines[ids[0] : strs[0]]).replace('\\"', '"')
         msgstr = _joined(lines[strs[0] :])
-        if msgid and not msgstr:
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        if msgid and (not msgstr or fuzzy):
+            # msgmerge's fuzzy guesses are usually wrong (it offered "救助站" for
+            # "In the station"), so the table's entry replaces them.
             if msgid in table:
                 lines = lines[: strs[0]] + [f"msgstr {quote(table[msgid])}"]
-                lines = [line for line in lines if line != "#, fuzzy"]
+                lines = [ln for ln in lines if not ln.startswith("#|")]
+                lines = [ln for ln in lines if not (ln.startswith("#,") and "fuzzy" in ln)]
             else:
                 untranslated.append(msgid)
         out.append("\n".join(lines))

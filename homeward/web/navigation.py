@@ -40,7 +40,7 @@ class NavItem:
 
 NAVIGATION = [
     NavItem("dashboard", _("Dashboard"), "dashboard"),
-    NavItem("cases", _("Intake and care"), "section", STATION_DESK | ADMINS),
+    NavItem("cases", _("Intake and care"), "cases:stay-list", STATION_DESK | ADMINS),
     NavItem("tracing", _("Family tracing"), "section", STATION_DESK | ADMINS),
     NavItem(
         "dispatch",

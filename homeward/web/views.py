@@ -14,9 +14,6 @@ from homeward.stations.selectors import stations_with_occupancy
 from homeward.web.navigation import section
 
 SECTION_TEXT = {
-    "cases": _(
-        "Intake with or without papers, beds, care, minors' protection and every way a stay ends."
-    ),
     "tracing": _(
         "Missing reports, tracing notices, candidates from face, DNA and attribute matching, "
         "the review queue and verified reunions."

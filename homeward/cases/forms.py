@@ -1,0 +1,341 @@
+"""Forms of the intake desk and the stay page. They only parse; services decide."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from homeward.cases.models import (
+    CONDITIONS,
+    MARK_PLACES,
+    MARK_TYPES,
+    CareNote,
+    Exit,
+    Incident,
+    Person,
+    Stay,
+)
+from homeward.cases.models.vocabulary import Sex, mark_label
+from homeward.regions.models import Division
+from homeward.regions.selectors import address_parse, division_get, divisions_by_name
+from homeward.stations.models import Station
+
+
+@functools.cache
+def ethnicities() -> list[str]:
+    # The 56 recognised ethnic groups, from the list the cpca package ships.
+    text = resources.files("cpca.resources").joinpath("56_nations.csv").read_text("utf-8")
+    names = [line.strip() for line in text.splitlines() if line.strip()]
+    return names if "汉族" in names else ["汉族", *names]
+
+
+class DivisionField(forms.CharField):
+    """A division given by its code (320508) or its name (姑苏区, 江苏苏州姑苏区)."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        division = division_get(value) if value.isdigit() else None
+        if division is None and not value.isdigit():
+            matches = list(divisions_by_name(value)[:2])
+            division = matches[0] if len(matches) == 1 else address_parse(value).division
+        if division is None:
+            raise ValidationError(_("No division is called “%(value)s”."), params={"value": value})
+        return division
+
+    def prepare_value(self, value):
+        if isinstance(value, Division):
+            return value.code
+        return value
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+def _belongings(text: str) -> list[tuple[str, int]]:
+    """One item a line: '手机 1', '身份证', '现金 120元' (a trailing number is the quantity)."""
+    items = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        head, _sep, tail = line.rpartition(" ")
+        if head and tail.isdigit():
+            items.append((head.strip(), int(tail)))
+        else:
+            items.append((line, 1))
+    return items
+
+
+MARK_CHOICES = [
+    (f"{kind}:{place}", mark_label(f"{kind}:{place}"))
+    for kind in MARK_TYPES
+    for place in MARK_PLACES
+]
+
+
+class IntakeForm(forms.Form):
+    existing_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    brought_by = forms.ChoiceField(label=_("Brought by"), choices=Stay.BroughtBy.choices)
+    referring_unit = forms.CharField(label=_("Referring unit"), required=False, max_length=100)
+    name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    name_source = forms.ChoiceField(
+        label=_("Name comes from"),
+        choices=Person.NameSource.choices,
+        initial=Person.NameSource.SAID,
+    )
+    id_number = forms.CharField(label=_("ID number"), required=False, max_length=20)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    age_estimate_min = forms.IntegerField(
+        label=_("Estimated age from"), required=False, min_value=0
+    )
+    age_estimate_max = forms.IntegerField(label=_("Estimated age to"), required=False, min_value=0)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False)
+    language = forms.CharField(label=_("Language or dialect"), required=False, max_length=50)
+    dialect_division = DivisionField(label=_("Dialect points to (division)"), required=False)
+    home_division = DivisionField(label=_("Home (division)"), required=False)
+    height_cm = forms.IntegerField(label=_("Height (cm)"), required=False)
+    build = forms.ChoiceField(
+        label=_("Build"), required=False, choices=[("", "—"), *Person.Build.choices]
+    )
+    marks = forms.MultipleChoiceField(
+        label=_("Marks"),
+        required=False,
+        choices=MARK_CHOICES,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    conditions = forms.MultipleChoiceField(
+        label=_("Conditions"),
+        required=False,
+        choices=list(CONDITIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fingerprints_taken = forms.BooleanField(label=_("Fingerprints taken"), required=False)
+    photo = forms.FileField(label=_("Intake photo"), required=False)
+    found_at = forms.DateTimeField(
+        label=_("Found at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    found_address = forms.CharField(
+        label=_("Where found (address)"), required=False, max_length=200
+    )
+    found_division = DivisionField(label=_("Found in (division)"), required=False)
+    found_latitude = forms.FloatField(label=_("Latitude"), required=False)
+    found_longitude = forms.FloatField(label=_("Longitude"), required=False)
+    health_on_arrival = forms.CharField(
+        label=_("Health on arrival"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    belongings = forms.CharField(
+        label=_("Belongings (one a line, quantity at the end)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    left_behind_child = forms.BooleanField(label=_("Left-behind child"), required=False)
+    child_in_plight = forms.BooleanField(label=_("Child in plight"), required=False)
+    guardian_name = forms.CharField(label=_("Guardian"), required=False, max_length=50)
+    guardian_relation = forms.CharField(
+        label=_("Guardian's relation"), required=False, max_length=30
+    )
+    guardian_phone = forms.CharField(label=_("Guardian's phone"), required=False, max_length=32)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].choices = [("", "—"), *((n, n) for n in ethnicities())]
+        _styled(self)
+        # Typing a name or an ID number looks for earlier records of the same person.
+        for name in ("name", "id_number"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("cases:earlier"),
+                    "hx-trigger": "change",
+                    "hx-target": "#earlier-slot",
+                    "hx-include": "[name=name],[name=id_number],[name=sex]",
+                }
+            )
+        self.fields["conditions"].widget.attrs.pop("class", None)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("found_division") is None and data.get("found_address"):
+            data["found_division"] = address_parse(data["found_address"]).division
+        return data
+
+    def intake_data(self):
+        from homeward.cases.services import IntakeData
+
+        d = self.cleaned_data
+        fields = {name: d.get(name) for name in IntakeData.__dataclass_fields__ if name in d}
+        fields["belongings"] = _belongings(d.get("belongings") or "")
+        for text in (
+            "name",
+            "id_number",
+            "ethnicity",
+            "language",
+            "build",
+            "referring_unit",
+            "found_address",
+            "health_on_arrival",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_phone",
+        ):
+            fields[text] = fields.get(text) or ""
+        fields["marks"] = list(d.get("marks") or [])
+        fields["conditions"] = list(d.get("conditions") or [])
+        return IntakeData(**fields)
+
+
+class BedForm(forms.Form):
+    bed = forms.ModelChoiceField(label=_("Bed"), queryset=None)
+
+    def __init__(self, *args, beds=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bed"].queryset = beds
+        self.fields["bed"].label_from_instance = lambda b: (
+            f"{b.room.name}-{b.label} ({b.room.get_kind_display()})"
+        )
+        _styled(self)
+
+
+class CareForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CareNote.Kind.choices)
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Incident.Kind.choices)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class ChildProtectionForm(forms.Form):
+    unit = forms.CharField(label=_("Referred to"), max_length=100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class ExitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("How the stay ended"), choices=Exit.Kind.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    destination_division = DivisionField(label=_("Destination (division)"), required=False)
+    ticket = forms.CharField(label=_("Ticket"), required=False, max_length=100)
+    escorted = forms.BooleanField(label=_("Escorted"), required=False)
+    escort_name = forms.CharField(label=_("Escort"), required=False, max_length=50)
+    travel_cost_yuan = forms.DecimalField(
+        label=_("Travel cost (yuan)"), required=False, decimal_places=2
+    )
+    collector_name = forms.CharField(label=_("Collected by"), required=False, max_length=50)
+    collector_relation = forms.CharField(label=_("Relation"), required=False, max_length=30)
+    collector_id_number = forms.CharField(
+        label=_("Collector's ID number"), required=False, max_length=20
+    )
+    identity_checked = forms.BooleanField(label=_("Identity document checked"), required=False)
+    to_station = forms.ModelChoiceField(
+        label=_("To station"), required=False, queryset=Station.objects.none()
+    )
+    to_institution = forms.CharField(label=_("To institution"), required=False, max_length=100)
+    hospital = forms.CharField(label=_("Hospital"), required=False, max_length=100)
+    authority_informed = forms.CharField(
+        label=_("Authority informed"), required=False, max_length=100
+    )
+
+    # Which fields belong to which kind: the page shows only those.
+    GROUPS = {
+        "returned_home": [
+            "destination_division",
+            "ticket",
+            "escorted",
+            "escort_name",
+            "travel_cost_yuan",
+        ],
+        "handed_to_family": [
+            "collector_name",
+            "collector_relation",
+            "collector_id_number",
+            "identity_checked",
+        ],
+        "transferred": ["to_station", "to_institution"],
+        "placed": ["to_institution"],
+        "hospital": ["hospital"],
+        "left": [],
+        "died": ["authority_informed"],
+    }
+
+    def __init__(self, *args, stations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_station"].queryset = (
+            stations if stations is not None else Station.objects.none()
+        )
+        _styled(self)
+
+    def exit_data(self):
+        from homeward.cases.services import ExitData
+
+        d = self.cleaned_data
+        return ExitData(
+            **{
+                name: (
+                    d.get(name)
+                    if d.get(name) is not None
+                    else ExitData.__dataclass_fields__[name].default
+                )
+                for name in ExitData.__dataclass_fields__
+                if name in d
+            }
+        )
+
+
+class StayFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
+    brought_by = forms.ChoiceField(
+        label=_("Brought by"), required=False, choices=[("", "—"), *Stay.BroughtBy.choices]
+    )
+    condition = forms.ChoiceField(
+        label=_("Condition"), required=False, choices=[("", "—"), *CONDITIONS.items()]
+    )
+    minors = forms.BooleanField(label=_("Minors only"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(label=_("Record number of the duplicate"))
+    reason = forms.CharField(label=_("Why they are the same person"), max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from homeward.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.stay_list, name="stay-list"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/earlier/", views.earlier_records, name="earlier"),
+    path("night/", views.night_duty, name="night"),
+    path("stays/<int:pk>/", views.stay_detail, name="stay-detail"),
+    path("stays/<int:pk>/exit/", views.stay_exit, name="stay-exit"),
+    path("transfers/<int:pk>/receive/", views.transfer_receive, name="transfer-receive"),
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+]

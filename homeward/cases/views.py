@@ -1,0 +1,319 @@
+"""Staff pages of the cases app: thin, every write goes through services."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.models import Role
+from homeward.accounts.permissions import VIEW_HEALTH, VIEW_MINOR_DETAILS
+from homeward.cases import selectors, services
+from homeward.cases.forms import (
+    BedForm,
+    CareForm,
+    ChildProtectionForm,
+    ExitForm,
+    IncidentForm,
+    IntakeForm,
+    MergeForm,
+    StayFilterForm,
+)
+from homeward.cases.models import Person, PersonMerge, Stay
+from homeward.cases.services.common import CASE_WRITERS
+from homeward.stations.models import Bed, Room, Station
+
+VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "transfers")
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's errors on the form, each on its field where the form has it."""
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _require_desk(request: HttpRequest) -> None:
+    if request.user.role not in CASE_WRITERS and not request.user.is_superuser:
+        raise PermissionDenied
+
+
+def _can_write(user, stay: Stay) -> bool:
+    return user.is_superuser or (user.role in CASE_WRITERS and user.station_id == stay.station_id)
+
+
+@login_required
+def stay_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.FAMILY:
+        raise PermissionDenied
+    view = request.GET.get("view", "in_station")
+    view = view if view in VIEWS else "in_station"
+    form = StayFilterForm(request.GET or None)
+    f = selectors.StayFilter()
+    if form.is_valid():
+        d = form.cleaned_data
+        f = selectors.StayFilter(
+            q=d["q"],
+            sex=d["sex"],
+            brought_by=d["brought_by"],
+            minors=d["minors"],
+            condition=d["condition"],
+        )
+    now = timezone.now()
+    week = now - timedelta(days=7)
+    rows = transfers = None
+    if view == "in_station":
+        rows = selectors.stays_in_station(request.user, f, now)
+    elif view == "arrivals":
+        rows = selectors._apply(selectors.stays_arrived(request.user, week, now), f, now)
+    elif view == "departures":
+        rows = selectors._apply(selectors.stays_departed(request.user, week, now), f, now)
+    elif view == "long":
+        f.min_days = 10
+        rows = selectors.stays_in_station(request.user, f, now)
+    elif view == "minors":
+        f.minors = True
+        rows = selectors.stays_in_station(request.user, f, now)
+    else:
+        transfers = selectors.incoming_transfers(request.user)
+    return render(
+        request,
+        "cases/stay_list.html",
+        {
+            "view": view,
+            "views": VIEWS,
+            "form": form,
+            "rows": rows,
+            "transfers": transfers,
+            "now": now,
+            "can_intake": request.user.role in CASE_WRITERS,
+        },
+    )
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    _require_desk(request)
+    station = request.user.station
+    if station is None:
+        raise PermissionDenied
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    earlier = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        person = None
+        if d.get("existing_person"):
+            person = Person.objects.filter(pk=d["existing_person"]).first()
+        try:
+            stay = services.intake_admit(
+                station=station,
+                data=form.intake_data(),
+                by=request.user,
+                person=person,
+                photo=request.FILES.get("photo"),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered as %(number)s.")
+                % {"name": stay.person, "number": stay.number},
+            )
+            return redirect("cases:stay-detail", pk=stay.pk)
+    if request.method == "POST" and form.is_bound:
+        data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+        low, high = data.get("age_estimate_min"), data.get("age_estimate_max")
+        earlier = selectors.earlier_records(
+            id_number=data.get("id_number") or "",
+            name=data.get("name") or "",
+            sex=data.get("sex") or "",
+            age=(low, high) if low is not None and high is not None else None,
+        )
+    return render(
+        request, "cases/intake.html", {"form": form, "earlier": earlier, "station": station}
+    )
+
+
+@login_required
+def earlier_records(request: HttpRequest) -> HttpResponse:
+    """The desk's search for earlier records (htmx fragment)."""
+    _require_desk(request)
+    records = selectors.earlier_records(
+        id_number=request.GET.get("id_number", ""),
+        name=request.GET.get("name", ""),
+        sex=request.GET.get("sex", ""),
+    )
+    return render(request, "cases/_earlier.html", {"earlier": records})
+
+
+@login_required
+def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = selectors.stay_get(request.user, pk, request=request)
+    user = request.user
+    writable = _can_write(user, stay) and stay.status == Stay.Status.IN_STATION
+    free_beds = Bed.objects.filter(room__station=stay.station, state=Bed.State.FREE).select_related(
+        "room"
+    )
+    free_beds = (
+        free_beds.filter(room__kind=Room.Kind.MINORS)
+        if stay.is_minor
+        else free_beds.exclude(room__kind=Room.Kind.MINORS)
+    )
+    forms = {
+        "bed": BedForm(prefix="bed", beds=free_beds),
+        "care": CareForm(prefix="care"),
+        "incident": IncidentForm(prefix="incident"),
+        "child": ChildProtectionForm(prefix="child"),
+    }
+    action = request.POST.get("action")
+    if request.method == "POST" and writable and action in forms:
+        form = type(forms[action])(
+            request.POST, prefix=action, **({"beds": free_beds} if action == "bed" else {})
+        )
+        forms[action] = form
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if action == "bed":
+                    services.bed_assign(stay=stay, bed=d["bed"], by=user)
+                elif action == "care":
+                    services.care_record(stay=stay, kind=d["kind"], text=d["text"], by=user)
+                elif action == "incident":
+                    services.incident_record(
+                        stay=stay, kind=d["kind"], description=d["description"], by=user
+                    )
+                else:
+                    services.child_protection_refer(stay=stay, unit=d["unit"], by=user)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("cases:stay-detail", pk=stay.pk)
+    sees_health = user.has_perm(VIEW_HEALTH)
+    sees_minor = not stay.is_minor or user.has_perm(VIEW_MINOR_DETAILS)
+    return render(
+        request,
+        "cases/stay_detail.html",
+        {
+            "stay": stay,
+            "person": stay.person,
+            "forms": forms,
+            "writable": writable,
+            "bed": selectors.current_bed(stay),
+            "sees_health": sees_health,
+            "sees_minor": sees_minor,
+            "timeline": selectors.person_timeline(stay.person, sensitive=sees_health),
+            "belongings": stay.belongings.all(),
+            "incidents": stay.incidents.all(),
+            "exit": getattr(stay, "exit", None),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def stay_exit(request: HttpRequest, pk: int) -> HttpResponse:
+    stay = selectors.stay_get(request.user, pk, request=request)
+    if not _can_write(request.user, stay):
+        raise PermissionDenied
+    stations = Station.objects.filter(is_active=True).exclude(pk=stay.station_id)
+    form = ExitForm(request.POST or None, stations=stations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stay_exit(stay=stay, data=form.exit_data(), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The stay has ended."))
+            return redirect("cases:stay-detail", pk=stay.pk)
+    return render(
+        request, "cases/stay_exit.html", {"stay": stay, "form": form, "groups": ExitForm.GROUPS}
+    )
+
+
+@login_required
+def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_desk(request)
+    exit_ = selectors.incoming_transfers(request.user).filter(pk=pk).first()
+    if exit_ is None or request.method != "POST":
+        return redirect(f"{request.build_absolute_uri('/cases/')}?view=transfers")
+    try:
+        stay = services.transfer_receive(exit_=exit_, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("/cases/?view=transfers")
+    return redirect("cases:stay-detail", pk=stay.pk)
+
+
+@login_required
+def night_duty(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.FAMILY:
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(
+        request,
+        "cases/night.html",
+        {
+            "arrivals": selectors.night_arrivals(request.user, today),
+            "today": today,
+            "since": datetime.combine(today - timedelta(days=1), time(18, 0)),
+        },
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.user, pk, request=request)
+    form = MergeForm(request.POST or None)
+    writable = request.user.role in CASE_WRITERS or request.user.is_superuser
+    if request.method == "POST" and writable:
+        if request.POST.get("action") == "undo":
+            merge = PersonMerge.objects.filter(pk=request.POST.get("merge"), kept=person).first()
+            if merge is not None:
+                try:
+                    services.person_merge_undo(merge=merge, by=request.user)
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                return redirect("cases:person-detail", pk=person.pk)
+        elif form.is_valid():
+            other = (
+                selectors.people_visible(request.user).filter(pk=form.cleaned_data["other"]).first()
+            )
+            if other is None:
+                form.add_error("other", _("No such record in your stations."))
+            else:
+                try:
+                    services.person_merge(
+                        kept=person,
+                        merged=other,
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                except ValidationError as exc:
+                    _form_errors(form, exc)
+                else:
+                    messages.success(request, _("The records are merged."))
+                    return redirect("cases:person-detail", pk=person.pk)
+    sees_health = request.user.has_perm(VIEW_HEALTH)
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "records": selectors.person_records(person),
+            "timeline": selectors.person_timeline(person, sensitive=sees_health),
+            "merges": PersonMerge.objects.filter(Q(kept=person) | Q(merged=person)).select_related(
+                "kept", "merged"
+            ),
+            "form": form,
+            "writable": writable,
+            "age": person.age_label(timezone.localdate()),
+        },
+    )
