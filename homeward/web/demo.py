@@ -137,7 +137,7 @@ USERS = [
 @transaction.atomic
 def demo_load() -> dict[str, int]:
     """Create whatever of the demo set is missing; returns counts of what was added."""
-    added = {"stations": 0, "users": 0}
+    added = {"stations": 0, "users": 0, "stays": 0}
     stations: dict[str, Station] = {}
     for spec in STATIONS:
         station = Station.objects.filter(name=spec.name).first()
@@ -171,6 +171,9 @@ def demo_load() -> dict[str, int]:
             # The demo's national administrator also runs the Django admin.
             User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
         added["users"] += 1
+    from homeward.cases.demo import cases_demo_load
+
+    added["stays"] = cases_demo_load()
     return added
 
 

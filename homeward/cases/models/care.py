@@ -28,7 +28,9 @@ class CareNote(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
     text = models.TextField(_("note"))
-    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True)
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-at"]
@@ -56,7 +58,9 @@ class Incident(models.Model):
     description = models.TextField(_("what happened"))
     follow_up = models.TextField(_("follow-up"), blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True)
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-at"]

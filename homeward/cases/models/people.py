@@ -80,6 +80,8 @@ class Person(models.Model):
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     photo = models.FileField(_("intake photo"), upload_to="photos/%Y/%m/", blank=True)
     fingerprints_taken = models.BooleanField(_("fingerprints taken"), default=False)
+    # Where an imported record came from (e.g. "hwx:F-1"), so a second import skips it.
+    source_ref = models.CharField(_("source reference"), max_length=100, blank=True, db_index=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -128,7 +130,7 @@ class PersonMerge(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     merged_at = models.DateTimeField(auto_now_add=True)
     merged_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(

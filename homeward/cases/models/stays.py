@@ -47,7 +47,7 @@ class Stay(models.Model):
     )
     admitted_at = models.DateTimeField(_("admitted at"), default=timezone.now, db_index=True)
     admitted_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     brought_by = models.CharField(_("brought by"), max_length=16, choices=BroughtBy.choices)
     referring_unit = models.CharField(_("referring unit"), max_length=100, blank=True)
@@ -174,7 +174,7 @@ class Exit(models.Model):
     kind = models.CharField(_("how the stay ended"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
     # Returned home: where to, and the travel help given.

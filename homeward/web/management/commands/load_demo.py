@@ -9,5 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         added = demo_load()
         self.stdout.write(
-            f"demo data: {added['stations']} stations and {added['users']} users added"
+            f"demo data: {added['stations']} stations, {added['users']} users "
+            f"and {added['stays']} stays added"
         )
