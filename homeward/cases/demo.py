@@ -205,6 +205,7 @@ def _end(rng: random.Random, stay: Stay, by: User, stations: list[Station], turn
         data.collector_name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         data.collector_relation = rng.choice(["儿子", "女儿", "妻子", "父亲", "哥哥"])
         data.identity_checked = True
+        data.kinship_evidence = "dna" if stay.is_minor or stay.person.conditions else ""
         data.collector_id_number = "320508198503121234" if stay.is_minor else ""
     elif kind == "transferred":
         data.to_station = rng.choice([s for s in stations if s.pk != stay.station_id])

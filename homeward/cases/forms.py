@@ -261,6 +261,11 @@ class ExitForm(forms.Form):
         label=_("Collector's ID number"), required=False, max_length=20
     )
     identity_checked = forms.BooleanField(label=_("Identity document checked"), required=False)
+    kinship_evidence = forms.ChoiceField(
+        label=_("Family tie confirmed by"),
+        required=False,
+        choices=[("", "—"), ("dna", _("DNA comparison")), ("police", _("Police confirmation"))],
+    )
     to_station = forms.ModelChoiceField(
         label=_("To station"), required=False, queryset=Station.objects.none()
     )
@@ -284,6 +289,7 @@ class ExitForm(forms.Form):
             "collector_relation",
             "collector_id_number",
             "identity_checked",
+            "kinship_evidence",
         ],
         "transferred": ["to_station", "to_institution"],
         "placed": ["to_institution"],

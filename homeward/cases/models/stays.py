@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from homeward.cases.models.people import Person
 
 MINOR_AGE = 18
+# People who cannot speak for themselves: their family tie must be proven
+# (DNA or police) before they are handed over, as for minors.
+CANNOT_SPEAK = frozenset(
+    {"intellectual_disability", "mental_illness", "dementia", "hearing_speech"}
+)
 # Days in station at which a stay is flagged: the ordinary limit, the notice
 # refresh, and long-term retention (长期滞留).
 STAY_FLAGS = (10, 30, 90)
@@ -197,6 +202,12 @@ class Exit(models.Model):
     collector_relation = models.CharField(_("relation"), max_length=30, blank=True)
     collector_id_number = models.CharField(_("collector's ID number"), max_length=18, blank=True)
     identity_checked = models.BooleanField(_("identity document checked"), default=False)
+    kinship_evidence = models.CharField(
+        _("kinship confirmed by"),
+        max_length=8,
+        blank=True,
+        choices=[("dna", _("DNA comparison")), ("police", _("Police confirmation"))],
+    )
     # Transferred: to a station in Homeward, or to another institution.
     to_station = models.ForeignKey(
         "stations.Station",

@@ -15,6 +15,7 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import Exit, Settlement, Stay
+from homeward.cases.models.stays import CANNOT_SPEAK
 from homeward.cases.services.care import _release_bed
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.intake import IntakeData, intake_admit
@@ -38,6 +39,7 @@ class ExitData:
     collector_relation: str = ""
     collector_id_number: str = ""
     identity_checked: bool = False
+    kinship_evidence: str = ""
     to_station: Station | None = None
     to_institution: str = ""
     hospital: str = ""
@@ -81,6 +83,15 @@ def _check(stay: Stay, data: ExitData) -> dict[str, list[str]]:
                 add("collector_id_number", str(exc.message))
         elif stay.is_minor:
             add("collector_id_number", _("For a minor, record the collector's ID number."))
+        vulnerable = stay.is_minor or bool(CANNOT_SPEAK & set(stay.person.conditions))
+        if vulnerable and data.kinship_evidence not in ("dna", "police"):
+            add(
+                "kinship_evidence",
+                _(
+                    "A minor or a person who cannot speak for themselves is handed over only "
+                    "after DNA or the police confirm the family tie."
+                ),
+            )
     elif data.kind == Kind.TRANSFERRED:
         if data.to_station is None and not data.to_institution.strip():
             add("to_station", _("Choose the station or name the institution."))
