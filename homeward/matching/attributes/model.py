@@ -1,0 +1,362 @@
+"""The attribute model: Fellegi–Sunter with Splink 5 on DuckDB.
+
+Stages, as Splink names them: block (sex agrees or is unknown, and birth years within
+`AGE_SLACK` of the estimate), compare (`comparisons.COMPARISONS`), estimate (u by random
+sampling, m by expectation maximisation, then from labelled pairs when there are some),
+predict (the comparison level of every blocked pair; the per-field weight is read from the
+model's m and u). The model is saved as versioned JSON around Splink's own settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from homeward.matching.attributes.comparisons import COMPARISONS
+from homeward.matching.attributes.records import FEATURE_COLUMNS
+
+MODEL_FORMAT = "homeward-attribute-model"
+MODEL_VERSION = 1
+SHIPPED_MODEL = Path(__file__).with_name("model.json")
+# A found person's birth year may be this many years outside the range their estimated age
+# gives and still be compared: the "plausible age" of the blocking rule.
+AGE_SLACK = 10
+FOUND, MISSING = "found", "missing"
+M_FLOOR = 1e-3
+_AGE_OK = f"l.by_lo <= r.by_hi + {AGE_SLACK} and r.by_lo <= l.by_hi + {AGE_SLACK}"
+BLOCKING_SQL = (
+    f"l.sex = r.sex and {_AGE_OK}",
+    f"(l.sex is null or r.sex is null) and {_AGE_OK}",
+)
+
+
+def _neutralise_untrained(settings: dict[str, Any]) -> None:
+    """Give levels that training never saw m = u (weight 0), in place: Splink would
+    otherwise fill in its own defaults at predict time."""
+    for comp in settings["comparisons"]:
+        for level in comp["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            if level.get("m_probability") is not None and not level.get("fix_m_probability"):
+                # A few hundred labelled pairs cannot show that a level never happens to the
+                # same person: no level may weigh more than ~1/1000 against.
+                level["m_probability"] = max(level["m_probability"], M_FLOOR)
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m is None and u is None:
+                level["m_probability"] = level["u_probability"] = 0.5
+            elif m is None:
+                level["m_probability"] = u
+            elif u is None:
+                level["u_probability"] = m
+
+
+def spec_hash() -> str:
+    """A hash of the comparison SQL: a saved model only applies to the same comparisons."""
+    text = json.dumps([[lv.sql for lv in c.levels] for c in COMPARISONS] + list(BLOCKING_SQL))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def passes_blocking(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Python twin of the blocking rules, for two feature rows."""
+    sex_ok = a["sex"] is None or b["sex"] is None or a["sex"] == b["sex"]
+    age_ok = a["by_lo"] <= b["by_hi"] + AGE_SLACK and b["by_lo"] <= a["by_hi"] + AGE_SLACK
+    return sex_ok and age_ok
+
+
+def _arrow_table(rows: Sequence[dict[str, Any]]) -> Any:
+    import pyarrow as pa
+
+    lists = {"given_syllables", "alias_py", "marks", "mark_types", "conditions"}
+    ints = {"by_lo", "by_hi", "found_lo", "found_hi", "lost_lo", "lost_hi", "idx"}
+    floats = {"place_lat", "place_lon", "height"}
+    fields = []
+    for col in ("idx", *FEATURE_COLUMNS):
+        kind = (
+            pa.list_(pa.string())
+            if col in lists
+            else pa.int64()
+            if col in ints
+            else pa.float64()
+            if col in floats
+            else pa.string()
+        )
+        fields.append(pa.field(col, kind))
+    data = {col: [r[col] for r in rows] for col in FEATURE_COLUMNS}
+    data["idx"] = list(range(len(rows)))
+    return pa.table(data, schema=pa.schema(fields))
+
+
+@dataclass
+class Scored:
+    """Every blocked pair: found row index int32 (n,), missing row index int32 (n,), and
+    each field's base-10 log Bayes factor float32 (n, fields), fields as in COMPARISONS."""
+
+    found: np.ndarray
+    missing: np.ndarray
+    log10_bf: np.ndarray
+    intercept: float = 0.0
+    slope: float = 1.0
+
+    def raw_total(self) -> np.ndarray:
+        """Sum of the fields' log10 BF (Splink's match weight less its prior): float64 (n,)."""
+        return self.log10_bf.sum(axis=1, dtype=np.float64)
+
+    def total(self) -> np.ndarray:
+        """Calibrated attribute log10 LR, intercept + slope * raw total: float64 (n,)."""
+        return self.intercept + self.slope * self.raw_total()
+
+
+LOG10_2 = math.log10(2.0)
+
+
+class AttributeModel:
+    """A trained (or untrained) Fellegi–Sunter attribute model.
+
+    `weights[field]` is float64 (levels,) of base-10 log Bayes factors, 0 at the null level.
+    """
+
+    def __init__(self, settings: dict[str, Any], meta: dict[str, Any] | None = None) -> None:
+        self.settings = settings
+        self.meta = meta or {}
+        self.weights = self._weights()
+
+    # -- the Splink session ------------------------------------------------------------
+    @staticmethod
+    def base_settings(prior: float = 1e-4) -> dict[str, Any]:
+        from splink import SettingsCreator
+        from splink.blocking_rule_library import CustomRule
+
+        from homeward.matching.attributes.comparisons import splink_comparisons
+
+        creator = SettingsCreator(
+            link_type="link_only",
+            comparisons=splink_comparisons(),
+            blocking_rules_to_generate_predictions=[CustomRule(sql) for sql in BLOCKING_SQL],
+            probability_two_random_records_match=prior,
+            retain_matching_columns=False,
+            retain_intermediate_calculation_columns=True,
+            additional_columns_to_retain=["idx"],
+        )
+        return creator.get_settings("duckdb").as_dict()
+
+    @staticmethod
+    def _linker(found: Sequence[dict], missing: Sequence[dict], settings: dict) -> Any:
+        from splink import DuckDBAPI, Linker
+
+        # Splink logs training progress and per-level notes at WARNING; the matcher reports
+        # its own progress, so only Splink's errors should reach the console.
+        logging.getLogger("splink").setLevel(logging.ERROR)
+        db_api = DuckDBAPI()
+        con = db_api._con
+        for name, rows in ((FOUND, found), (MISSING, missing)):
+            con.register(f"{name}_arrow", _arrow_table(rows))
+            con.execute(f"create table {name} as select * from {name}_arrow")
+            con.unregister(f"{name}_arrow")
+        tables = [db_api.register(n, dataset_display_name=n) for n in (FOUND, MISSING)]
+        return Linker(tables, settings, log_level=logging.WARNING), con
+
+    # -- estimate ----------------------------------------------------------------------
+    @classmethod
+    def train(
+        cls,
+        found: Sequence[dict[str, Any]],
+        missing: Sequence[dict[str, Any]],
+        *,
+        labels: Sequence[tuple[str, str]] = (),
+        seed: int = 0,
+        max_pairs: float = 2e6,
+    ) -> AttributeModel:
+        """Estimate u by random sampling, m by EM on two blocking rules, then m again from
+        `labels` ((found id, missing id) of confirmed reunions) when given.
+
+        `found`, `missing` are `records.feature_row` dicts.
+        """
+        from splink.blocking_rule_library import CustomRule
+
+        linker, con = cls._linker(found, missing, cls.base_settings(1.0 / max(len(missing), 2)))
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        em_rules = (
+            "l.name_py = r.name_py",
+            "l.sex = r.sex and l.place = r.place",
+        )
+        for rule in em_rules:
+            snapshot = linker.misc.save_model_to_json()
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    CustomRule(rule), fix_probability_two_random_records_match=True
+                )
+            except Exception as exc:  # noqa: BLE001 - Splink 5 raises on m underflow
+                # A failed session leaves Splink's settings without the fields it had fixed
+                # (seen with Splink 5.0.0): go back to the settings from before it.
+                logging.getLogger(__name__).warning("EM on %s skipped: %s", rule, exc)
+                con.close()
+                linker, con = cls._linker(found, missing, snapshot)
+        if labels:
+            import pyarrow as pa
+
+            table = pa.table(
+                {
+                    "source_dataset_l": [FOUND] * len(labels),
+                    "unique_id_l": [f for f, _ in labels],
+                    "source_dataset_r": [MISSING] * len(labels),
+                    "unique_id_r": [m for _, m in labels],
+                }
+            )
+            con.register("labels_arrow", table)
+            con.execute("create table labels as select * from labels_arrow")
+            from splink import DuckDBAPI  # noqa: F401 - the linker's db_api owns `labels`
+
+            linker.training.estimate_m_from_pairwise_labels(
+                linker._db_api.register("labels", dataset_display_name="labels")
+            )
+        settings = linker.misc.save_model_to_json()
+        kept = [c.get("output_column_name") for c in settings["comparisons"]]
+        if kept != [c.name for c in COMPARISONS]:
+            # A failed EM session leaves Splink's settings without the fields it had fixed.
+            raise RuntimeError(f"training lost comparisons (kept {kept}); see the EM warnings")
+        _neutralise_untrained(settings)
+        meta: dict[str, Any] = {
+            "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "found": len(found),
+            "missing": len(missing),
+            "labels": len(labels),
+            "seed": seed,
+        }
+        model = cls(settings, meta)
+        if labels:
+            model.meta["recalibration"] = model._recalibrate(found, missing, labels)
+        return model
+
+    def _recalibrate(
+        self, found: Sequence[dict], missing: Sequence[dict], labels: Sequence[tuple[str, str]]
+    ) -> dict[str, float]:
+        """Fit log10 LR = intercept + slope * (sum of field weights) on the labelled world.
+
+        Fellegi–Sunter multiplies fields as if independent; they are not (home and place
+        lost, age and height), so raw weights are over-confident. A class-balanced logistic
+        fit on blocked pairs of known status turns the sum into an honest likelihood ratio,
+        as the face engine does for distances.
+        """
+        from homeward.matching.face.calibration import LN10, fit_logistic
+
+        scored = self.score(found, missing)
+        want = set(labels)
+        same = np.array(
+            [
+                (found[f]["unique_id"], missing[m]["unique_id"]) in want
+                for f, m in zip(scored.found, scored.missing, strict=True)
+            ]
+        )
+        a, b = fit_logistic(scored.raw_total(), same)
+        return {"intercept": a / LN10, "slope": b / LN10, "pairs": int(len(same))}
+
+    # -- weights -------------------------------------------------------------------------
+    def _weights(self) -> dict[str, np.ndarray]:
+        out = {}
+        by_name = {c["output_column_name"]: c for c in self.settings["comparisons"]}
+        for comp in COMPARISONS:
+            levels = by_name[comp.name]["comparison_levels"]
+            w = np.zeros(len(comp.levels))
+            for i, level in enumerate(levels):
+                if level.get("is_null_level"):
+                    continue
+                m, u = level.get("m_probability"), level.get("u_probability")
+                if m is None or u is None or m <= 0 or u <= 0:
+                    continue  # an untrained level carries no evidence
+                w[i] = math.log10(m / u)
+            out[comp.name] = w
+        return out
+
+    def weight_table(self) -> np.ndarray:
+        """float64 (fields, max levels): log10 BF of each level, 0 past a field's levels."""
+        width = max(len(c.levels) for c in COMPARISONS)
+        out = np.zeros((len(COMPARISONS), width))
+        for i, comp in enumerate(COMPARISONS):
+            out[i, : len(comp.levels)] = self.weights[comp.name]
+        return out
+
+    @classmethod
+    def from_probabilities(
+        cls, probabilities: dict[str, list[tuple[float, float]]], prior: float = 1e-4
+    ) -> AttributeModel:
+        """A model with (m, u) given for every non-null level of every field, in the order
+        of `comparison.levels` without the null level (hand-set models for tests)."""
+        settings = cls.base_settings(prior)
+        for comp in settings["comparisons"]:
+            pairs = iter(probabilities[comp["output_column_name"]])
+            for level in comp["comparison_levels"]:
+                if not level.get("is_null_level"):
+                    level["m_probability"], level["u_probability"] = next(pairs)
+        return cls(settings, {"hand_set": True})
+
+    # -- predict -------------------------------------------------------------------------
+    def score(self, found: Sequence[dict[str, Any]], missing: Sequence[dict[str, Any]]) -> Scored:
+        """The comparison levels of every pair that passes blocking (Splink predict)."""
+        if not found or not missing:
+            empty = np.zeros(0, np.int32)
+            return Scored(empty, empty, np.zeros((0, len(COMPARISONS)), np.float32))
+        linker, con = self._linker(found, missing, self.settings)
+        pred = linker.inference.predict()
+        weights = ", ".join(f"mw_{c.name}" for c in COMPARISONS)
+        sql = (
+            f"select (case when source_dataset_l = '{FOUND}' then idx_l else idx_r end)::INTEGER"
+            f" as f, (case when source_dataset_l = '{FOUND}' then idx_r else idx_l end)::INTEGER"
+            f" as m, {weights} from {pred.physical_name}"
+        )
+        reader = con.sql(sql).to_arrow_reader(1_000_000)
+        parts_f, parts_m, parts_w = [], [], []
+        for batch in reader:
+            parts_f.append(batch.column(0).to_numpy().astype(np.int32))
+            parts_m.append(batch.column(1).to_numpy().astype(np.int32))
+            w = np.column_stack([batch.column(2 + j).to_numpy() for j in range(len(COMPARISONS))])
+            parts_w.append((w * LOG10_2).astype(np.float32))
+        con.close()
+        cal = self.meta.get("recalibration") or {"intercept": 0.0, "slope": 1.0}
+        if not parts_f:
+            parts_f, parts_m = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
+            parts_w = [np.zeros((0, len(COMPARISONS)), np.float32)]
+        return Scored(
+            np.concatenate(parts_f),
+            np.concatenate(parts_m),
+            np.concatenate(parts_w),
+            float(cal["intercept"]),
+            float(cal["slope"]),
+        )
+
+    # -- save and load -------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        from splink import __version__ as splink_version
+
+        return {
+            "format": MODEL_FORMAT,
+            "version": MODEL_VERSION,
+            "comparisons_hash": spec_hash(),
+            "splink_version": splink_version,
+            "meta": self.meta,
+            "splink_settings": self.settings,
+        }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(
+            json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> AttributeModel:
+        """Read a saved model (default: the shipped one). Raises ValueError when it was
+        saved by another format version or for other comparisons."""
+        data = json.loads(Path(path or SHIPPED_MODEL).read_text(encoding="utf-8"))
+        if data.get("format") != MODEL_FORMAT or data.get("version") != MODEL_VERSION:
+            raise ValueError(f"{path}: not a version-{MODEL_VERSION} {MODEL_FORMAT}")
+        if data.get("comparisons_hash") != spec_hash():
+            raise ValueError(f"{path}: trained for other comparisons; retrain the model")
+        return cls(data["splink_settings"], data.get("meta"))

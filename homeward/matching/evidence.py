@@ -1,0 +1,164 @@
+"""Face and DNA evidence for candidate pairs, as base-10 log likelihood ratios.
+
+Face: the best (nearest) pair of photos between the two records, turned into an LR by the
+face engine's calibration, with the curve chosen by the years between the two photos.
+DNA: the DNA engine's likelihood ratio of the found person being the missing person of the
+reporting family (its default population table and stepwise mutation model), read from the
+engine's search index, which holds the exact closed-form LR of single relatives and parent
+pairs and the exact pedigree table of larger families. NaN means "no such evidence".
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from homeward.matching.attributes.records import day_year
+
+# A DNA exclusion at many loci can reach LRs that mean "certainly not"; below this the
+# number carries no more information and would only swamp the sum.
+DNA_FLOOR = -30.0
+FACE_CHUNK = 100_000
+
+
+class FaceEvidence:
+    """Embeddings of both sides, padded: float32 (n, photos, dim) with a bool mask."""
+
+    def __init__(self, found: Sequence[dict[str, Any]], missing: Sequence[dict[str, Any]]) -> None:
+        from homeward.matching.face.calibration import shipped_calibration
+
+        self.calibration = shipped_calibration()
+        self.found, self.found_mask, self.found_year = self._stack(found)
+        self.missing, self.missing_mask, self.missing_year = self._stack(missing)
+
+    @staticmethod
+    def _stack(records: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        width = max((len(r["face_embeddings"]) for r in records), default=0)
+        dims = {len(e) for r in records for e in r["face_embeddings"]}
+        dim = dims.pop() if len(dims) == 1 else 0
+        if len(dims) > 0:
+            raise ValueError("face embeddings of different lengths: one model per run")
+        emb = np.zeros((len(records), max(width, 1), max(dim, 1)), np.float32)
+        mask = np.zeros((len(records), max(width, 1)), bool)
+        year = np.full((len(records), max(width, 1)), np.nan)
+        for i, rec in enumerate(records):
+            for k, e in enumerate(rec["face_embeddings"]):
+                emb[i, k] = e
+                mask[i, k] = True
+                date = rec["photo_dates"][k]
+                if date is None and rec["kind"] == "found":
+                    date = rec["found_date"]  # an intake photo is taken on the day found
+                if date is not None:
+                    year[i, k] = day_year((date[0] + date[1]) / 2)
+        return emb, mask, year
+
+    def log10_lr(self, fi: np.ndarray, mi: np.ndarray) -> np.ndarray:
+        """float64 (n,) for pairs (int arrays fi, mi); NaN where a side has no embedding."""
+        out = np.full(len(fi), np.nan)
+        if self.found.shape[2] != self.missing.shape[2]:
+            return out
+        for start in range(0, len(fi), FACE_CHUNK):
+            f, m = fi[start : start + FACE_CHUNK], mi[start : start + FACE_CHUNK]
+            best = np.full(len(f), np.inf)
+            years = np.full(len(f), np.nan)
+            for a in range(self.found.shape[1]):
+                for b in range(self.missing.shape[1]):
+                    ok = self.found_mask[f, a] & self.missing_mask[m, b]
+                    if not ok.any():
+                        continue
+                    d = np.linalg.norm(self.found[f, a] - self.missing[m, b], axis=1)
+                    better = ok & (d < best)
+                    best[better] = d[better]
+                    years[better] = np.abs(self.found_year[f, a] - self.missing_year[m, b])[better]
+            have = np.isfinite(best)
+            cal = self.calibration
+            near = have & (years < cal.min_years_apart)  # NaN years compare False: weak curve
+            lr = np.where(near, cal.same_era.log10_lr(best), cal.years_apart.log10_lr(best))
+            out[start : start + FACE_CHUNK] = np.where(have, lr, np.nan)
+        return out
+
+    def log10_lr_reference(self, f: int, m: int) -> float | None:
+        """One pair, photo by photo (the slow twin of `log10_lr`)."""
+        best, years = None, None
+        for a in np.flatnonzero(self.found_mask[f]):
+            for b in np.flatnonzero(self.missing_mask[m]):
+                d = float(np.linalg.norm(self.found[f, a].astype(np.float64) - self.missing[m, b]))
+                if best is None or d < best:
+                    best = d
+                    y = abs(self.found_year[f, a] - self.missing_year[m, b])
+                    years = None if np.isnan(y) else float(y)
+        return None if best is None else self.calibration.log10_lr(best, years)
+
+
+class DnaEvidence:
+    """The DNA engine's LRs between found people's profiles and reporting families.
+
+    Records whose DNA the engine refuses are listed in `errors` as (kind, index, message)
+    and contribute no DNA evidence.
+    """
+
+    def __init__(self, found: Sequence[dict[str, Any]], missing: Sequence[dict[str, Any]]) -> None:
+        from homeward.matching.dna.errors import DnaError
+        from homeward.matching.dna.index import DnaIndex, family_from_record
+        from homeward.matching.dna.profiles import parse_profile
+
+        self.errors: list[tuple[str, int, str]] = []
+        self._tmp = tempfile.TemporaryDirectory(prefix="homeward-dna-")
+        self.index = DnaIndex.create(Path(self._tmp.name) / "db")
+        table = self.index.table
+        families, self.family_row = [], {}
+        for j, rec in enumerate(missing):
+            if not any(isinstance(r, dict) and r.get("dna") for r in rec["relatives"]):
+                continue
+            try:
+                fam = family_from_record({"id": str(j), "relatives": rec["relatives"]}, table)
+            except DnaError as exc:
+                self.errors.append(("missing", j, exc.message))
+                continue
+            families.append(fam)
+            self.family_row[str(j)] = j
+        if families:
+            self.index.add_families(families)
+        self.profiles: dict[int, Any] = {}
+        for i, rec in enumerate(found):
+            if not rec["dna"]:
+                continue
+            try:
+                sex = rec["sex"] if rec["sex"] in ("M", "F") else None
+                self.profiles[i] = parse_profile(rec["dna"], field="dna", sex=sex, table=table)
+            except DnaError as exc:
+                self.errors.append(("found", i, exc.message))
+        self.n_missing = len(missing)
+        self._sex = {i: rec["sex"] for i, rec in enumerate(found)}
+        self.has_family = np.zeros(len(missing), bool)
+        self.has_family[list(self.family_row.values())] = True
+
+    def scores(self, f: int) -> np.ndarray:
+        """log10 LR of found person f against every report: float64 (n_missing,), NaN where
+        either side has no DNA."""
+        from homeward.matching.dna.search import scan_found_person
+
+        out = np.full(self.n_missing, np.nan)
+        if f not in self.profiles or not self.family_row:
+            return out
+        sex = self._sex[f] if self._sex[f] in ("M", "F") else "U"
+        for seg, score in scan_found_person(self.index, self.profiles[f], sex):
+            ids = np.load(self.index.path / seg["name"] / "ids.npy")
+            rows = np.array([self.family_row[str(i)] for i in ids], dtype=np.intp)
+            out[rows] = np.maximum(np.asarray(score, np.float64), DNA_FLOOR)
+        return out
+
+    def log10_lr(self, fi: np.ndarray, mi: np.ndarray) -> np.ndarray:
+        """float64 (n,) for pairs; NaN where either side has no DNA."""
+        out = np.full(len(fi), np.nan)
+        want = self.has_family[mi]
+        for f in np.unique(fi[want]):
+            if int(f) not in self.profiles:
+                continue
+            sel = want & (fi == f)
+            out[sel] = self.scores(int(f))[mi[sel]]
+        return out

@@ -1,0 +1,88 @@
+"""Evidence fusion: posterior odds = prior odds x BF_attributes x LR_face x LR_dna.
+
+The parts are independent given whether the pair is the same person, so their base-10 logs
+add. The prior is stated, not learnt: of the `pool` reports a found person is compared with
+(those that pass blocking), at most one is theirs, and with probability `has_report` one
+is; so each pair's prior probability is has_report / pool. Absent evidence (NaN) counts 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+PARTS = ("attributes", "face", "dna")
+
+
+@dataclass(frozen=True)
+class Prior:
+    """`has_report`: probability that a found person's report is among those searched
+    (0.5 by default: about half of the people stations take in are ever reported)."""
+
+    has_report: float = 0.5
+
+    def log10_odds(self, pool: np.ndarray | int) -> np.ndarray:
+        """Prior log10 odds of one pair for pools of `pool` reports: float64 like `pool`."""
+        n = np.maximum(np.asarray(pool, dtype=np.float64), 1.0)
+        p = np.minimum(self.has_report / n, 1 - 1e-12)
+        return np.log10(p) - np.log10(1 - p)
+
+
+DEFAULT_PRIOR = Prior()
+
+
+def total_log10_lr(*parts: np.ndarray) -> np.ndarray:
+    """Sum of base-10 log LRs, NaN (absent) counted as 0: float64 (n,)."""
+    stacked = np.stack([np.asarray(p, np.float64) for p in parts])
+    return np.nansum(stacked, axis=0)
+
+
+def posterior(prior_log10_odds: np.ndarray, log10_lr: np.ndarray) -> np.ndarray:
+    """P(same person | evidence) from prior log10 odds and the total log10 LR: float64."""
+    z = np.asarray(prior_log10_odds, np.float64) + np.asarray(log10_lr, np.float64)
+    return 1.0 / (1.0 + np.power(10.0, -np.clip(z, -300, 300)))
+
+
+def posterior_reference(prior_probability: float, lrs: list[float | None]) -> float:
+    """The same, one pair, by multiplying odds (the twin of `posterior`)."""
+    odds = prior_probability / (1 - prior_probability)
+    for lr in lrs:
+        if lr is not None:
+            odds *= lr
+    return odds / (1 + odds)
+
+
+def _round(x: float) -> float | None:
+    return None if math.isnan(x) else round(float(x), 4)
+
+
+def candidate(
+    found_id: str,
+    missing_id: str,
+    rank: int,
+    prior_log10_odds: float,
+    parts: dict[str, float],
+    breakdown: dict[str, float] | None = None,
+) -> dict[str, object]:
+    """An HWX candidate: each part's log10 LR (null when absent), total, posterior, rank.
+
+    `parts` maps PARTS to a log10 LR or NaN; `breakdown` the attribute fields' log10 BF.
+    """
+    total = float(total_log10_lr(*[np.array([parts.get(k, np.nan)]) for k in PARTS])[0])
+    post = float(posterior(np.array(prior_log10_odds), np.array(total)))
+    out: dict[str, object] = {
+        "found": found_id,
+        "missing": missing_id,
+        "rank": rank,
+        "posterior": round(post, 6),
+        "log10_lr": {
+            **{k: _round(parts.get(k, math.nan)) for k in PARTS},
+            "total": round(total, 4),
+        },
+        "prior_log10_odds": round(float(prior_log10_odds), 4),
+    }
+    if breakdown is not None:
+        out["attributes"] = {k: round(float(v), 4) for k, v in breakdown.items()}
+    return out

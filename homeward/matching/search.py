@@ -1,0 +1,152 @@
+"""Matching found people against missing reports: the one code path for the batch matcher
+(`homeward match`) and the web app's search.
+
+parse -> feature rows -> attribute model (block + compare, Splink) -> face and DNA LRs for
+the blocked pairs -> fusion with the pool-size prior -> the top K reports per found person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from homeward.matching import fusion
+from homeward.matching.attributes.comparisons import COMPARISONS
+from homeward.matching.attributes.model import AttributeModel
+from homeward.matching.attributes.records import feature_row, parse_found, parse_missing
+from homeward.matching.evidence import DnaEvidence, FaceEvidence
+
+EVIDENCE = fusion.PARTS
+
+
+@dataclass
+class MatchResult:
+    """Candidates (HWX dicts, by found person then rank), every blocked pair's parts (for
+    benchmarks: int32 found/missing row indices, float64 log10 LRs, posteriors) and stats."""
+
+    candidates: list[dict[str, Any]]
+    found_ids: list[str]
+    missing_ids: list[str]
+    pairs: dict[str, np.ndarray] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_records(
+    raw: Iterable[Mapping[str, Any]], kind: str
+) -> tuple[list[dict[str, Any]], list[tuple[int, str, str]]]:
+    """Checked records of `kind` and the problems as (position, field, message)."""
+    parse = parse_found if kind == "found" else parse_missing
+    good, bad = [], []
+    for pos, rec in enumerate(raw):
+        try:
+            good.append(parse(rec))
+        except ValueError as exc:
+            bad.append((pos, getattr(exc, "field", "record"), getattr(exc, "message", str(exc))))
+    return good, bad
+
+
+def score_pairs(
+    found: Sequence[dict[str, Any]],
+    missing: Sequence[dict[str, Any]],
+    *,
+    model: AttributeModel,
+    evidence: Sequence[str] = EVIDENCE,
+    prior: fusion.Prior = fusion.DEFAULT_PRIOR,
+) -> dict[str, np.ndarray]:
+    """Every blocked pair of parsed records with each part of its evidence.
+
+    Returns int32 "found", "missing" (row indices); float64 "attributes", "face", "dna"
+    (log10 LR, NaN when absent or not used), "prior" (log10 odds), "total", "posterior";
+    float32 "fields" (n, len(COMPARISONS)) the attribute breakdown and "intercept" (0-d) the
+    model's calibration term: attributes = intercept + the sum of the fields.
+    """
+    scored = model.score([feature_row(r) for r in found], [feature_row(r) for r in missing])
+    fi, mi = scored.found, scored.missing
+    n = len(fi)
+    parts = {k: np.full(n, np.nan) for k in EVIDENCE}
+    if "attributes" in evidence:
+        parts["attributes"] = scored.total()
+    if "face" in evidence and n:
+        parts["face"] = FaceEvidence(found, missing).log10_lr(fi, mi)
+    if "dna" in evidence and n:
+        parts["dna"] = DnaEvidence(found, missing).log10_lr(fi, mi)
+    pool = np.bincount(fi, minlength=len(found))[fi] if n else np.zeros(0)
+    prior_odds = prior.log10_odds(pool)
+    total = fusion.total_log10_lr(*parts.values())
+    return {
+        "found": fi,
+        "missing": mi,
+        **parts,
+        "prior": prior_odds,
+        "total": total,
+        "posterior": fusion.posterior(prior_odds, total),
+        "fields": (scored.log10_bf * scored.slope).astype(np.float32),
+        "intercept": np.array(scored.intercept),
+    }
+
+
+def rank_pairs(pairs: Mapping[str, np.ndarray], top: int) -> np.ndarray:
+    """Indices of each found person's `top` best pairs, by found row then rank (int64).
+    Ties keep the report order, so the ranking is deterministic."""
+    fi = pairs["found"]
+    if len(fi) == 0:
+        return np.zeros(0, np.int64)
+    order = np.lexsort((pairs["missing"], -pairs["posterior"], -pairs["total"], fi))
+    sorted_f = fi[order]
+    starts = np.searchsorted(sorted_f, sorted_f, side="left")
+    rank = np.arange(len(order)) - starts
+    return order[rank < top]
+
+
+def match_records(
+    found_raw: Iterable[Mapping[str, Any]],
+    missing_raw: Iterable[Mapping[str, Any]],
+    *,
+    model: AttributeModel | None = None,
+    top: int = 10,
+    evidence: Sequence[str] = EVIDENCE,
+    prior: fusion.Prior = fusion.DEFAULT_PRIOR,
+    progress: Callable[[str], None] | None = None,
+) -> MatchResult:
+    """The top `top` candidate reports for every found person (HWX candidates).
+
+    Bad records are skipped; `stats["bad"]` lists them as (kind, position, field, message).
+    """
+    say = progress or (lambda _msg: None)
+    model = model or AttributeModel.load()
+    found, bad_f = parse_records(found_raw, "found")
+    missing, bad_m = parse_records(missing_raw, "missing")
+    say(f"{len(found)} found people, {len(missing)} reports")
+    pairs = score_pairs(found, missing, model=model, evidence=evidence, prior=prior)
+    say(f"{len(pairs['found'])} pairs passed blocking")
+    chosen = rank_pairs(pairs, top)
+    names = [c.name for c in COMPARISONS]
+    candidates = []
+    rank, last = 0, -1
+    for k in chosen:
+        f = int(pairs["found"][k])
+        rank = rank + 1 if f == last else 1
+        last = f
+        parts = {p: float(pairs[p][k]) for p in EVIDENCE}
+        breakdown = dict(zip(names, pairs["fields"][k].tolist(), strict=True))
+        breakdown["calibration"] = float(pairs["intercept"])
+        candidates.append(
+            fusion.candidate(
+                found[f]["id"],
+                missing[int(pairs["missing"][k])]["id"],
+                rank,
+                float(pairs["prior"][k]),
+                parts,
+                breakdown if "attributes" in evidence else None,
+            )
+        )
+    stats = {
+        "bad": [("found", *b) for b in bad_f] + [("missing", *b) for b in bad_m],
+        "pairs": int(len(pairs["found"])),
+    }
+    return MatchResult(
+        candidates, [r["id"] for r in found], [r["id"] for r in missing], pairs, stats
+    )

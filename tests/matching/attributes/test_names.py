@@ -1,0 +1,71 @@
+from homeward.matching.attributes.comparisons import NAME, reference_level
+from homeward.matching.attributes.names import name_features, normalise, split_name
+
+from .helpers import found, missing
+
+
+def level_label(said: str | None, reported: str, aliases: list[str] | None = None) -> str:
+    f = found(name=said) if said is not None else found()
+    m = missing(name=reported, aliases=aliases or [])
+    return NAME.levels[reference_level(NAME, f, m)].label
+
+
+def test_the_same_characters_are_the_strongest_name_level():
+    assert level_label("李明华", "李明华") == "same characters"
+
+
+def test_traditional_characters_match_their_simplified_form_exactly():
+    assert normalise("張偉國") == "张伟国"
+    assert level_label("張偉國", "张伟国") == "same characters"
+
+
+def test_a_homophone_written_by_a_caseworker_is_a_pinyin_match():
+    assert level_label("李铭华", "李明华") == "same pinyin (homophone)"
+    assert level_label("章伟", "张伟") == "same pinyin (homophone)"
+
+
+def test_a_name_said_in_dialect_matches_up_to_dialect_confusions():
+    assert level_label("臧伟", "张伟") == "same pinyin up to dialect (zh/z, n/l, -ng/-n, f/h)"
+    assert level_label("牛敏", "刘明") == "same pinyin up to dialect (zh/z, n/l, -ng/-n, f/h)"
+
+
+def test_swapped_order_and_a_reported_alias_are_recognised():
+    assert level_label("明李", "李明") == "swapped order or an alias"
+    assert level_label("王小明", "李明", aliases=["王小明"]) == "swapped order or an alias"
+
+
+def test_a_given_name_said_without_surname_matches_the_given_name():
+    assert level_label("明华", "李明华") == "same given name, surname different or not said"
+
+
+def test_a_wrong_surname_with_the_right_given_name_is_a_given_name_match():
+    assert level_label("王明华", "李明华") == "same given name, surname different or not said"
+
+
+def test_one_wrong_given_character_keeps_the_surname_and_a_syllable():
+    assert level_label("李明国", "李明华") == "same surname, given names share a syllable"
+
+
+def test_a_surname_said_alone_matches_as_surname_only():
+    assert split_name("李") == ("李", "")
+    assert level_label("李", "李明华") == "same surname, one given name not said"
+
+
+def test_a_wholly_different_given_name_is_surname_only():
+    assert level_label("李强", "李明华") == "same surname only"
+
+
+def test_different_names_fall_to_else_and_unknown_names_are_neutral():
+    assert level_label("王强", "李明华") == "else"
+    assert level_label(None, "李明华") == "unknown"
+
+
+def test_familiar_prefixes_are_dropped():
+    assert normalise("阿明") == "明"
+    assert normalise("小李") == "李"
+
+
+def test_surnames_are_read_with_surname_pronunciations():
+    assert name_features("单田芳").surname_py == "shan"
+    assert name_features("曾国藩").surname_py == "zeng"
+    assert name_features("欧阳修").surname == "欧阳"

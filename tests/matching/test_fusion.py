@@ -1,0 +1,52 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from homeward.matching import fusion
+
+logs = st.one_of(st.none(), st.floats(-8, 8))
+
+
+@given(st.integers(1, 100_000), st.floats(0.05, 1.0), logs, logs, logs)
+def test_the_posterior_is_prior_odds_times_the_product_of_the_parts(pool, has, a, f, d):
+    prior = fusion.Prior(has)
+    lo = float(prior.log10_odds(pool))
+    parts = {"attributes": a, "face": f, "dna": d}
+    cand = fusion.candidate(
+        "F-1", "M-1", 1, lo, {k: math.nan if v is None else v for k, v in parts.items()}
+    )
+    p0 = min(has / pool, 1 - 1e-12)
+    expected = fusion.posterior_reference(
+        p0, [None if v is None else 10.0**v for v in parts.values()]
+    )
+    assert cand["posterior"] == pytest.approx(expected, abs=2e-6)
+    assert cand["log10_lr"]["total"] == pytest.approx(
+        sum(v for v in parts.values() if v is not None), abs=1e-3
+    )
+
+
+def test_absent_evidence_is_null_in_the_candidate_and_counts_zero():
+    cand = fusion.candidate(
+        "F-1", "M-9", 2, -3.0, {"attributes": 2.0, "face": math.nan, "dna": math.nan}
+    )
+    assert cand["log10_lr"] == {"attributes": 2.0, "face": None, "dna": None, "total": 2.0}
+    assert cand["rank"] == 2 and cand["found"] == "F-1" and cand["missing"] == "M-9"
+    assert cand["posterior"] == pytest.approx(10**-1 / (1 + 10**-1), abs=1e-6)
+
+
+def test_the_prior_is_one_match_among_the_reports_searched():
+    prior = fusion.Prior(has_report=0.5)
+    odds = prior.log10_odds(np.array([1, 1000]))
+    assert odds[0] == pytest.approx(0.0, abs=1e-6)  # one report, even chances
+    assert odds[1] == pytest.approx(math.log10(0.0005 / 0.9995))
+
+
+def test_fusion_multiplies_independent_evidence_vectorised():
+    a, f, d = np.array([1.0, np.nan]), np.array([2.0, 0.5]), np.array([np.nan, np.nan])
+    np.testing.assert_allclose(fusion.total_log10_lr(a, f, d), [3.0, 0.5])
+    np.testing.assert_allclose(
+        fusion.posterior(np.array([-3.0, 0.0]), np.array([3.0, 0.0])), [0.5, 0.5]
+    )
