@@ -14,7 +14,9 @@ from ninja.security import HttpBearer, django_auth
 
 from homeward.accounts.api import router as accounts_router
 from homeward.accounts.services import api_token_authenticate
+from homeward.campaigns.api import router as campaigns_router
 from homeward.cases.api import router as cases_router
+from homeward.dispatch.api import router as dispatch_router
 from homeward.regions.api import router as regions_router
 from homeward.stations.api import router as stations_router
 
@@ -55,3 +57,5 @@ api.add_router("/me", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/stations", stations_router)
 api.add_router("/cases", cases_router)
+api.add_router("/dispatch", dispatch_router)
+api.add_router("/campaigns", campaigns_router)

@@ -43,6 +43,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -103,6 +113,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 DATABASES = {"default": _database(env_str("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Map tiles for the command center, e.g. https://tiles.example/{z}/{x}/{y}.png; empty: no tiles.
+MAP_TILE_URL = env_str("MAP_TILE_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -119,6 +131,10 @@ INSTALLED_APPS = [
     "homeward.accounts",
     "homeward.stations",
     "homeward.cases",
+    "homeward.tracing",
+    "homeward.portal",
+    "homeward.dispatch",
+    "homeward.campaigns",
     "homeward.web",
 ]
 
@@ -246,3 +262,11 @@ LOGGING = {
 }
 
 SITE_TITLE = _("Homeward relief management")
+
+# Tracing: notices appear this many hours after intake (24 by national rule);
+# candidates below this posterior probability are not put in front of reviewers.
+NOTICE_DELAY_HOURS = env_float("NOTICE_DELAY_HOURS", 24)
+TRACING_CANDIDATE_FLOOR = env_float("TRACING_CANDIDATE_FLOOR", 0.01)
+# Text messages (verification codes, alerts): the embedded default writes them to a file.
+SMS_SENDER = env_str("SMS_SENDER", "homeward.portal.senders.FileSender")
+SMS_OUTBOX = env_str("SMS_OUTBOX", str(VAR_DIR / "outbox" / "sms.jsonl"))

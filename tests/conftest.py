@@ -15,6 +15,16 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once():
+    # Jobs run in the enqueuing process during tests; tests/test_jobs.py checks a real consumer.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The hashed storage needs `collectstatic` first; tests render templates without it.
     settings.STORAGES = {

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_real_consumer_runs_an_enqueued_job(settings):
+    HUEY.immediate = False  # this test wants the real queue and a real consumer
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "homeward.settings"}
     if "filename" in settings.HUEY:
         # The consumer reads the very queue this process writes to.

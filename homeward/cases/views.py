@@ -28,7 +28,9 @@ from homeward.cases.forms import (
 )
 from homeward.cases.models import Person, PersonMerge, Stay
 from homeward.cases.services.common import CASE_WRITERS
+from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Bed, Room, Station
+from homeward.web.navigation import require_section
 
 VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "transfers")
 
@@ -50,8 +52,7 @@ def _can_write(user, stay: Stay) -> bool:
 
 @login_required
 def stay_list(request: HttpRequest) -> HttpResponse:
-    if request.user.role == Role.FAMILY:
-        raise PermissionDenied
+    require_section(request, "cases")
     view = request.GET.get("view", "in_station")
     view = view if view in VIEWS else "in_station"
     form = StayFilterForm(request.GET or None)
@@ -103,7 +104,8 @@ def intake(request: HttpRequest) -> HttpResponse:
     station = request.user.station
     if station is None:
         raise PermissionDenied
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    initial = handoff.draft_initial(request)
+    form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
     earlier = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -126,6 +128,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 _("%(name)s is registered as %(number)s.")
                 % {"name": stay.person, "number": stay.number},
             )
+            handoff.draft_admitted(request, stay)
             return redirect("cases:stay-detail", pk=stay.pk)
     if request.method == "POST" and form.is_bound:
         data = form.cleaned_data if hasattr(form, "cleaned_data") else {}

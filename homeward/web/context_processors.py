@@ -21,8 +21,9 @@ def navigation(request: HttpRequest) -> dict:
     if match is not None:
         current = match.kwargs.get("key", "") if match.url_name == "section" else ""
         current = current or URL_SECTIONS.get(match.url_name or "", "")
-        if not current and "cases" in match.namespaces:
-            current = "cases"
+        for namespace in ("cases", "tracing", "dispatch", "campaigns"):
+            if not current and namespace in match.namespaces:
+                current = namespace
     return {
         "nav_items": navigation_for(user) if user is not None else [],
         "nav_section": current,

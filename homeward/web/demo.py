@@ -174,6 +174,11 @@ def demo_load() -> dict[str, int]:
     from homeward.cases.demo import cases_demo_load
 
     added["stays"] = cases_demo_load()
+    from homeward.campaigns.demo import campaigns_demo_load
+    from homeward.dispatch.demo import dispatch_demo_load
+
+    dispatch_demo_load()
+    campaigns_demo_load()
     return added
 
 

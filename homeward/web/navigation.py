@@ -41,17 +41,17 @@ class NavItem:
 NAVIGATION = [
     NavItem("dashboard", _("Dashboard"), "dashboard"),
     NavItem("cases", _("Intake and care"), "cases:stay-list", STATION_DESK | ADMINS),
-    NavItem("tracing", _("Family tracing"), "section", STATION_DESK | ADMINS),
+    NavItem("tracing", _("Family tracing"), "tracing:home", STATION_DESK | ADMINS),
     NavItem(
         "dispatch",
         _("Rescue command"),
-        "section",
+        "dispatch:center",
         frozenset({Role.DISPATCHER, Role.STREET_TEAM, Role.STATION_HEAD}) | ADMINS,
     ),
     NavItem(
         "campaigns",
         _("Campaigns"),
-        "section",
+        "campaigns:list",
         frozenset({Role.DISPATCHER, Role.STATION_HEAD}) | ADMINS,
     ),
     NavItem(
@@ -75,3 +75,15 @@ def section(key: str) -> NavItem | None:
     return next(
         (item for item in NAVIGATION if item.key == key and item.url_name == "section"), None
     )
+
+
+def nav_item(key: str) -> NavItem:
+    return next(item for item in NAVIGATION if item.key == key)
+
+
+def require_section(request, key: str) -> None:
+    """Refuse a page of a domain the user's role does not work in (403)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not nav_item(key).visible_to(request.user):
+        raise PermissionDenied

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import Role
@@ -14,10 +14,6 @@ from homeward.stations.selectors import stations_with_occupancy
 from homeward.web.navigation import section
 
 SECTION_TEXT = {
-    "tracing": _(
-        "Missing reports, tracing notices, candidates from face, DNA and attribute matching, "
-        "the review queue and verified reunions."
-    ),
     "dispatch": _(
         "Reports from the hotline, 110 and city management, the nearest team, the live map."
     ),
@@ -29,7 +25,7 @@ SECTION_TEXT = {
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.FAMILY:
-        raise PermissionDenied
+        return redirect("portal:me")
     stations = stations_with_occupancy(stations_visible(request.user)).order_by("division_id")
     recent = audit_events_visible(request.user)[:8]
     return render(

@@ -77,7 +77,8 @@ def test_family_account_sees_no_station_and_no_dashboard(client, suzhou):
     family = make_user("family", Role.FAMILY)
     assert station_names(family) == set()
     client.force_login(family)
-    assert client.get("/").status_code == 403
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/p/me/"
     assert client.get("/api/stations").json() == []
 
 

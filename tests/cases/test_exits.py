@@ -182,3 +182,31 @@ def test_placement_opens_settlement_and_registration_comes_after_placement(stay,
         dibao_on=settlement.placed_on,
     )
     assert Settlement.objects.get(pk=settlement.pk).hukou_registered_on == settlement.placed_on
+
+
+@pytest.mark.parametrize("who", ["minor", "dementia"])
+def test_a_person_who_cannot_speak_for_themselves_is_handed_over_only_on_proof(suzhou, desk, who):
+    fields = (
+        {"name": "小明", "age_estimate_min": 9, "age_estimate_max": 11}
+        if who == "minor"
+        else {
+            "name": "老王",
+            "conditions": ["dementia"],
+            "age_estimate_min": 75,
+            "age_estimate_max": 85,
+        }
+    )
+    stay = admit(suzhou, desk, **fields)
+    handover = {
+        "kind": "handed_to_family",
+        "collector_name": "王芳",
+        "collector_relation": "女儿",
+        "identity_checked": True,
+        "collector_id_number": "320508198503121234",
+    }
+    with pytest.raises(ValidationError) as err:
+        end(stay, desk, **handover)
+    assert "kinship_evidence" in err.value.message_dict
+    end(stay, desk, **handover, kinship_evidence="police")
+    stay.refresh_from_db()
+    assert stay.exit.kinship_evidence == "police"

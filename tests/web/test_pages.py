@@ -41,8 +41,9 @@ def test_navigation_follows_the_role(client, suzhou, jiangsu_supervisor):
 def test_a_section_outside_the_role_is_forbidden(client, suzhou):
     street = make_user("sz.street", Role.STREET_TEAM, station=suzhou)
     client.force_login(street)
-    assert client.get("/s/dispatch/").status_code == 200
-    assert client.get("/s/tracing/").status_code == 403
+    assert client.get("/dispatch/").status_code == 200
+    assert client.get("/tracing/").status_code == 403
+    assert client.get("/cases/").status_code == 403
     assert client.get("/s/nonsense/").status_code == 404
 
 

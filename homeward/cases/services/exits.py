@@ -19,6 +19,7 @@ from homeward.cases.models.stays import CANNOT_SPEAK
 from homeward.cases.services.care import _release_bed
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.intake import IntakeData, intake_admit
+from homeward.cases.signals import stay_ended
 from homeward.regions.models import Division
 from homeward.stations.models import Station
 
@@ -125,6 +126,7 @@ _FIELDS = {
         "collector_relation",
         "collector_id_number",
         "identity_checked",
+        "kinship_evidence",
     },
     Kind.TRANSFERRED: {"to_station", "to_institution"},
     Kind.PLACED: {"to_institution"},
@@ -161,6 +163,7 @@ def stay_exit(*, stay: Stay, data: ExitData, by: User | None) -> Exit:
             "collector_relation",
             "collector_id_number",
             "identity_checked",
+            "kinship_evidence",
             "to_station",
             "to_institution",
             "hospital",
@@ -186,6 +189,7 @@ def stay_exit(*, stay: Stay, data: ExitData, by: User | None) -> Exit:
         settlement.placed_on = timezone.localdate(at)
         settlement.save()
     audit_record(actor=by, action="update", obj=stay, detail={"exit": data.kind})
+    transaction.on_commit(lambda: stay_ended.send(sender=Stay, stay=stay))
     return exit_
 
 

@@ -17,6 +17,7 @@ from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import CONDITIONS, MINOR_AGE, Belonging, Person, Stay
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.cases.services.common import require_case_writer
+from homeward.cases.signals import stay_admitted
 from homeward.regions.models import Division
 from homeward.stations.models import Station
 
@@ -229,4 +230,5 @@ def intake_admit(
         ]
     )
     audit_record(actor=by, action="create", obj=stay, detail={"person": person.pk})
+    transaction.on_commit(lambda: stay_admitted.send(sender=Stay, stay=stay))
     return stay

@@ -1,0 +1,101 @@
+"""Campaign pages: warnings, running campaigns, their shelters and report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.campaigns import selectors, services
+from homeward.campaigns.forms import ShelterForm, WarningForm
+from homeward.web.navigation import NAVIGATION
+
+
+def _require_campaigns(request: HttpRequest) -> None:
+    item = next(i for i in NAVIGATION if i.key == "campaigns")
+    if not item.visible_to(request.user):
+        raise PermissionDenied
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    _require_campaigns(request)
+    form = WarningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warning = services.warning_record(data=form.data_(), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            opened = warning.campaigns.first()
+            if opened is not None:
+                messages.success(request, _("The warning opened a campaign."))
+                return redirect("campaigns:detail", pk=opened.pk)
+            messages.success(request, _("The warning is recorded; it is below the threshold."))
+            return redirect("campaigns:list")
+    now = timezone.now()
+    return render(
+        request,
+        "campaigns/list.html",
+        {
+            "form": form,
+            "campaigns": selectors.campaigns_visible(request.user).prefetch_related("divisions"),
+            "warnings": selectors.warnings_visible(request.user)[:30],
+            "now": now,
+            "nav_section": "campaigns",
+        },
+    )
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_campaigns(request)
+    campaign = selectors.campaign_get(request.user, pk, request=request)
+    form = ShelterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.shelter_open(
+                campaign=campaign,
+                name=d["name"],
+                kind=d["kind"],
+                division=d["division"],
+                address=d["address"],
+                point=(d["latitude"], d["longitude"]),
+                capacity=d["capacity"],
+                hours=(d["opens"], d["closes"]),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("campaigns:detail", pk=pk)
+    rows = selectors.campaign_report(campaign)
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "divisions": campaign.divisions.all(),
+            "shelters": campaign.shelters.select_related("division"),
+            "rows": rows,
+            "totals": selectors.report_totals(rows),
+            "form": form,
+            "nav_section": "campaigns",
+        },
+    )
+
+
+def shelters_public(request: HttpRequest) -> HttpResponse:
+    """The portal's list of open heat and cold refuges: no account needed."""
+    return render(request, "campaigns/shelters.html", {"shelters": selectors.shelters_open()})

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from homeward.cases.forms import DivisionField, _styled
+from homeward.cases.models.vocabulary import Sex
+
+FORM_MIN_SECONDS = 3
+
+
+class HumanCheckMixin(forms.Form):
+    """Abuse protection without third parties: a hidden field people leave empty, and a
+    signed timestamp, since a person takes more than a few seconds to fill a form."""
+
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+    )
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signing.dumps(time.time(), salt="portal-form")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            started = signing.loads(data.get("started") or "", salt="portal-form", max_age=86400)
+        except signing.BadSignature:
+            raise forms.ValidationError(_("The form expired: please fill it in again.")) from None
+        if data.get("website") or time.time() - float(started) < FORM_MIN_SECONDS:
+            raise forms.ValidationError(_("Please take a moment to fill in the form."))
+        return data
+
+
+class NoticeFilter(forms.Form):
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), *Sex.choices])
+    age_from = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=120)
+    age_to = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=120)
+    height_from = forms.IntegerField(label=_("Height from (cm)"), required=False, min_value=40)
+    height_to = forms.IntegerField(label=_("Height to (cm)"), required=False, max_value=250)
+    found_in = DivisionField(label=_("Found in"), required=False)
+    accent = DivisionField(label=_("Accent from"), required=False)
+    since = forms.DateField(
+        label=_("Found since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class TipForm(HumanCheckMixin):
+    message = forms.CharField(
+        label=_("What you know about this person"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    contact = forms.CharField(label=_("Your phone or another way to reach you"), max_length=100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class SignupForm(HumanCheckMixin):
+    display_name = forms.CharField(label=_("Your name"), max_length=50)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Code from the text message"), max_length=6)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)

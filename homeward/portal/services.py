@@ -1,0 +1,98 @@
+"""Family accounts on the portal: sign-up, phone verification; and abuse limits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.models import Role, User
+from homeward.accounts.services import user_create
+from homeward.portal.models import PhoneCode
+from homeward.portal.senders import sms_sender
+
+CODE_MINUTES = 15
+MAX_ATTEMPTS = 5
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _normalise_phone(phone: str) -> str:
+    digits = "".join(c for c in phone if c.isdigit())
+    if not 7 <= len(digits) <= 15:
+        raise ValidationError({"phone": _("Give a mobile number we can send a code to.")})
+    return digits
+
+
+@transaction.atomic
+def family_signup(*, phone: str, password: str, display_name: str) -> User:
+    """A family account: the phone number is the user name; a code goes to the phone."""
+    digits = _normalise_phone(phone)
+    if User.objects.filter(username=digits).exists():
+        raise ValidationError({"phone": _("An account with this number exists: sign in instead.")})
+    if len(password) < 8:
+        raise ValidationError({"password": _("Use at least 8 characters.")})
+    user = user_create(
+        username=digits,
+        password=password,
+        role=Role.FAMILY,
+        phone=digits,
+        display_name=display_name.strip(),
+    )
+    phone_code_send(user=user)
+    return user
+
+
+@transaction.atomic
+def phone_code_send(*, user: User) -> None:
+    code = f"{secrets.randbelow(10**6):06d}"
+    PhoneCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+    PhoneCode.objects.create(
+        user=user, digest=_digest(code), expires_at=timezone.now() + timedelta(minutes=CODE_MINUTES)
+    )
+    sms_sender().send(user.phone, _("Homeward verification code: %(code)s") % {"code": code})
+
+
+@transaction.atomic
+def phone_verify(*, user: User, code: str) -> User:
+    pending = (
+        PhoneCode.objects.select_for_update()
+        .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is None:
+        raise ValidationError({"code": _("The code has expired: ask for a new one.")})
+    pending.attempts += 1
+    if pending.attempts > MAX_ATTEMPTS:
+        pending.used_at = timezone.now()
+        pending.save()
+        raise ValidationError({"code": _("Too many wrong codes: ask for a new one.")})
+    if not secrets.compare_digest(pending.digest, _digest(code.strip())):
+        pending.save()
+        raise ValidationError({"code": _("The code is not right.")})
+    pending.used_at = timezone.now()
+    pending.save()
+    User.objects.filter(pk=user.pk).update(phone_verified=True)
+    user.phone_verified = True
+    return user
+
+
+def allow(key: str, *, limit: int, per_seconds: int) -> bool:
+    """A fixed-window rate limit in the cache: False once `limit` is passed."""
+    bucket = f"rate:{key}:{int(timezone.now().timestamp()) // per_seconds}"
+    added = cache.add(bucket, 1, per_seconds)
+    if added:
+        return True
+    try:
+        return cache.incr(bucket) <= limit
+    except ValueError:
+        return True

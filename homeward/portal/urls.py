@@ -1,0 +1,14 @@
+from django.urls import path
+
+from homeward.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.notice_list, name="notices"),
+    path("notices/<uuid:public_id>/", views.notice_detail, name="notice"),
+    path("notices/<uuid:public_id>/photo", views.notice_photo, name="notice-photo"),
+    path("signup/", views.signup, name="signup"),
+    path("verify/", views.verify, name="verify"),
+    path("report/", views.report, name="report"),
+    path("me/", views.me, name="me"),
+]

@@ -1,0 +1,53 @@
+// The command center's live map: open incidents, teams and shelter points, refreshed
+// every few seconds from map.json. With no tile server configured it draws the points
+// on a plain background, which is all a dispatcher needs to see who is nearest.
+(function () {
+  "use strict";
+  var el = document.getElementById("live-map");
+  if (!el || !window.L) { return; }
+  var config = JSON.parse(document.getElementById("map-config").textContent);
+  var map = L.map(el, { zoomControl: true, attributionControl: !!config.tiles });
+  if (config.tiles) { L.tileLayer(config.tiles, { maxZoom: 19 }).addTo(map); }
+  map.setView(config.center || [31.3, 120.6], config.zoom || 11);
+  var layer = L.layerGroup().addTo(map);
+  var colours = { received: "#d63384", dispatched: "#fd7e14", on_scene: "#198754" };
+  var fitted = false;
+
+  function draw(data) {
+    layer.clearLayers();
+    var bounds = [];
+    data.incidents.forEach(function (i) {
+      var m = L.circleMarker(i.point, {
+        radius: i.overdue ? 11 : 8, color: i.overdue ? "#dc3545" : "#333", weight: i.overdue ? 3 : 1,
+        fillColor: colours[i.status] || "#6c757d", fillOpacity: 0.9, className: "map-incident"
+      }).bindTooltip(i.label + (i.team ? " · " + i.team : ""));
+      m.on("click", function () { window.location = el.dataset.incidentUrl.replace("0", i.id); });
+      m.addTo(layer); bounds.push(i.point);
+    });
+    data.teams.forEach(function (t) {
+      L.circleMarker(t.point, {
+        radius: 6, color: "#0d6efd", fillColor: t.status === "available" ? "#0d6efd" : "#adb5bd",
+        fillOpacity: 1, className: "map-team"
+      }).bindTooltip(t.label).addTo(layer);
+      bounds.push(t.point);
+    });
+    data.shelters.forEach(function (s) {
+      L.circleMarker(s.point, {
+        radius: 7, color: "#6f42c1", fillColor: "#fff", fillOpacity: 1, className: "map-shelter"
+      }).bindTooltip(s.label + " (" + s.capacity + ")").addTo(layer);
+      bounds.push(s.point);
+    });
+    el.dataset.incidents = String(data.incidents.length);
+    el.dataset.teams = String(data.teams.length);
+    if (!fitted && bounds.length) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 }); fitted = true; }
+  }
+
+  function refresh() {
+    fetch(el.dataset.source, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { draw(data); } })
+      .catch(function () { /* offline for a moment: the next poll tries again */ });
+  }
+  refresh();
+  setInterval(refresh, Number(el.dataset.every || 10000));
+})();

@@ -1,0 +1,161 @@
+"""Forms of the tracing pages and the portal's family report (they parse; services decide)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from homeward.cases.forms import MARK_CHOICES, DivisionField, _styled
+from homeward.cases.models import CONDITIONS
+from homeward.cases.models.vocabulary import Sex
+from homeward.tracing.models import InquiryTask, Relative, Reunion
+
+PHOTO_SLOTS = 3
+RELATIVE_SLOTS = 3
+
+
+class ReportForm(forms.Form):
+    name = forms.CharField(label=_("Name of the missing person"), max_length=50)
+    aliases = forms.CharField(
+        label=_("Other names (comma separated)"), required=False, max_length=200
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    home_division = DivisionField(label=_("Home (division)"), required=False)
+    lost_date = forms.DateField(
+        label=_("Date lost"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    lost_division = DivisionField(label=_("Lost in (division)"), required=False)
+    lost_address = forms.CharField(label=_("Where lost"), required=False, max_length=200)
+    height_cm = forms.IntegerField(label=_("Height (cm)"), required=False)
+    marks = forms.MultipleChoiceField(
+        label=_("Marks"),
+        required=False,
+        choices=MARK_CHOICES,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    conditions = forms.MultipleChoiceField(
+        label=_("Conditions"),
+        required=False,
+        choices=list(CONDITIONS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(
+        label=_("What else should the station know"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact_name = forms.CharField(label=_("Your name"), max_length=50)
+    contact_relation = forms.CharField(
+        label=_("Your relation to the missing person"), max_length=30
+    )
+    contact_phone = forms.CharField(label=_("Your phone"), max_length=32)
+    contact_email = forms.EmailField(label=_("Your e-mail"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, PHOTO_SLOTS + 1):
+            self.fields[f"photo{i}"] = forms.FileField(
+                label=_("Photo %(n)s") % {"n": i}, required=False
+            )
+            self.fields[f"photo{i}_year"] = forms.IntegerField(
+                label=_("Year taken"), required=False, min_value=1900
+            )
+        for i in range(1, RELATIVE_SLOTS + 1):
+            self.fields[f"relative{i}"] = forms.ChoiceField(
+                label=_("Relative who can give DNA"),
+                required=False,
+                choices=[("", "—"), *Relative.Relation.choices],
+            )
+            self.fields[f"relative{i}_name"] = forms.CharField(
+                label=_("Relative's name"), required=False, max_length=50
+            )
+        _styled(self)
+        self.fields["conditions"].widget.attrs.pop("class", None)
+
+    def report_data(self):
+        from homeward.tracing.services import ReportData
+
+        d = self.cleaned_data
+        return ReportData(
+            name=d["name"],
+            sex=d["sex"],
+            contact_name=d["contact_name"],
+            contact_relation=d["contact_relation"],
+            contact_phone=d["contact_phone"],
+            contact_email=d.get("contact_email") or "",
+            aliases=[
+                a for a in (d.get("aliases") or "").replace("，", ",").split(",") if a.strip()
+            ],
+            birth_date=d.get("birth_date"),
+            home_division=d.get("home_division"),
+            lost_date=d.get("lost_date"),
+            lost_division=d.get("lost_division"),
+            lost_address=d.get("lost_address") or "",
+            height_cm=d.get("height_cm"),
+            marks=list(d.get("marks") or []),
+            conditions=list(d.get("conditions") or []),
+            description=d.get("description") or "",
+        )
+
+    def photos(self, files) -> list:
+        return [
+            (files[f"photo{i}"], self.cleaned_data.get(f"photo{i}_year"))
+            for i in range(1, PHOTO_SLOTS + 1)
+            if files.get(f"photo{i}")
+        ]
+
+    def relatives(self) -> list[tuple[str, str]]:
+        d = self.cleaned_data
+        return [
+            (d[f"relative{i}"], d.get(f"relative{i}_name") or "")
+            for i in range(1, RELATIVE_SLOTS + 1)
+            if d.get(f"relative{i}")
+        ]
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why this is not the same person"), max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class InquiryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Inquiry"), choices=InquiryTask.Kind.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class ConfirmForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Found through"), required=False, choices=[("", "—"), *Reunion.Channel.choices]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class ReunionForm(forms.Form):
+    claimant_name = forms.CharField(label=_("Claimant"), max_length=50)
+    claimant_relation = forms.CharField(label=_("Claimant's relation"), max_length=30)
+    claimant_id_number = forms.CharField(label=_("Claimant's ID number"), max_length=20)
+    identity_checked = forms.BooleanField(
+        label=_("Claimant's identity document checked"), required=False
+    )
+    kinship_evidence = forms.ChoiceField(
+        label=_("Family tie confirmed by"),
+        required=False,
+        choices=[("", "—"), ("dna", _("DNA comparison")), ("police", _("Police confirmation"))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)

@@ -1,0 +1,153 @@
+"""Missing-person reports (寻人登记) filed by families or the police, with photos and relatives."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from homeward.cases.models.vocabulary import Sex
+
+
+class MissingReport(models.Model):
+    """A report of a missing person. Not public, not searched by families, until verified.
+
+    Contact details are never shown on a public page or sent in a public API answer.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified, being searched")
+        REUNITED = "reunited", _("Reunited")
+        CLOSED = "closed", _("Closed")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Family on the portal")
+        STAFF = "staff", _("Station staff for the family")
+        POLICE = "police", _("Police")
+        IMPORT = "import", _("Imported")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    channel = models.CharField(_("filed through"), max_length=8, choices=Channel.choices)
+    filed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missing_reports",
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("handled by station"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="missing_reports",
+    )
+    verified_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=50)
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_precision = models.CharField(
+        max_length=5, choices=[("year", "year"), ("month", "month"), ("day", "day")], default="day"
+    )
+    home_division = models.ForeignKey(
+        "regions.Division",
+        verbose_name=_("home"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lost_date = models.DateField(_("date lost"), null=True, blank=True)
+    lost_division = models.ForeignKey(
+        "regions.Division",
+        verbose_name=_("lost in"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lost_address = models.CharField(_("where lost"), max_length=200, blank=True)
+    lost_latitude = models.FloatField(null=True, blank=True)
+    lost_longitude = models.FloatField(null=True, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    marks = models.JSONField(_("marks"), default=list, blank=True)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    description = models.TextField(_("what the family says"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_relation = models.CharField(_("relation to the missing person"), max_length=30)
+    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    source_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("missing report")
+        verbose_name_plural = _("missing reports")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.lost_date or '?'})"
+
+
+class ReportPhoto(models.Model):
+    """A photo of the missing person, with the year it was taken (photos age)."""
+
+    report = models.ForeignKey(MissingReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="reports/%Y/%m/")
+    taken_year = models.PositiveSmallIntegerField(_("year taken"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.pk}"
+
+
+class Relative(models.Model):
+    """A relative of the missing person who can give DNA (亲属DNA)."""
+
+    class Relation(models.TextChoices):
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        CHILD = "child", _("Child")
+        FULL_SIBLING = "full_sibling", _("Full sibling")
+        HALF_SIBLING = "half_sibling", _("Half sibling")
+        GRANDPARENT = "grandparent", _("Grandparent")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        AUNT_UNCLE = "aunt_uncle", _("Aunt or uncle")
+        NIECE_NEPHEW = "niece_nephew", _("Niece or nephew")
+
+    class DnaStatus(models.TextChoices):
+        NONE = "none", _("Not requested")
+        REQUESTED = "requested", _("Requested")
+        SAMPLED = "sampled", _("Sampled")
+        ENTERED = "entered", _("Profile entered")
+
+    report = models.ForeignKey(MissingReport, on_delete=models.CASCADE, related_name="relatives")
+    relation = models.CharField(_("relation"), max_length=14, choices=Relation.choices)
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    dna_status = models.CharField(
+        _("DNA"), max_length=10, choices=DnaStatus.choices, default=DnaStatus.NONE
+    )
+    lab = models.CharField(_("laboratory"), max_length=100, blank=True)
+    profile = models.JSONField(_("DNA profile"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_relation_display()} {self.name}".strip()

@@ -1,0 +1,128 @@
+"""Tracing notices: made for people who cannot be identified, published after the
+configured delay (24 hours by default), refreshed every 30 days, withdrawn at exit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.cases.models import Person, Stay
+from homeward.tracing.models import Notice, Tip
+
+REFRESH_DAYS = 30
+GENERATION_KEY = "tracing:notices:generation"
+
+
+def _delay() -> timedelta:
+    return timedelta(hours=float(getattr(settings, "NOTICE_DELAY_HOURS", 24)))
+
+
+def needs_notice(stay: Stay) -> bool:
+    """A person whose identity no document settles gets a notice (无法核实身份)."""
+    person = stay.person
+    return not person.id_number and person.name_source != Person.NameSource.DOCUMENT
+
+
+def _snapshot(stay: Stay) -> dict:
+    person = stay.person
+    age = person.age_on(timezone.localdate(stay.admitted_at))
+    return {
+        "sex": person.sex,
+        "age_low": max(age[0], 0) if age else None,
+        "age_high": max(age[1], 0) if age else None,
+        "height_cm": person.height_cm,
+        "found_on": timezone.localdate(stay.found_at or stay.admitted_at),
+        "found_division": stay.found_division,
+        "found_place": stay.found_address,
+        "dialect_division": person.dialect_division,
+        "marks": person.marks,
+        "name_said": person.name if person.name_source != Person.NameSource.UNKNOWN else "",
+        "photo": person.photo.name if person.photo else "",
+        "station_name": stay.station.name,
+        "station_phone": stay.station.phone_24h,
+    }
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    published: int = 0
+    refreshed: int = 0
+    withdrawn: int = 0
+
+
+@transaction.atomic
+def notices_sync(*, now: datetime | None = None) -> SyncResult:
+    """Bring every notice up to date at `now` (a periodic job runs this every few minutes)."""
+    now = now or timezone.now()
+    result = SyncResult()
+    waiting = Stay.objects.filter(
+        status=Stay.Status.IN_STATION, notice__isnull=True
+    ).select_related("person", "station", "found_division")
+    for stay in waiting:
+        if needs_notice(stay):
+            Notice.objects.create(stay=stay, due_at=stay.admitted_at + _delay(), **_snapshot(stay))
+            result.created += 1
+    live = Notice.objects.filter(withdrawn_at__isnull=True)
+    result.withdrawn = live.exclude(stay__status=Stay.Status.IN_STATION).update(withdrawn_at=now)
+    result.published = live.filter(published_at__isnull=True, due_at__lte=now).update(
+        published_at=now
+    )
+    stale = live.filter(published_at__lte=now - timedelta(days=REFRESH_DAYS))
+    for notice in stale:
+        last = notice.refreshed_at or notice.published_at
+        if last <= now - timedelta(days=REFRESH_DAYS):
+            # A fresh snapshot: what staff learnt in a month shows on the notice.
+            for name, value in _snapshot(notice.stay).items():
+                setattr(notice, name, value)
+            notice.refreshed_at = now
+            notice.save()
+            result.refreshed += 1
+    if result.published or result.refreshed or result.withdrawn:
+        transaction.on_commit(notices_changed)
+    return result
+
+
+def notices_generation() -> int:
+    """A number that changes whenever the set of public notices may have changed;
+    cached portal lists carry it in their key, so they never outlive a change."""
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def notices_changed() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def notice_withdraw(*, stay: Stay, now: datetime | None = None) -> int:
+    """Take a notice down at once when the stay ends (home, family, transfer...)."""
+    count = Notice.objects.filter(stay=stay, withdrawn_at__isnull=True).update(
+        withdrawn_at=now or timezone.now()
+    )
+    if count:
+        notices_changed()
+    return count
+
+
+@transaction.atomic
+def tip_leave(*, notice: Notice, message: str, contact: str) -> Tip:
+    """“I may know this person”: reaches the station's tracing team."""
+    errors = {}
+    if len(message.strip()) < 4:
+        errors["message"] = [_("Tell the station what you know.")]
+    if len(contact.strip()) < 5:
+        errors["contact"] = [_("Leave a phone number or another way to reach you.")]
+    if errors:
+        raise ValidationError(errors)
+    return Tip.objects.create(
+        notice=notice, message=message.strip()[:2000], contact=contact.strip()
+    )

@@ -1,0 +1,189 @@
+"""The review queue's actions, and reunions completed by a second officer."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.audit import audit_record
+from homeward.accounts.models import User
+from homeward.cases.idcard import IdNumberError, parse_id_number
+from homeward.cases.models import Stay
+from homeward.cases.services import ExitData, stay_exit
+from homeward.tracing.models import Candidate, InquiryTask, MissingReport, Reunion
+from homeward.tracing.services.common import require_tracer
+from homeward.tracing.services.notices import notice_withdraw
+
+OPEN = (Candidate.Status.OPEN, Candidate.Status.INQUIRY)
+
+
+def _decide(candidate: Candidate, by: User) -> Candidate:
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    require_tracer(by, candidate.station)
+    if candidate.status not in OPEN:
+        raise ValidationError({"status": _("This candidate has already been decided.")})
+    return candidate
+
+
+@transaction.atomic
+def candidate_reject(*, candidate: Candidate, reason: str, by: User) -> Candidate:
+    """Not the same person: the pair is excluded from every later search."""
+    candidate = _decide(candidate, by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this is not the same person.")})
+    candidate.status = Candidate.Status.REJECTED
+    candidate.reject_reason = reason.strip()
+    candidate.reviewed_by = by
+    candidate.reviewed_at = timezone.now()
+    candidate.save()
+    audit_record(
+        actor=by,
+        action="update",
+        obj=candidate,
+        station_id=candidate.station_id,
+        detail={"rejected": reason.strip()},
+    )
+    return candidate
+
+
+@transaction.atomic
+def candidate_inquire(*, candidate: Candidate, kind: str, note: str, by: User) -> InquiryTask:
+    """Ask for an inquiry: phone the family, ask the person, request DNA."""
+    candidate = _decide(candidate, by)
+    if kind not in InquiryTask.Kind.values:
+        raise ValidationError({"kind": _("Choose what should be done.")})
+    task = InquiryTask.objects.create(
+        candidate=candidate, kind=kind, note=note.strip(), created_by=by
+    )
+    candidate.status = Candidate.Status.INQUIRY
+    candidate.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, action="create", obj=task, station_id=candidate.station_id)
+    return task
+
+
+@transaction.atomic
+def inquiry_done(*, task: InquiryTask, result: str, by: User) -> InquiryTask:
+    require_tracer(by, task.candidate.station)
+    if not result.strip():
+        raise ValidationError({"result": _("Write what the inquiry found.")})
+    task.result = result.strip()
+    task.done_at = timezone.now()
+    task.save(update_fields=["result", "done_at"])
+    audit_record(actor=by, action="update", obj=task, station_id=task.candidate.station_id)
+    return task
+
+
+def _channel(candidate: Candidate) -> str:
+    parts = {
+        Reunion.Channel.DNA: candidate.log10_dna,
+        Reunion.Channel.FACE: candidate.log10_face,
+        Reunion.Channel.ATTRIBUTES: candidate.log10_attributes,
+    }
+    present = {k: v for k, v in parts.items() if v is not None}
+    return max(present, key=present.get) if present else Reunion.Channel.ATTRIBUTES
+
+
+@transaction.atomic
+def candidate_confirm(*, candidate: Candidate, by: User, channel: str = "") -> Reunion:
+    """The same person: a reunion opens. Another officer completes it."""
+    candidate = _decide(candidate, by)
+    stay = (
+        candidate.person.stays.filter(status=Stay.Status.IN_STATION)
+        .order_by("-admitted_at")
+        .first()
+    )
+    if stay is None:
+        raise ValidationError({"status": _("The person is no longer in a station.")})
+    if channel and channel not in Reunion.Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    candidate.status = Candidate.Status.CONFIRMED
+    candidate.reviewed_by = by
+    candidate.reviewed_at = timezone.now()
+    candidate.save()
+    reunion = Reunion.objects.create(
+        candidate=candidate, stay=stay, channel=channel or _channel(candidate), confirmed_by=by
+    )
+    audit_record(actor=by, action="create", obj=reunion, station_id=candidate.station_id)
+    return reunion
+
+
+@transaction.atomic
+def reunion_complete(
+    *,
+    reunion: Reunion,
+    by: User,
+    claimant_name: str,
+    claimant_relation: str,
+    claimant_id_number: str,
+    identity_checked: bool,
+    kinship_evidence: str = "",
+) -> Reunion:
+    """Hand the person to the family who reported them, after the checks.
+
+    The claimant must be the report's contact or a listed relative, with an ID
+    checked; DNA or police confirmation where the person is a minor or cannot
+    speak for themselves (the exit rule enforces it); never the officer who confirmed.
+    """
+    reunion = (
+        Reunion.objects.select_for_update()
+        .select_related("candidate__report", "stay__person")
+        .get(pk=reunion.pk)
+    )
+    require_tracer(by, reunion.candidate.station)
+    errors: dict[str, list[str]] = {}
+    if reunion.completed_at is not None:
+        raise ValidationError({"reunion": _("This reunion is already complete.")})
+    if by.pk == reunion.confirmed_by_id:
+        errors["reunion"] = [_("Another officer must complete the reunion you confirmed.")]
+    report = reunion.candidate.report
+    known = {
+        report.contact_name.strip(),
+        *(r.name.strip() for r in report.relatives.all() if r.name),
+    }
+    if claimant_name.strip() not in known:
+        errors["claimant_name"] = [
+            _("The claimant is neither the report's contact nor a relative listed on it.")
+        ]
+    try:
+        parse_id_number(claimant_id_number)
+    except IdNumberError as exc:
+        errors["claimant_id_number"] = [str(exc.message)]
+    if not identity_checked:
+        errors["identity_checked"] = [_("Check the claimant's identity document first.")]
+    if errors:
+        raise ValidationError(errors)
+    stay_exit(
+        stay=reunion.stay,
+        by=by,
+        data=ExitData(
+            kind="handed_to_family",
+            collector_name=claimant_name.strip(),
+            collector_relation=claimant_relation.strip(),
+            collector_id_number=claimant_id_number,
+            identity_checked=True,
+            kinship_evidence=kinship_evidence,
+        ),
+    )
+    now = timezone.now()
+    reunion.claimant_name = claimant_name.strip()
+    reunion.claimant_relation = claimant_relation.strip()
+    reunion.claimant_id_number = parse_id_number(claimant_id_number).number
+    reunion.identity_checked = True
+    reunion.kinship_evidence = kinship_evidence
+    reunion.completed_by = by
+    reunion.completed_at = now
+    reunion.save()
+    MissingReport.objects.filter(pk=report.pk).update(
+        status=MissingReport.Status.REUNITED, updated_at=now
+    )
+    notice_withdraw(stay=reunion.stay, now=now)
+    audit_record(
+        actor=by,
+        action="update",
+        obj=reunion,
+        station_id=reunion.candidate.station_id,
+        detail={"completed": True},
+    )
+    return reunion

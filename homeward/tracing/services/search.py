@@ -1,0 +1,162 @@
+"""Automatic search both ways, and the candidates it leaves for review."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from homeward.accounts.audit import audit_record
+from homeward.accounts.models import User
+from homeward.cases.models import Person, Stay
+from homeward.tracing import engine
+from homeward.tracing.models import Candidate, FaceVector, FoundDna, MissingReport, ReportPhoto
+from homeward.tracing.services.common import require_tracer
+
+
+def _floor() -> float:
+    return float(getattr(settings, "TRACING_CANDIDATE_FLOOR", 0.01))
+
+
+def _embed(source, *, year: int | None) -> dict:
+    """Face-engine analysis of one stored photo, as FaceVector fields."""
+    from homeward.matching.face.photo import PhotoError
+    from homeward.matching.face.pipeline import analyse_photo
+
+    try:
+        with source.open("rb") as handle:
+            analysis = analyse_photo(handle.read())
+    except PhotoError as exc:
+        return {"model": "", "vector": None, "accepted": False, "reasons": [str(exc)]}
+    vector = analysis.embedding
+    return {
+        "model": analysis.model_name,
+        "vector": vector.astype("<f4").tobytes() if vector is not None else None,
+        "accepted": analysis.report.accepted,
+        "reasons": [r.code for r in analysis.report.reasons],
+        "taken_year": year,
+    }
+
+
+@transaction.atomic
+def face_embed_person(person: Person) -> FaceVector | None:
+    """Embed the person's intake photo (replacing an earlier embedding of it)."""
+    if not person.photo:
+        return None
+    FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, person=person).delete()
+    fields = _embed(person.photo, year=None)
+    return FaceVector.objects.create(kind=FaceVector.Kind.FOUND, person=person, **fields)
+
+
+@transaction.atomic
+def face_embed_report_photo(photo: ReportPhoto) -> FaceVector:
+    FaceVector.objects.filter(report_photo=photo).delete()
+    fields = _embed(photo.image, year=photo.taken_year)
+    return FaceVector.objects.create(kind=FaceVector.Kind.MISSING, report_photo=photo, **fields)
+
+
+def _store(
+    candidates: list[dict], people: dict[str, Person], reports: dict[str, MissingReport]
+) -> list[Candidate]:
+    """Keep the candidates above the floor; a rejected or decided pair is never reopened."""
+    kept = []
+    for c in candidates:
+        if c["posterior"] < _floor():
+            continue
+        person, report = people[c["found"]], reports[c["missing"]]
+        stay = person.stays.filter(status=Stay.Status.IN_STATION).order_by("-admitted_at").first()
+        if stay is None:
+            continue
+        lr = c["log10_lr"]
+        values = {
+            "station_id": stay.station_id,
+            "posterior": c["posterior"],
+            "log10_attributes": lr["attributes"],
+            "log10_face": lr["face"],
+            "log10_dna": lr["dna"],
+            "log10_total": lr["total"],
+            "evidence": {"attributes": c.get("attributes", {}), "prior": c.get("prior_log10_odds")},
+        }
+        existing = Candidate.objects.filter(person=person, report=report).first()
+        if existing is None:
+            kept.append(Candidate.objects.create(person=person, report=report, **values))
+        elif existing.status in (Candidate.Status.OPEN, Candidate.Status.INQUIRY):
+            for name, value in values.items():
+                setattr(existing, name, value)
+            existing.save()
+            kept.append(existing)
+    return kept
+
+
+def search_for_person(person: Person, *, top: int = 10) -> list[Candidate]:
+    """Compare one found person with every verified report."""
+    record = engine.found_hwx(person)
+    if record is None:
+        return []
+    reports = {engine.missing_id(r.pk): r for r in engine.searchable_reports()}
+    candidates = engine.match([record], [engine.missing_hwx(r) for r in reports.values()], top)
+    return _store(candidates, {record["id"]: person}, reports)
+
+
+def search_for_report(report: MissingReport, *, top: int = 10) -> list[Candidate]:
+    """Compare one verified report with every person in a station."""
+    if report.status != MissingReport.Status.VERIFIED:
+        return []
+    people, found = {}, []
+    for person in engine.searchable_people():
+        record = engine.found_hwx(person)
+        if record is not None:
+            people[record["id"]] = person
+            found.append(record)
+    rid = engine.missing_id(report.pk)
+    candidates = [
+        c for c in engine.match(found, [engine.missing_hwx(report)], top) if c["missing"] == rid
+    ]
+    return _store(candidates, people, {rid: report})
+
+
+def relink_all(*, top: int = 10) -> int:
+    """The nightly full re-link: every person in a station against every verified report."""
+    people, found = {}, []
+    for person in engine.searchable_people():
+        record = engine.found_hwx(person)
+        if record is not None:
+            people[record["id"]] = person
+            found.append(record)
+    reports = {engine.missing_id(r.pk): r for r in engine.searchable_reports()}
+    candidates = engine.match(found, [engine.missing_hwx(r) for r in reports.values()], top)
+    return len(_store(candidates, people, reports))
+
+
+@transaction.atomic
+def found_dna_set(
+    *, person: Person, status: str, by: User, profile: dict | None = None, lab: str = ""
+) -> FoundDna:
+    """Record the police DNA sampling of a found person, and search once a profile is in."""
+    from homeward.matching.dna.errors import DnaError
+    from homeward.matching.dna.profiles import parse_profile
+
+    stay = person.stays.order_by("-admitted_at").first()
+    require_tracer(by, stay.station if stay else None)
+    if status not in FoundDna.Status.values:
+        raise ValidationError({"status": _("Unknown DNA status.")})
+    if status == FoundDna.Status.ENTERED:
+        try:
+            parse_profile(
+                profile or {}, field="profile", sex=person.sex if person.sex != "U" else None
+            )
+        except DnaError as exc:
+            raise ValidationError({"profile": str(exc)}) from None
+    dna, _created = FoundDna.objects.get_or_create(person=person, defaults={"status": status})
+    dna.status = status
+    dna.lab = lab.strip() or dna.lab
+    if status == FoundDna.Status.ENTERED:
+        dna.profile = profile
+    dna.save()
+    audit_record(actor=by, action="update", obj=person, detail={"dna": status})
+    if status == FoundDna.Status.ENTERED:
+        from homeward.tracing.tasks import search_for_person_job
+
+        transaction.on_commit(lambda: search_for_person_job(person.pk))
+    return dna

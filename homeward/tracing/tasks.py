@@ -1,0 +1,47 @@
+"""Tracing jobs: each takes ids, loads rows and calls one service. Retried on failure."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from homeward.cases.models import Person
+from homeward.tracing import services
+from homeward.tracing.models import MissingReport, ReportPhoto
+
+RETRIES = {"retries": 3, "retry_delay": 60}
+
+
+@db_task(**RETRIES)
+def search_for_person_job(person_id: int) -> int:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return 0
+    if person.photo and not person.faces.exists():
+        services.face_embed_person(person)
+    return len(services.search_for_person(person))
+
+
+@db_task(**RETRIES)
+def embed_report_photos_job(report_id: int) -> int:
+    photos = ReportPhoto.objects.filter(report_id=report_id, face__isnull=True)
+    for photo in photos:
+        services.face_embed_report_photo(photo)
+    return len(photos)
+
+
+@db_task(**RETRIES)
+def search_for_report_job(report_id: int) -> int:
+    report = MissingReport.objects.filter(pk=report_id).first()
+    return 0 if report is None else len(services.search_for_report(report))
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def notices_sync_job() -> dict:
+    return vars(services.notices_sync())
+
+
+@db_periodic_task(crontab(minute="30", hour="2"))
+def relink_all_job() -> int:
+    """The nightly full re-link (every person in a station against every verified report)."""
+    return services.relink_all()

@@ -1,0 +1,188 @@
+"""Staff pages of family tracing: the review queue, reports, candidates, reunions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.permissions import VIEW_DNA
+from homeward.cases.views import _form_errors
+from homeward.tracing import selectors, services
+from homeward.tracing.forms import ConfirmForm, InquiryForm, RejectForm, ReportForm, ReunionForm
+from homeward.tracing.models import MissingReport
+from homeward.tracing.services.common import REPORT_TAKERS, TRACERS
+from homeward.web.navigation import require_section
+
+TABS = ("queue", "reports", "pending", "exclusions", "reunions", "tips")
+
+
+def _staff(request: HttpRequest) -> None:
+    require_section(request, "tracing")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    tab = request.GET.get("tab", "queue")
+    tab = tab if tab in TABS else "queue"
+    user = request.user
+    rows = {
+        "queue": lambda: selectors.review_queue(user),
+        "reports": lambda: selectors.reports_visible(user).exclude(
+            status=MissingReport.Status.PENDING
+        ),
+        "pending": lambda: selectors.reports_visible(user).filter(
+            status=MissingReport.Status.PENDING
+        ),
+        "exclusions": lambda: selectors.exclusions(user),
+        "reunions": lambda: selectors.reunions_visible(user).order_by("-opened_at"),
+        "tips": lambda: selectors.tips_visible(user),
+    }[tab]()[:200]
+    return render(
+        request,
+        "tracing/home.html",
+        {
+            "tab": tab,
+            "tabs": TABS,
+            "rows": rows,
+            "can_file": user.role in REPORT_TAKERS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def report_new(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in REPORT_TAKERS:
+        raise PermissionDenied
+    form = ReportForm(request.POST or None, request.FILES or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.report_data()
+        duplicates = list(services.duplicate_reports(data)[:5])
+        if duplicates and not request.POST.get("file_anyway"):
+            messages.warning(request, _("Similar reports exist: check them before filing."))
+        else:
+            try:
+                report = services.report_file(
+                    data=data,
+                    by=request.user,
+                    photos=form.photos(request.FILES),
+                    relatives=form.relatives(),
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The report is filed and being searched."))
+                return redirect("tracing:report-detail", pk=report.pk)
+    return render(request, "tracing/report_form.html", {"form": form, "duplicates": duplicates})
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    report = selectors.report_get(request.user, pk, request=request)
+    if request.method == "POST" and request.POST.get("action") == "verify":
+        try:
+            services.report_verify(report=report, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The report is verified and being searched."))
+        return redirect("tracing:report-detail", pk=report.pk)
+    return render(
+        request,
+        "tracing/report_detail.html",
+        {
+            "report": report,
+            "photos": report.photos.all(),
+            "relatives": report.relatives.all(),
+            "candidates": report.candidates.select_related("person").order_by("-posterior"),
+            "sees_dna": request.user.has_perm(VIEW_DNA),
+            "can_verify": request.user.role in TRACERS
+            and report.status == MissingReport.Status.PENDING,
+        },
+    )
+
+
+@login_required
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    candidate = selectors.candidate_get(request.user, pk, request=request)
+    forms = {
+        "reject": RejectForm(prefix="reject"),
+        "inquire": InquiryForm(prefix="inquire"),
+        "confirm": ConfirmForm(prefix="confirm"),
+    }
+    action = request.POST.get("action")
+    if request.method == "POST" and action in forms:
+        form = type(forms[action])(request.POST, prefix=action)
+        forms[action] = form
+        if form.is_valid():
+            d, by = form.cleaned_data, request.user
+            try:
+                if action == "reject":
+                    services.candidate_reject(candidate=candidate, reason=d["reason"], by=by)
+                elif action == "inquire":
+                    services.candidate_inquire(
+                        candidate=candidate, kind=d["kind"], note=d["note"], by=by
+                    )
+                else:
+                    reunion = services.candidate_confirm(
+                        candidate=candidate, by=by, channel=d["channel"]
+                    )
+                    messages.success(
+                        request, _("Confirmed. Another officer completes the reunion.")
+                    )
+                    return redirect("tracing:reunion-detail", pk=reunion.pk)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("tracing:candidate-detail", pk=candidate.pk)
+    stay = candidate.person.stays.order_by("-admitted_at").first()
+    return render(
+        request,
+        "tracing/candidate_detail.html",
+        {
+            "c": candidate,
+            "person": candidate.person,
+            "stay": stay,
+            "report": candidate.report,
+            "forms": forms,
+            "inquiries": candidate.inquiries.all(),
+            "can_decide": request.user.role in TRACERS and candidate.status in ("open", "inquiry"),
+            "age": candidate.person.age_label(timezone.localdate()),
+            "breakdown": sorted((candidate.evidence.get("attributes") or {}).items()),
+        },
+    )
+
+
+@login_required
+def reunion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    reunion = selectors.reunion_get(request.user, pk, request=request)
+    form = ReunionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reunion_complete(reunion=reunion, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The person is reunited with their family."))
+            return redirect("tracing:reunion-detail", pk=reunion.pk)
+    return render(
+        request,
+        "tracing/reunion_detail.html",
+        {
+            "reunion": reunion,
+            "form": form,
+            "report": reunion.candidate.report,
+            "can_complete": request.user.role in TRACERS and reunion.completed_at is None,
+        },
+    )

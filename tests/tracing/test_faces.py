@@ -1,0 +1,37 @@
+"""Face evidence from real photos reaches the candidate (the intake photo against the report's)."""
+
+from __future__ import annotations
+
+from homeward.cases.services import IntakeData, intake_admit
+from homeward.tracing.models import Candidate, FaceVector
+from tests.tracing.conftest import face_file, staff_report
+
+
+def test_the_same_face_in_another_photo_raises_the_candidate_and_another_face_lowers_it(
+    suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        same = staff_report(
+            tracer, name="张三", photos=[(face_file("obama.jpg"), 2009)], birth_date=None
+        )
+        other = staff_report(
+            tracer,
+            name="王五",
+            photos=[(face_file("biden.jpg"), 2012)],
+            birth_date=None,
+            contact_phone="13700000002",
+        )
+    assert FaceVector.objects.filter(kind="missing", accepted=True).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_admit(
+            station=suzhou,
+            by=desk,
+            photo=face_file("obama2.jpg"),
+            data=IntakeData(brought_by="police", sex="M", age_estimate_min=45, age_estimate_max=60),
+        )
+    assert FaceVector.objects.get(kind="found").accepted
+    match = Candidate.objects.get(report=same)
+    assert match.log10_face > 1
+    assert match.posterior > 0.5
+    rival = Candidate.objects.filter(report=other).first()
+    assert rival is None or rival.log10_face < 0

@@ -1,0 +1,162 @@
+"""Search both ways, the review queue, exclusions, and reunions by a second officer."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from homeward.cases.models import Stay
+from homeward.tracing.models import Candidate, MissingReport, Reunion
+from homeward.tracing.services import (
+    candidate_confirm,
+    candidate_inquire,
+    candidate_reject,
+    relink_all,
+    reunion_complete,
+    search_for_person,
+    search_for_report,
+)
+from tests.cases.conftest import admit
+from tests.tracing.conftest import staff_report
+
+
+def intake(station, desk, capture, **fields):
+    with capture(execute=True):
+        return admit(station, desk, **fields)
+
+
+@pytest.fixture
+def pair(suzhou, desk, tracer, django_capture_on_commit_callbacks):
+    report = staff_report(tracer)
+    stay = intake(
+        suzhou,
+        desk,
+        django_capture_on_commit_callbacks,
+        name="李明",
+        age_estimate_min=60,
+        age_estimate_max=66,
+    )
+    return stay, report
+
+
+def test_a_new_intake_is_searched_against_verified_reports(pair):
+    stay, report = pair
+    candidate = Candidate.objects.get()
+    assert (candidate.person, candidate.report, candidate.station) == (
+        stay.person,
+        report,
+        stay.station,
+    )
+    assert candidate.status == "open" and candidate.log10_attributes > 0
+    assert candidate.posterior > 0.5 and candidate.log10_face is None
+    assert candidate.evidence["attributes"]["name"] > 0
+
+
+def test_a_new_report_is_searched_against_people_in_stations(
+    suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    stay = intake(
+        suzhou,
+        desk,
+        django_capture_on_commit_callbacks,
+        name="王秀英",
+        sex="F",
+        age_estimate_min=70,
+        age_estimate_max=80,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = staff_report(tracer, name="王秀英", sex="F")
+    assert Candidate.objects.filter(person=stay.person, report=report).exists()
+
+
+def test_an_unrelated_report_leaves_nobody_in_the_queue(
+    suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    staff_report(tracer, name="赵小红", sex="F", birth_date=None)
+    intake(suzhou, desk, django_capture_on_commit_callbacks, name="李明")
+    assert not Candidate.objects.filter(posterior__gte=0.5).exists()
+
+
+def test_a_rejected_pair_is_excluded_from_every_later_search(pair, tracer):
+    stay, report = pair
+    candidate = Candidate.objects.get()
+    with pytest.raises(ValidationError):
+        candidate_reject(candidate=candidate, reason="  ", by=tracer)
+    candidate_reject(candidate=candidate, reason="家属看照片确认不是", by=tracer)
+    search_for_person(stay.person)
+    search_for_report(report)
+    relink_all()
+    candidate.refresh_from_db()
+    assert candidate.status == "rejected" and Candidate.objects.count() == 1
+
+
+def test_only_the_stations_tracing_team_decides(pair, desk):
+    with pytest.raises(PermissionDenied):
+        candidate_confirm(candidate=Candidate.objects.get(), by=desk)
+
+
+def test_an_inquiry_keeps_the_candidate_in_the_queue(pair, tracer):
+    task = candidate_inquire(
+        candidate=Candidate.objects.get(), kind="phone_family", note="", by=tracer
+    )
+    assert task.candidate.status == "inquiry"
+
+
+CLAIMANT = {
+    "claimant_name": "李红",
+    "claimant_relation": "女儿",
+    "claimant_id_number": "320508198503121234",
+    "identity_checked": True,
+}
+
+
+def test_the_officer_who_confirmed_cannot_complete_the_reunion(pair, tracer):
+    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer)
+    with pytest.raises(ValidationError) as err:
+        reunion_complete(reunion=reunion, by=tracer, **CLAIMANT)
+    assert "reunion" in err.value.message_dict
+    assert Stay.objects.get().status == "in_station"
+
+
+def test_a_second_officer_completes_the_reunion_after_the_checks(pair, tracer, second_tracer):
+    stay, report = pair
+    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer)
+    assert reunion.channel == Reunion.Channel.ATTRIBUTES
+    with pytest.raises(ValidationError) as err:
+        reunion_complete(
+            reunion=reunion, by=second_tracer, **{**CLAIMANT, "claimant_name": "陌生人"}
+        )
+    assert "claimant_name" in err.value.message_dict
+    with pytest.raises(ValidationError) as err:
+        reunion_complete(
+            reunion=reunion, by=second_tracer, **{**CLAIMANT, "identity_checked": False}
+        )
+    assert "identity_checked" in err.value.message_dict
+    reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
+    stay.refresh_from_db()
+    report.refresh_from_db()
+    assert stay.status == "exited" and stay.exit.kind == "handed_to_family"
+    assert stay.exit.collector_name == "李红"
+    assert report.status == MissingReport.Status.REUNITED
+
+
+def test_a_minor_goes_home_only_on_dna_or_police_proof(
+    suzhou, desk, tracer, second_tracer, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    staff_report(tracer, name="李小明", birth_date=date(2014, 2, 1))
+    intake(
+        suzhou,
+        desk,
+        django_capture_on_commit_callbacks,
+        name="李小明",
+        age_estimate_min=10,
+        age_estimate_max=13,
+    )
+    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer)
+    with pytest.raises(ValidationError) as err:
+        reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
+    assert "kinship_evidence" in err.value.message_dict
+    reunion_complete(reunion=reunion, by=second_tracer, kinship_evidence="dna", **CLAIMANT)
+    assert Stay.objects.get().exit.kinship_evidence == "dna"
