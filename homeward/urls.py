@@ -21,6 +21,7 @@ urlpatterns = [
     path("tracing/", include("homeward.tracing.urls")),
     path("p/", include("homeward.portal.urls")),
     path("audit/", accounts_views.audit_list, name="audit-list"),
+    path("jobs/", web_views.job_failures, name="job-failures"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -129,6 +129,9 @@ class IntakeForm(forms.Form):
     )
     fingerprints_taken = forms.BooleanField(label=_("Fingerprints taken"), required=False)
     photo = forms.FileField(label=_("Intake photo"), required=False)
+    photo_face = forms.IntegerField(
+        label=_("Face number in the photo (1 = leftmost)"), required=False, min_value=1
+    )
     found_at = forms.DateTimeField(
         label=_("Found at"),
         required=False,

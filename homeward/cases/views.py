@@ -119,6 +119,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 person=person,
                 photo=request.FILES.get("photo"),
+                photo_face=d.get("photo_face"),
             )
         except ValidationError as exc:
             _form_errors(form, exc)

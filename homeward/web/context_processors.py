@@ -11,6 +11,7 @@ URL_SECTIONS = {
     "station-list": "stations",
     "station-detail": "stations",
     "audit-list": "audit",
+    "job-failures": "jobs",
 }
 
 

@@ -62,6 +62,7 @@ NAVIGATION = [
     ),
     NavItem("stations", _("Stations and beds"), "station-list"),
     NavItem("audit", _("Audit trail"), "audit-list", perm="accounts.view_audit"),
+    NavItem("jobs", _("Failed jobs"), "job-failures", frozenset({Role.STATION_HEAD}) | ADMINS),
 ]
 
 

@@ -24,3 +24,9 @@ def forget_old_login_failures() -> int:
     AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     return deleted
+
+
+@db_task(retries=1, retry_delay=0)
+def fail_on_purpose(message: str) -> None:
+    """A job that always fails: lets an administrator (and the tests) see failures recorded."""
+    raise RuntimeError(message)

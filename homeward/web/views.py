@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from homeward.accounts.models import Role
 from homeward.accounts.selectors import audit_events_visible, stations_visible
 from homeward.stations.selectors import stations_with_occupancy
-from homeward.web.navigation import section
+from homeward.web.models import JobFailure
+from homeward.web.navigation import require_section, section
 
 SECTION_TEXT = {
     "dispatch": _(
@@ -37,6 +38,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "beds_total": sum(s.beds_total for s in stations),
         },
     )
+
+
+@login_required
+def job_failures(request: HttpRequest) -> HttpResponse:
+    """Failed background jobs, for station heads and administrators."""
+    require_section(request, "jobs")
+    failures = JobFailure.objects.all()[:200]
+    return render(request, "web/jobs.html", {"failures": failures})
 
 
 @login_required

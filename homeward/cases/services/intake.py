@@ -16,6 +16,7 @@ from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import CONDITIONS, MINOR_AGE, Belonging, Person, Stay
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
+from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.signals import stay_admitted
 from homeward.regions.models import Division
@@ -137,6 +138,7 @@ def intake_admit(
     by: User | None,
     person: Person | None = None,
     photo: UploadedFile | None = None,
+    photo_face: int | None = None,
     admitted_at: datetime | None = None,
     transferred_from: Stay | None = None,
 ) -> Stay:
@@ -150,6 +152,10 @@ def intake_admit(
     admitted_at = admitted_at or timezone.now()
     today = timezone.localdate(admitted_at)
     errors = _check(data, today)
+    if photo is not None:
+        problems = intake_photo_problems(photo, face_number=photo_face)
+        if problems:
+            errors["photo"] = problems
     if person is not None and person.stays.filter(status=Stay.Status.IN_STATION).exists():
         errors.setdefault("person", []).append(_("This person is already in a station."))
     if errors:

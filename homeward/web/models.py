@@ -1,0 +1,26 @@
+"""Failed background jobs, kept so that a failure is seen, never silent."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobFailure(models.Model):
+    """One failed run of a Huey job. `final` marks the run after which no retry is left."""
+
+    task = models.CharField(_("job"), max_length=200, db_index=True)
+    task_id = models.CharField(max_length=64)
+    arguments = models.TextField(_("arguments"), blank=True)
+    error = models.TextField(_("error"))
+    retries_left = models.PositiveSmallIntegerField(_("retries left"))
+    final = models.BooleanField(_("gave up"), default=False)
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+        verbose_name = _("failed job")
+        verbose_name_plural = _("failed jobs")
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.failed_at:%Y-%m-%d %H:%M}"
