@@ -197,7 +197,7 @@ def stay_exit(*, stay: Stay, data: ExitData, by: User | None) -> Exit:
 def transfer_receive(*, exit_: Exit, by: User | None) -> Stay:
     """The receiving station takes in a person transferred to it: a new stay, same person."""
     exit_ = (
-        Exit.objects.select_for_update()
+        Exit.objects.select_for_update(of=("self",))
         .select_related("stay__person", "to_station")
         .get(pk=exit_.pk)
     )
