@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeward.cases import views
+from homeward.cases import views, views_longstay
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("night/", views.night_duty, name="night"),
     path("stays/<int:pk>/", views.stay_detail, name="stay-detail"),
     path("stays/<int:pk>/exit/", views.stay_exit, name="stay-exit"),
+    path("stays/<int:pk>/settlement/", views_longstay.settlement, name="settlement"),
+    path("stays/<int:pk>/outsourced/", views_longstay.outsourced, name="outsourced"),
     path("transfers/<int:pk>/receive/", views.transfer_receive, name="transfer-receive"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
 ]

@@ -1,0 +1,46 @@
+"""The long-stay pages: placement then registration, and outsourced care, from the stay page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from homeward.cases.models import OutsourcedCare, Settlement
+from tests.cases.conftest import admit
+
+
+def test_registration_before_placement_is_refused_on_the_form(client, suzhou, desk):
+    stay = admit(suzhou, desk)
+    client.force_login(desk)
+    page = client.post(f"/cases/stays/{stay.pk}/settlement/", {"hukou_registered_on": "2026-01-05"})
+    assert 'data-error-for="hukou_registered_on"' in page.content.decode()
+    assert Settlement.objects.get().hukou_registered_on is None
+    client.post(
+        f"/cases/stays/{stay.pk}/settlement/",
+        {
+            "institution": "苏州市社会福利院",
+            "placed_on": "2026-01-02",
+            "hukou_registered_on": "2026-01-05",
+        },
+    )
+    record = Settlement.objects.get()
+    assert (record.placed_on, record.hukou_registered_on) == (date(2026, 1, 2), date(2026, 1, 5))
+
+
+def test_outsourced_care_starts_and_ends(client, suzhou, desk):
+    stay = admit(suzhou, desk)
+    client.force_login(desk)
+    client.post(
+        f"/cases/stays/{stay.pk}/outsourced/", {"institution": "阳光护理院", "since": "2026-02-01"}
+    )
+    assert OutsourcedCare.objects.get().until is None
+    bad = client.post(f"/cases/stays/{stay.pk}/outsourced/", {"until": "2026-01-01"})
+    assert 'data-error-for="until"' in bad.content.decode()
+    client.post(f"/cases/stays/{stay.pk}/outsourced/", {"until": "2026-03-01"})
+    assert OutsourcedCare.objects.get().until == date(2026, 3, 1)
+
+
+def test_another_station_cannot_open_the_long_stay_pages(client, suzhou, desk, hangzhou_desk):
+    stay = admit(suzhou, desk)
+    client.force_login(hangzhou_desk)
+    assert client.get(f"/cases/stays/{stay.pk}/settlement/").status_code == 404
+    assert client.get(f"/cases/stays/{stay.pk}/outsourced/").status_code == 404
