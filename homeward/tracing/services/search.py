@@ -89,44 +89,47 @@ def _store(
     return kept
 
 
+def _found_records(people) -> tuple[dict[str, Person], list[dict]]:
+    by_id, records = {}, []
+    for person in people:
+        record = engine.found_hwx(person)
+        if record is not None:
+            by_id[record["id"]] = person
+            records.append(record)
+    return by_id, records
+
+
+def _search(people, *, only_report: MissingReport | None = None, top: int = 10) -> list[Candidate]:
+    """Match `people` against every verified report and keep the candidates.
+
+    Always against every report, even when one report is new: the prior of a pair
+    depends on how many reports pass blocking for that person, so a pair scores
+    the same whichever side arrived last.
+    """
+    by_id, found = _found_records(people)
+    reports = {engine.missing_id(r.pk): r for r in engine.searchable_reports()}
+    candidates = engine.match(found, [engine.missing_hwx(r) for r in reports.values()], top)
+    if only_report is not None:
+        wanted = engine.missing_id(only_report.pk)
+        candidates = [c for c in candidates if c["missing"] == wanted]
+    return _store(candidates, by_id, reports)
+
+
 def search_for_person(person: Person, *, top: int = 10) -> list[Candidate]:
     """Compare one found person with every verified report."""
-    record = engine.found_hwx(person)
-    if record is None:
-        return []
-    reports = {engine.missing_id(r.pk): r for r in engine.searchable_reports()}
-    candidates = engine.match([record], [engine.missing_hwx(r) for r in reports.values()], top)
-    return _store(candidates, {record["id"]: person}, reports)
+    return _search([person], top=top)
 
 
 def search_for_report(report: MissingReport, *, top: int = 10) -> list[Candidate]:
     """Compare one verified report with every person in a station."""
     if report.status != MissingReport.Status.VERIFIED:
         return []
-    people, found = {}, []
-    for person in engine.searchable_people():
-        record = engine.found_hwx(person)
-        if record is not None:
-            people[record["id"]] = person
-            found.append(record)
-    rid = engine.missing_id(report.pk)
-    candidates = [
-        c for c in engine.match(found, [engine.missing_hwx(report)], top) if c["missing"] == rid
-    ]
-    return _store(candidates, people, {rid: report})
+    return _search(engine.searchable_people(), only_report=report, top=top)
 
 
 def relink_all(*, top: int = 10) -> int:
     """The nightly full re-link: every person in a station against every verified report."""
-    people, found = {}, []
-    for person in engine.searchable_people():
-        record = engine.found_hwx(person)
-        if record is not None:
-            people[record["id"]] = person
-            found.append(record)
-    reports = {engine.missing_id(r.pk): r for r in engine.searchable_reports()}
-    candidates = engine.match(found, [engine.missing_hwx(r) for r in reports.values()], top)
-    return len(_store(candidates, people, reports))
+    return len(_search(engine.searchable_people(), top=top))
 
 
 @transaction.atomic
