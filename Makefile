@@ -45,7 +45,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 test: install messages lint
-	scripts/ensure-chromium
+	scripts/ensure-debian-packages
 	$(BIN)/python scripts/fetch_test_faces.py
 	$(HW) makemigrations --check --dry-run --verbosity 1
 	@echo "== tests on SQLite =="

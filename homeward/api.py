@@ -19,6 +19,7 @@ from homeward.cases.api import router as cases_router
 from homeward.dispatch.api import router as dispatch_router
 from homeward.regions.api import router as regions_router
 from homeward.stations.api import router as stations_router
+from homeward.tracing.api import router as tracing_router
 
 
 class BearerToken(HttpBearer):
@@ -59,3 +60,5 @@ api.add_router("/stations", stations_router)
 api.add_router("/cases", cases_router)
 api.add_router("/dispatch", dispatch_router)
 api.add_router("/campaigns", campaigns_router)
+api.add_router("/tracing", tracing_router)
+api.add_router("/reports", "homeward.reports.api.router")

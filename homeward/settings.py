@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "homeward.portal",
     "homeward.dispatch",
     "homeward.campaigns",
+    "homeward.reports",
     "homeward.web",
 ]
 
@@ -270,3 +271,6 @@ TRACING_CANDIDATE_FLOOR = env_float("TRACING_CANDIDATE_FLOOR", 0.01)
 # Text messages (verification codes, alerts): the embedded default writes them to a file.
 SMS_SENDER = env_str("SMS_SENDER", "homeward.portal.senders.FileSender")
 SMS_OUTBOX = env_str("SMS_OUTBOX", str(VAR_DIR / "outbox" / "sms.jsonl"))
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "outbox" / "mail"))
+PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")  # links in alerts and posters

@@ -19,6 +19,7 @@ urlpatterns = [
     path("dispatch/", include("homeward.dispatch.urls")),
     path("campaigns/", include("homeward.campaigns.urls")),
     path("tracing/", include("homeward.tracing.urls")),
+    path("reports/", include("homeward.reports.urls")),
     path("p/", include("homeward.portal.urls")),
     path("audit/", accounts_views.audit_list, name="audit-list"),
     path("jobs/", web_views.job_failures, name="job-failures"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.permissions import VIEW_HEALTH, VIEW_MINOR_DETAILS
@@ -115,7 +115,7 @@ def intake(request: HttpRequest, payload: IntakeIn):
     stay = services.intake_admit(
         station=station, data=services.IntakeData(**fields), by=request.user
     )
-    return 201, _out(stay, request.user)
+    return Status(201, _out(stay, request.user))
 
 
 class ExitIn(Schema):

@@ -89,7 +89,8 @@ MARK_CHOICES = [
 
 
 class IntakeForm(forms.Form):
-    existing_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # "" until the clerk decides, then an earlier person's id or "new".
+    existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
     brought_by = forms.ChoiceField(label=_("Brought by"), choices=Stay.BroughtBy.choices)
     referring_unit = forms.CharField(label=_("Referring unit"), required=False, max_length=100)
     name = forms.CharField(label=_("Name"), required=False, max_length=50)
@@ -163,7 +164,16 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ethnicity"].choices = [("", "—"), *((n, n) for n in ethnicities())]
         _styled(self)
-        # Typing a name or an ID number looks for earlier records of the same person.
+        # A name, an ID number or a photo looks for earlier records of the same person.
+        self.fields["photo"].widget.attrs.update(
+            {
+                "hx-post": reverse("cases:earlier"),
+                "hx-trigger": "change",
+                "hx-target": "#earlier-slot",
+                "hx-encoding": "multipart/form-data",
+                "hx-include": "[name=name],[name=id_number],[name=sex],[name=csrfmiddlewaretoken]",
+            }
+        )
         for name in ("name", "id_number"):
             self.fields[name].widget.attrs.update(
                 {

@@ -231,6 +231,7 @@ def earlier_records(
     age: tuple[int, int] | None = None,
     today: date | None = None,
     limit: int = 10,
+    faces: list[tuple[Person, float]] | None = None,
 ) -> list[EarlierRecord]:
     """People seen before, in any station, who may be the person at the desk.
 
@@ -255,6 +256,11 @@ def earlier_records(
                 if known is not None and (known[1] < age[0] - 5 or known[0] > age[1] + 5):
                     continue
             found[p.pk] = EarlierRecord(p, _("same name"), None)
+    for person, distance in faces or []:
+        if person.pk not in found:
+            found[person.pk] = EarlierRecord(
+                person, _("similar face (distance %(d).2f)") % {"d": distance}, None
+            )
     records = list(found.values())[:limit]
     for record in records:
         record.last_stay = (

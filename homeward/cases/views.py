@@ -98,6 +98,27 @@ def stay_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _earlier(request: HttpRequest, data: dict) -> list:
+    """Earlier records that may be this person: same ID number, name, or a similar face."""
+    faces = []
+    upload = request.FILES.get("photo")
+    if upload is not None:
+        # The face store belongs to tracing; the desk only asks it who looks alike.
+        from homeward.tracing.selectors import people_with_similar_face
+
+        upload.seek(0)
+        faces = people_with_similar_face(upload.read())
+        upload.seek(0)
+    low, high = data.get("age_estimate_min"), data.get("age_estimate_max")
+    return selectors.earlier_records(
+        id_number=data.get("id_number") or "",
+        name=data.get("name") or "",
+        sex=data.get("sex") or "",
+        age=(low, high) if low is not None and high is not None else None,
+        faces=faces,
+    )
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
     _require_desk(request)
@@ -110,8 +131,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         person = None
-        if d.get("existing_person"):
-            person = Person.objects.filter(pk=d["existing_person"]).first()
+        choice = d.get("existing_person") or ""
+        if choice.isdigit():
+            person = Person.objects.filter(pk=int(choice)).first()
         try:
             stay = services.intake_admit(
                 station=station,
@@ -132,14 +154,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             handoff.draft_admitted(request, stay)
             return redirect("cases:stay-detail", pk=stay.pk)
     if request.method == "POST" and form.is_bound:
-        data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
-        low, high = data.get("age_estimate_min"), data.get("age_estimate_max")
-        earlier = selectors.earlier_records(
-            id_number=data.get("id_number") or "",
-            name=data.get("name") or "",
-            sex=data.get("sex") or "",
-            age=(low, high) if low is not None and high is not None else None,
-        )
+        earlier = _earlier(request, form.cleaned_data if hasattr(form, "cleaned_data") else {})
     return render(
         request, "cases/intake.html", {"form": form, "earlier": earlier, "station": station}
     )
@@ -147,13 +162,10 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def earlier_records(request: HttpRequest) -> HttpResponse:
-    """The desk's search for earlier records (htmx fragment)."""
+    """The desk's search for earlier records as the clerk types or picks the photo (htmx)."""
     _require_desk(request)
-    records = selectors.earlier_records(
-        id_number=request.GET.get("id_number", ""),
-        name=request.GET.get("name", ""),
-        sex=request.GET.get("sex", ""),
-    )
+    params = request.POST if request.method == "POST" else request.GET
+    records = _earlier(request, {k: params.get(k, "") for k in ("id_number", "name", "sex")})
     return render(request, "cases/_earlier.html", {"earlier": records})
 
 

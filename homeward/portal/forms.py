@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.forms import DivisionField, _styled
 from homeward.cases.models.vocabulary import Sex
+from homeward.tracing.models import Subscription
+from homeward.tracing.models.alerts import Channel
+
+RADIUS_CHOICES = Subscription.RADIUS_CHOICES
+CHANNEL_CHOICES = Channel.choices
 
 FORM_MIN_SECONDS = 3
 
@@ -80,3 +85,42 @@ class CodeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _styled(self)
+
+
+class SubscriptionForm(forms.Form):
+    division = DivisionField(label=_("Division (or give a point below)"), required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    radius_km = forms.TypedChoiceField(
+        label=_("Distance"), coerce=int, choices=RADIUS_CHOICES, initial=50
+    )
+    channels = forms.MultipleChoiceField(
+        label=_("Alert me by"), choices=CHANNEL_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    wechat_openid = forms.CharField(label=_("WeChat ID"), required=False, max_length=64)
+    webhook_url = forms.URLField(label=_("Webhook address"), required=False, assume_scheme="https")
+    notices = forms.BooleanField(label=_("New tracing notices"), required=False, initial=True)
+    urgent = forms.BooleanField(label=_("Urgent missing reports"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+        self.fields["channels"].widget.attrs.pop("class", None)
+
+    def subscription_data(self):
+        from homeward.tracing.services.alerts import SubscriptionData
+
+        d = self.cleaned_data
+        return SubscriptionData(
+            channels=list(d["channels"]),
+            division=d.get("division"),
+            latitude=d.get("latitude"),
+            longitude=d.get("longitude"),
+            radius_km=d["radius_km"],
+            email=d.get("email") or "",
+            wechat_openid=d.get("wechat_openid") or "",
+            webhook_url=d.get("webhook_url") or "",
+            notices=d.get("notices", False),
+            urgent=d.get("urgent", False),
+        )

@@ -100,6 +100,15 @@ def notice_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "portal/notice_detail.html", {"notice": notice, "form": form})
 
 
+def notice_poster(request: HttpRequest, public_id) -> HttpResponse:
+    """The A4 poster to print and put up (寻亲启事), with a QR code to the notice page."""
+    from homeward.portal.poster import notice_url, qr_svg
+
+    notice = _notice(public_id)
+    url = notice_url(notice)
+    return render(request, "portal/poster.html", {"notice": notice, "url": url, "qr": qr_svg(url)})
+
+
 def notice_photo(request: HttpRequest, public_id) -> FileResponse:
     notice = _notice(public_id)
     if not notice.photo or not default_storage.exists(notice.photo.name):

@@ -98,3 +98,53 @@ class Bed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room} {self.label}"
+
+
+class SafetyCheck(models.Model):
+    """A periodic facility safety check (设施安全检查) of one area of a station.
+
+    A check is due by a date; when done it records the findings, and a hazard
+    found stays open until its fix is recorded. Recording a check schedules the
+    next one, `every_days` later.
+    """
+
+    class Area(models.TextChoices):
+        WATER = "water", _("Water")
+        ELECTRICITY = "electricity", _("Electricity")
+        GAS = "gas", _("Gas")
+        COOLING_HEATING = "cooling_heating", _("Cooling and heating equipment")
+        VIDEO = "video", _("Video surveillance")
+        FIRE = "fire", _("Fire safety")
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="safety_checks")
+    area = models.CharField(_("area"), max_length=16, choices=Area.choices)
+    due_on = models.DateField(_("due on"), db_index=True)
+    every_days = models.PositiveSmallIntegerField(
+        _("repeat every (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    done_on = models.DateField(_("checked on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hazard_found = models.BooleanField(_("hazard found"), default=False)
+    findings = models.TextField(_("findings"), blank=True)
+    fixed_on = models.DateField(_("fixed on"), null=True, blank=True)
+    fix = models.TextField(_("what was fixed"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "station_id", "area"]
+        verbose_name = _("safety check")
+        verbose_name_plural = _("safety checks")
+        indexes = [models.Index(fields=["station", "done_on", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.station.name} {self.get_area_display()} {self.due_on}"
+
+    def is_overdue(self, today) -> bool:
+        return self.done_on is None and self.due_on < today
+
+    @property
+    def fix_pending(self) -> bool:
+        return self.hazard_found and self.fixed_on is None

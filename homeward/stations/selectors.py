@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from homeward.stations.models import Bed, Room, Station
+from homeward.stations.models import Bed, Room, SafetyCheck, Station
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,27 @@ def station_occupancy(station: Station) -> Occupancy:
 
 def station_rooms(station: Station) -> QuerySet[Room]:
     return station.rooms.prefetch_related("beds").order_by("name")
+
+
+def safety_checks_visible(user) -> QuerySet[SafetyCheck]:
+    """Safety checks of the stations the user covers."""
+    from homeward.accounts.selectors import scope_queryset
+
+    return scope_queryset(user, SafetyCheck.objects.select_related("station"))
+
+
+def safety_checks_overdue(user, today: date) -> QuerySet[SafetyCheck]:
+    """Checks past their due date and not done yet."""
+    return safety_checks_visible(user).filter(done_on__isnull=True, due_on__lt=today)
+
+
+def safety_hazards_unfixed(user) -> QuerySet[SafetyCheck]:
+    """Hazards a check found that wait for their fix."""
+    return safety_checks_visible(user).filter(hazard_found=True, fixed_on__isnull=True)
+
+
+def safety_checks_open(user) -> QuerySet[SafetyCheck]:
+    """What is still to do: checks not done yet and hazards waiting for a fix."""
+    return safety_checks_visible(user).filter(
+        Q(done_on__isnull=True) | Q(hazard_found=True, fixed_on__isnull=True)
+    )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.regions.models import Division
-from homeward.stations.models import Bed, Room, Station
+from homeward.stations.models import Bed, Room, SafetyCheck, Station
 
 
 @transaction.atomic
@@ -71,3 +73,72 @@ def bed_set_state(*, bed: Bed, state: str, by: User | None = None) -> Bed:
         detail={"state": state},
     )
     return locked
+
+
+def _refuse_read_only(by: User | None) -> None:
+    # Supervisors look, they never write.
+    if by is not None and by.is_read_only:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def safety_check_schedule(
+    *, station: Station, area: str, due_on: date, every_days: int = 30, by: User | None = None
+) -> SafetyCheck:
+    """Put a safety check of one area on the station's calendar."""
+    _refuse_read_only(by)
+    check = SafetyCheck(station=station, area=area, due_on=due_on, every_days=every_days)
+    check.full_clean()
+    check.save()
+    audit_record(actor=by, action="create", obj=check)
+    return check
+
+
+@transaction.atomic
+def safety_check_record(
+    *,
+    check: SafetyCheck,
+    done_on: date,
+    hazard_found: bool,
+    findings: str = "",
+    by: User | None = None,
+) -> SafetyCheck:
+    """Record a check as done, with what was found; the next one is scheduled."""
+    _refuse_read_only(by)
+    check = SafetyCheck.objects.select_for_update().get(pk=check.pk)
+    if check.done_on is not None:
+        raise ValidationError({"done_on": _("This check is already recorded.")})
+    if hazard_found and not findings.strip():
+        raise ValidationError({"findings": _("Say what hazard was found.")})
+    check.done_on, check.done_by = done_on, by
+    check.hazard_found, check.findings = hazard_found, findings.strip()
+    check.full_clean()
+    check.save()
+    audit_record(actor=by, action="update", obj=check, detail={"hazard_found": hazard_found})
+    SafetyCheck.objects.create(
+        station=check.station,
+        area=check.area,
+        due_on=done_on + timedelta(days=check.every_days),
+        every_days=check.every_days,
+    )
+    return check
+
+
+@transaction.atomic
+def safety_check_fix(
+    *, check: SafetyCheck, fixed_on: date, fix: str, by: User | None = None
+) -> SafetyCheck:
+    """Record the fix of a hazard a check found."""
+    _refuse_read_only(by)
+    check = SafetyCheck.objects.select_for_update().get(pk=check.pk)
+    if not check.fix_pending:
+        raise ValidationError({"fix": _("This check has no hazard waiting for a fix.")})
+    if not fix.strip():
+        raise ValidationError({"fix": _("Say what was fixed.")})
+    if check.done_on and fixed_on < check.done_on:
+        raise ValidationError({"fixed_on": _("A fix cannot come before the check found it.")})
+    check.fixed_on, check.fix = fixed_on, fix.strip()
+    check.full_clean()
+    check.save()
+    audit_record(actor=by, action="update", obj=check, detail={"fixed": True})
+    return check

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.forms import MARK_CHOICES, DivisionField, _styled
@@ -26,6 +30,11 @@ class ReportForm(forms.Form):
     home_division = DivisionField(label=_("Home (division)"), required=False)
     lost_date = forms.DateField(
         label=_("Date lost"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    lost_time = forms.TimeField(
+        label=_("Time lost (if known)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
     )
     lost_division = DivisionField(label=_("Lost in (division)"), required=False)
     lost_address = forms.CharField(label=_("Where lost"), required=False, max_length=200)
@@ -92,6 +101,11 @@ class ReportForm(forms.Form):
             birth_date=d.get("birth_date"),
             home_division=d.get("home_division"),
             lost_date=d.get("lost_date"),
+            lost_at=(
+                timezone.make_aware(datetime.combine(d["lost_date"], d["lost_time"]))
+                if d.get("lost_date") and d.get("lost_time")
+                else None
+            ),
             lost_division=d.get("lost_division"),
             lost_address=d.get("lost_address") or "",
             height_cm=d.get("height_cm"),
@@ -159,3 +173,49 @@ class ReunionForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _styled(self)
+
+
+def parse_profile_text(text: str) -> dict[str, list[str]] | None:
+    """A DNA profile typed as JSON ({"D8S1179": ["13", "14"]}) or one locus a line
+    ("D8S1179: 13,14"); the DNA engine checks loci and alleles afterwards."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.startswith("{"):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError(_("The profile is not valid JSON.")) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("The profile is not valid JSON."))
+        return value
+    profile = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        locus, sep, alleles = line.replace("：", ":").partition(":")
+        values = [a for a in alleles.replace("，", ",").replace(" ", ",").split(",") if a]
+        if not sep or not locus.strip() or not values:
+            raise forms.ValidationError(
+                _("Line %(n)s: write “LOCUS: allele,allele”.") % {"n": number}
+            )
+        profile[locus.strip()] = values
+    return profile
+
+
+class DnaForm(forms.Form):
+    status = forms.ChoiceField(label=_("DNA"))
+    lab = forms.CharField(label=_("Laboratory"), required=False, max_length=100)
+    profile = forms.CharField(
+        label=_("Profile (JSON, or one “LOCUS: a,b” a line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace"}),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices
+        _styled(self)
+
+    def clean_profile(self):
+        return parse_profile_text(self.cleaned_data.get("profile") or "")

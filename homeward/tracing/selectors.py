@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -10,7 +11,15 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import STATION_ROLES, Role, User
 from homeward.accounts.selectors import scope_queryset, scoped_get, station_filter
 from homeward.cases.models import Stay
-from homeward.tracing.models import Candidate, MissingReport, Notice, Reunion, Tip
+from homeward.tracing.models import (
+    AlertDelivery,
+    Candidate,
+    MissingReport,
+    Notice,
+    Reunion,
+    Subscription,
+    Tip,
+)
 
 
 def reports_visible(user: User) -> QuerySet[MissingReport]:
@@ -109,3 +118,67 @@ def family_reports(user: User) -> QuerySet[MissingReport]:
     if user.role != Role.FAMILY:
         return MissingReport.objects.none()
     return MissingReport.objects.filter(filed_by=user).order_by("-created_at")
+
+
+def subscriptions_of(user: User) -> QuerySet[Subscription]:
+    """A portal user's own alert subscriptions, live ones first."""
+    return (
+        Subscription.objects.filter(user=user)
+        .select_related("division")
+        .order_by("-active", "-created_at")
+    )
+
+
+def subscription_for_token(token: str) -> Subscription | None:
+    """The subscription an unsubscribe link names, if the link is genuine (no expiry:
+    an old alert's link must still work)."""
+    from homeward.tracing.services.alerts import UNSUBSCRIBE_SALT
+
+    try:
+        public_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return Subscription.objects.filter(public_id=public_id).first()
+
+
+def alert_outbox(*, status: str | None = None) -> QuerySet[AlertDelivery]:
+    """The alert outbox, for staff who watch deliveries (failed rows stay visible)."""
+    qs = AlertDelivery.objects.select_related("subscription", "notice", "report")
+    return qs.filter(status=status) if status else qs
+
+
+def people_with_similar_face(photo_bytes: bytes, *, limit: int = 5, max_distance: float = 0.5):
+    """Earlier people whose recorded face is near this photo's face: [(person, distance)].
+
+    For the intake desk's "seen before?" check; 0.5 lies between the same-person
+    and different-people distances measured for the face model (see its README).
+    """
+    import numpy as np
+
+    from homeward.cases.models import Person
+    from homeward.matching.face.photo import PhotoError
+    from homeward.matching.face.pipeline import analyse_photo
+    from homeward.tracing.models import FaceVector
+
+    try:
+        query = analyse_photo(photo_bytes).embedding
+    except PhotoError:
+        return []
+    if query is None:
+        return []
+    rows = list(
+        FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, vector__isnull=False).values_list(
+            "person_id", "vector"
+        )
+    )
+    if not rows:
+        return []
+    matrix = np.stack([np.frombuffer(bytes(v), dtype="<f4") for _, v in rows])
+    distances = np.linalg.norm(matrix - query.astype(np.float32), axis=1)
+    best: dict[int, float] = {}
+    for (person_id, _), d in zip(rows, distances.tolist(), strict=True):
+        if d <= max_distance and d < best.get(person_id, 9.0):
+            best[person_id] = d
+    people = Person.objects.in_bulk(list(best))
+    ranked = sorted(best.items(), key=lambda item: item[1])[:limit]
+    return [(people[pid].merged_into or people[pid], d) for pid, d in ranked if pid in people]

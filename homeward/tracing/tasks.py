@@ -7,7 +7,8 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from homeward.cases.models import Person
 from homeward.tracing import services
-from homeward.tracing.models import MissingReport, ReportPhoto
+from homeward.tracing.models import MissingReport, Notice, ReportPhoto
+from homeward.tracing.services import alerts
 
 RETRIES = {"retries": 3, "retry_delay": 60}
 
@@ -45,3 +46,28 @@ def notices_sync_job() -> dict:
 def relink_all_job() -> int:
     """The nightly full re-link (every person in a station against every verified report)."""
     return services.relink_all()
+
+
+@db_task(**RETRIES)
+def alerts_for_notice_job(notice_id: int) -> int:
+    notice = Notice.objects.filter(pk=notice_id).select_related("stay").first()
+    return 0 if notice is None else alerts.alerts_for_notice(notice=notice)
+
+
+@db_task(**RETRIES)
+def alerts_for_report_job(report_id: int) -> int:
+    report = MissingReport.objects.filter(pk=report_id).first()
+    return 0 if report is None else alerts.alerts_for_report(report=report)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def alerts_widen_job() -> int:
+    """Urgent reports: the alert circle grows with the hours since the loss."""
+    return alerts.alerts_widen()
+
+
+@db_periodic_task(crontab(minute="*"))
+def alerts_deliver_job() -> dict:
+    """The outbox: send due alerts, retry failed ones, take up those a crash left."""
+    result = alerts.alerts_deliver()
+    return {"sent": result.sent, "retried": result.retried, "failed": result.failed}

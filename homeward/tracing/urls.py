@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate-detail"),
     path("reunions/<int:pk>/", views.reunion_detail, name="reunion-detail"),
+    path("people/<int:pk>/", views.person, name="person"),
 ]

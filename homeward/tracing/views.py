@@ -13,8 +13,15 @@ from django.utils.translation import gettext as _
 from homeward.accounts.permissions import VIEW_DNA
 from homeward.cases.views import _form_errors
 from homeward.tracing import selectors, services
-from homeward.tracing.forms import ConfirmForm, InquiryForm, RejectForm, ReportForm, ReunionForm
-from homeward.tracing.models import MissingReport
+from homeward.tracing.forms import (
+    ConfirmForm,
+    DnaForm,
+    InquiryForm,
+    RejectForm,
+    ReportForm,
+    ReunionForm,
+)
+from homeward.tracing.models import FoundDna, MissingReport, Relative
 from homeward.tracing.services.common import REPORT_TAKERS, TRACERS
 from homeward.web.navigation import require_section
 
@@ -95,10 +102,31 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The report is verified and being searched."))
         return redirect("tracing:report-detail", pk=report.pk)
+    dna_forms = {}
+    for relative in report.relatives.all():
+        prefix = f"dna{relative.pk}"
+        posted = request.method == "POST" and request.POST.get("action") == prefix
+        form = DnaForm(
+            request.POST if posted else None,
+            prefix=prefix,
+            choices=Relative.DnaStatus.choices,
+            initial={"status": relative.dna_status, "lab": relative.lab},
+        )
+        if posted and form.is_valid():
+            try:
+                services.relative_set_dna(relative=relative, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("tracing:report-detail", pk=report.pk)
+        dna_forms[relative.pk] = form
     return render(
         request,
         "tracing/report_detail.html",
         {
+            "dna_forms": dna_forms,
+            "can_enter_dna": request.user.role in TRACERS,
             "report": report,
             "photos": report.photos.all(),
             "relatives": report.relatives.all(),
@@ -184,5 +212,40 @@ def reunion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "report": reunion.candidate.report,
             "can_complete": request.user.role in TRACERS and reunion.completed_at is None,
+        },
+    )
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A found person's tracing panel: DNA sampling (police, within a month), candidates."""
+    _staff(request)
+    from homeward.cases.selectors import person_get
+
+    found = person_get(request.user, pk, request=request)
+    dna = FoundDna.objects.filter(person=found).first()
+    form = DnaForm(
+        request.POST or None,
+        choices=FoundDna.Status.choices,
+        initial={"status": dna.status if dna else "", "lab": dna.lab if dna else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.found_dna_set(person=found, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("tracing:person", pk=found.pk)
+    return render(
+        request,
+        "tracing/person.html",
+        {
+            "person": found,
+            "dna": dna,
+            "form": form,
+            "can_enter_dna": request.user.role in TRACERS,
+            "sees_dna": request.user.has_perm(VIEW_DNA),
+            "candidates": found.candidates.select_related("report").order_by("-posterior"),
         },
     )

@@ -57,7 +57,7 @@ NAVIGATION = [
     NavItem(
         "reports",
         _("Figures"),
-        "section",
+        "reports:dashboard",
         frozenset({Role.STATION_HEAD, Role.SUPERVISOR}) | ADMINS,
     ),
     NavItem("stations", _("Stations and beds"), "station-list"),

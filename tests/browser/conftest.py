@@ -27,7 +27,9 @@ CHROMIUM_ARGS = [
 def browser():
     path = shutil.which("chromium")
     if path is None:
-        pytest.fail("Debian's chromium is required for the browser tests (scripts/ensure-chromium)")
+        pytest.fail(
+            "Debian's chromium is required for the browser tests (scripts/ensure-debian-packages)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

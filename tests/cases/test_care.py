@@ -112,3 +112,19 @@ def test_long_stays_are_flagged_at_10_30_and_90_days(suzhou, desk, days, flags):
     assert stay.flags() == flags
     long = selectors.stays_in_station(desk, selectors.StayFilter(min_days=10))
     assert (stay in long) == (days >= 10)
+
+
+def test_bed_moves_and_care_notes_leave_audit_rows(suzhou, desk):
+    from homeward.accounts.models import AuditEvent
+
+    stay = admit(suzhou, desk)
+    bed = bed_in(suzhou, "101")
+    bed_assign(stay=stay, bed=bed, by=desk)
+    note = care_record(stay=stay, kind="meal", text="午餐", by=desk)
+    rows = AuditEvent.objects.filter(actor=desk, station=suzhou)
+    assert rows.filter(
+        object_type="cases.stay", object_id=str(stay.pk), detail={"bed": bed.pk}
+    ).exists()
+    assert rows.filter(
+        object_type="cases.carenote", object_id=str(note.pk), action="create"
+    ).exists()

@@ -210,3 +210,37 @@ def test_a_person_who_cannot_speak_for_themselves_is_handed_over_only_on_proof(s
     end(stay, desk, **handover, kinship_evidence="police")
     stay.refresh_from_db()
     assert stay.exit.kinship_evidence == "police"
+
+
+EXIT_FIELDS = {
+    "returned_home": {"destination_division_code": "410102"},
+    "handed_to_family": {
+        "collector_name": "李红",
+        "collector_relation": "女儿",
+        "identity_checked": True,
+    },
+    "transferred": {"to_institution": "市儿童福利院"},
+    "placed": {"to_institution": "苏州市社会福利院"},
+    "hospital": {"hospital": "苏州市第一人民医院"},
+    "left": {},
+    "died": {"authority_informed": "姑苏公安分局"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EXIT_FIELDS))
+def test_every_exit_frees_the_bed_returns_belongings_and_is_audited(stay, desk, kind):
+    from homeward.accounts.models import AuditEvent
+
+    fields = dict(EXIT_FIELDS[kind])
+    code = fields.pop("destination_division_code", None)
+    if code:
+        fields["destination_division"] = Division.objects.get(code=code)
+    end(stay, desk, kind=kind, **fields)
+    assert Bed.objects.get(room__station=stay.station, room__name="101", label="1").state == "free"
+    assert all(b.returned_at is not None for b in stay.belongings.all())
+    row = (
+        AuditEvent.objects.filter(object_type="cases.stay", object_id=str(stay.pk), action="update")
+        .order_by("id")
+        .last()
+    )
+    assert row.detail == {"exit": kind} and row.actor == desk

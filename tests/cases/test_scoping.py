@@ -65,3 +65,27 @@ def test_a_minors_details_need_the_permission(client, suzhou, desk):
     assert "13800000000" not in page
     client.force_login(desk)
     assert "13800000000" in client.get(f"/cases/stays/{child.pk}/").content.decode()
+
+
+def test_the_api_registers_an_intake_and_names_the_bad_field(client, suzhou, desk):
+    client.force_login(desk)
+    good = client.post(
+        "/api/cases/intake",
+        {
+            "brought_by": "police",
+            "name": "周七",
+            "sex": "M",
+            "age_estimate_min": 30,
+            "age_estimate_max": 40,
+            "found_point": [31.3, 120.6],
+        },
+        content_type="application/json",
+    )
+    assert good.status_code == 201
+    assert good.json()["name"] == "周七" and good.json()["station_id"] == suzhou.pk
+    bad = client.post(
+        "/api/cases/intake",
+        {"brought_by": "police", "id_number": "123"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "id_number" in bad.json()["errors"]

@@ -35,3 +35,24 @@ def test_the_same_face_in_another_photo_raises_the_candidate_and_another_face_lo
     assert match.posterior > 0.5
     rival = Candidate.objects.filter(report=other).first()
     assert rival is None or rival.log10_face < 0
+
+
+def test_the_desk_is_told_when_a_new_photo_looks_like_someone_seen_before(
+    client, suzhou, desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = intake_admit(
+            station=suzhou,
+            by=desk,
+            photo=face_file("obama.jpg"),
+            data=IntakeData(brought_by="police", name="张三", sex="M"),
+        )
+    client.force_login(desk)
+    same = client.post(
+        "/cases/intake/earlier/", {"photo": face_file("obama3.jpg")}
+    ).content.decode()
+    assert f'value="{earlier.person_id}"' in same and "相似人脸" in same
+    other = client.post(
+        "/cases/intake/earlier/", {"photo": face_file("biden.jpg")}
+    ).content.decode()
+    assert f'value="{earlier.person_id}"' not in other

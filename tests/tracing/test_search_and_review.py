@@ -162,12 +162,19 @@ def test_a_minor_goes_home_only_on_dna_or_police_proof(
     assert Stay.objects.get().exit.kinship_evidence == "dna"
 
 
-def test_a_pair_scores_the_same_whichever_side_arrived_last(suzhou, desk, tracer,
-                                                            django_capture_on_commit_callbacks):
+def test_a_pair_scores_the_same_whichever_side_arrived_last(
+    suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
     first = staff_report(tracer)
     staff_report(tracer, name="李明亮", contact_phone="13700000003")
-    intake(suzhou, desk, django_capture_on_commit_callbacks, name="李明",
-           age_estimate_min=60, age_estimate_max=66)
+    intake(
+        suzhou,
+        desk,
+        django_capture_on_commit_callbacks,
+        name="李明",
+        age_estimate_min=60,
+        age_estimate_max=66,
+    )
     from_intake = Candidate.objects.get(report=first).posterior
     Candidate.objects.all().delete()
     search_for_report(first)

@@ -1,9 +1,11 @@
+from homeward.tracing.models.alerts import AlertDelivery, Subscription
 from homeward.tracing.models.found import FaceVector, FoundDna
 from homeward.tracing.models.notices import Notice, Tip
 from homeward.tracing.models.reports import MissingReport, Relative, ReportPhoto
 from homeward.tracing.models.review import Candidate, InquiryTask, Reunion
 
 __all__ = [
+    "AlertDelivery",
     "Candidate",
     "FaceVector",
     "FoundDna",
@@ -13,5 +15,6 @@ __all__ = [
     "Relative",
     "ReportPhoto",
     "Reunion",
+    "Subscription",
     "Tip",
 ]

@@ -69,6 +69,8 @@ class MissingReport(models.Model):
         related_name="+",
     )
     lost_date = models.DateField(_("date lost"), null=True, blank=True)
+    # The hour matters for an urgent report: the alert radius grows with time since loss.
+    lost_at = models.DateTimeField(_("time lost"), null=True, blank=True)
     lost_division = models.ForeignKey(
         "regions.Division",
         verbose_name=_("lost in"),

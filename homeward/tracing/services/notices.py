@@ -72,9 +72,8 @@ def notices_sync(*, now: datetime | None = None) -> SyncResult:
             result.created += 1
     live = Notice.objects.filter(withdrawn_at__isnull=True)
     result.withdrawn = live.exclude(stay__status=Stay.Status.IN_STATION).update(withdrawn_at=now)
-    result.published = live.filter(published_at__isnull=True, due_at__lte=now).update(
-        published_at=now
-    )
+    due = list(live.filter(published_at__isnull=True, due_at__lte=now).values_list("pk", flat=True))
+    result.published = Notice.objects.filter(pk__in=due).update(published_at=now)
     stale = live.filter(published_at__lte=now - timedelta(days=REFRESH_DAYS))
     for notice in stale:
         last = notice.refreshed_at or notice.published_at
@@ -87,6 +86,10 @@ def notices_sync(*, now: datetime | None = None) -> SyncResult:
             result.refreshed += 1
     if result.published or result.refreshed or result.withdrawn:
         transaction.on_commit(notices_changed)
+    if due:
+        from homeward.tracing.tasks import alerts_for_notice_job
+
+        transaction.on_commit(lambda: [alerts_for_notice_job(pk) for pk in due])
     return result
 
 

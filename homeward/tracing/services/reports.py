@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -34,8 +34,10 @@ class ReportData:
     birth_precision: str = "day"
     home_division: Division | None = None
     lost_date: date | None = None
+    lost_at: datetime | None = None
     lost_division: Division | None = None
     lost_address: str = ""
+    lost_point: tuple[float, float] | None = None
     height_cm: int | None = None
     marks: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
@@ -61,6 +63,8 @@ def _check(data: ReportData, today: date) -> dict[str, list[str]]:
         add("contact_phone", _("Give a telephone number the station can call."))
     if data.birth_date and data.birth_date > today:
         add("birth_date", _("The birth date is in the future."))
+    if data.lost_at and data.lost_at > timezone.now():
+        add("lost_at", _("The time lost is in the future."))
     if data.lost_date and data.lost_date > today:
         add("lost_date", _("The date lost is in the future."))
     if data.birth_date and data.lost_date and data.lost_date < data.birth_date:
@@ -119,32 +123,14 @@ def report_file(
         channel, station, verified = MissingReport.Channel.STAFF, by.station, True
     else:
         raise PermissionDenied(_("Only families and station staff file missing reports."))
-    report = MissingReport(
+    report = report_build(
+        data,
         channel=channel,
         filed_by=by,
         station=station,
         status=MissingReport.Status.VERIFIED if verified else MissingReport.Status.PENDING,
         verified_by=by if verified else None,
         verified_at=timezone.now() if verified else None,
-        name=data.name.strip(),
-        aliases=[a.strip() for a in data.aliases if a.strip()],
-        sex=data.sex,
-        birth_date=data.birth_date,
-        birth_precision=data.birth_precision,
-        home_division=data.home_division,
-        lost_date=data.lost_date,
-        lost_division=data.lost_division,
-        lost_address=data.lost_address.strip(),
-        lost_latitude=data.lost_division.latitude if data.lost_division else None,
-        lost_longitude=data.lost_division.longitude if data.lost_division else None,
-        height_cm=data.height_cm,
-        marks=sorted({normalise_mark(m) for m in data.marks}),
-        conditions=sorted(set(data.conditions)),
-        description=data.description.strip(),
-        contact_name=data.contact_name.strip(),
-        contact_relation=data.contact_relation.strip(),
-        contact_phone=data.contact_phone.strip(),
-        contact_email=data.contact_email.strip(),
     )
     report.full_clean()
     report.save()
@@ -158,12 +144,45 @@ def report_file(
     return report
 
 
+def report_build(data: ReportData, **fields) -> MissingReport:
+    """An unsaved report from checked `data` (filing and imports share it)."""
+    point = data.lost_point or (data.lost_division.point if data.lost_division else None)
+    return MissingReport(
+        name=data.name.strip(),
+        aliases=[a.strip() for a in data.aliases if a.strip()],
+        sex=data.sex,
+        birth_date=data.birth_date,
+        birth_precision=data.birth_precision,
+        home_division=data.home_division,
+        lost_date=data.lost_date or (timezone.localdate(data.lost_at) if data.lost_at else None),
+        lost_at=data.lost_at,
+        lost_division=data.lost_division,
+        lost_address=data.lost_address.strip(),
+        lost_latitude=point[0] if point else None,
+        lost_longitude=point[1] if point else None,
+        height_cm=data.height_cm,
+        marks=sorted({normalise_mark(m) for m in data.marks}),
+        conditions=sorted(set(data.conditions)),
+        description=data.description.strip(),
+        contact_name=data.contact_name.strip(),
+        contact_relation=data.contact_relation.strip(),
+        contact_phone=data.contact_phone.strip(),
+        contact_email=data.contact_email.strip(),
+        **fields,
+    )
+
+
 def _after_change(report: MissingReport) -> None:
-    from homeward.tracing.tasks import embed_report_photos_job, search_for_report_job
+    from homeward.tracing.tasks import (
+        alerts_for_report_job,
+        embed_report_photos_job,
+        search_for_report_job,
+    )
 
     def run() -> None:
         embed_report_photos_job(report.pk)
         search_for_report_job(report.pk)
+        alerts_for_report_job(report.pk)
 
     transaction.on_commit(run)
 

@@ -1,0 +1,244 @@
+"""The yearly statistical report: every figure of `selectors` for one area and period,
+the headline against the same period a year before, and the rows one level down.
+
+The dashboard, the Excel, PDF and CSV exports and the API all read this one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from homeward.accounts.models import User
+from homeward.cases.models import CONDITIONS, Exit, Sex, Stay
+from homeward.reports import selectors as s
+from homeward.reports.drilldown import Row, breakdown
+from homeward.reports.scope import Period, Scope
+from homeward.tracing.models import Reunion
+
+AGE_LABELS = {
+    "minor": _("Under 18"),
+    "18_44": _("18 to 44"),
+    "45_59": _("45 to 59"),
+    "60_plus": _("60 and over"),
+    "unknown": _("Age unknown"),
+}
+LENGTH_LABELS = {
+    "under_10": _("Under 10 days"),
+    "10_29": _("10 to 29 days"),
+    "30_89": _("30 to 89 days"),
+    "90_plus": _("90 days and more"),
+}
+
+
+@dataclass
+class Headline:
+    key: str
+    label: str | Promise
+    value: float | int | None
+    last_year: float | int | None
+    percent: bool = False
+
+    @property
+    def change(self) -> float | None:
+        """Change against last year in percent; None when there is nothing to compare."""
+        if self.value is None or not self.last_year:
+            return None
+        return (self.value - self.last_year) / self.last_year * 100
+
+
+@dataclass
+class Report:
+    scope: Scope
+    period: Period
+    made_at: datetime
+    intake: s.Intake
+    outreach: s.Outreach
+    reunions: s.Reunions
+    exits: dict[str, int]
+    settlements: s.Settlements
+    retention: s.Retention
+    outsourced: s.Outsourced
+    bed_use: s.BedUse
+    notices: s.Notices
+    alerts: int | None
+    campaigns: s.Campaigns
+    headline: list[Headline] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+    def sections(self) -> list[tuple[str | Promise, list[tuple[str | Promise, object]]]]:
+        """The report as titled lists of (label, value): the layout of every export."""
+        i, r, st = self.intake, self.reunions, self.settlements
+        src = dict(Stay.BroughtBy.choices)
+        sex = dict(Sex.choices)
+        exit_kinds = dict(Exit.Kind.choices)
+        channels = dict(Reunion.Channel.choices)
+        return [
+            (
+                _("Person-times helped"),
+                [
+                    (_("Person-times helped"), i.person_times),
+                    (_("People helped"), i.people),
+                    (_("Minors"), i.minors),
+                    (_("Left-behind children"), i.left_behind),
+                    (_("Children in plight"), i.in_plight),
+                ],
+            ),
+            (_("By who brought them"), [(src[k], v) for k, v in i.by_source.items()]),
+            (_("By sex"), [(sex[k], v) for k, v in i.by_sex.items()]),
+            (_("By age"), [(AGE_LABELS[k], v) for k, v in i.by_age.items()]),
+            (_("By condition"), [(CONDITIONS[k], v) for k, v in i.by_condition.items()]),
+            (
+                _("Street outreach"),
+                [
+                    (_("Reports of people in distress"), self.outreach.reports),
+                    (_("Street contacts"), self.outreach.street_contacts),
+                    *self._outcomes(),
+                ],
+            ),
+            (
+                _("Family reunions"),
+                [
+                    (_("Reunions"), r.total),
+                    *[(channels[k], v) for k, v in r.by_channel.items()],
+                    (_("Median days from intake to reunion"), r.median_days),
+                ],
+            ),
+            (_("Stays ended"), [(exit_kinds[k], v) for k, v in self.exits.items()]),
+            (
+                _("Placement and household registration"),
+                [
+                    (_("Placed"), st.placed),
+                    (_("Household registration applied"), st.hukou_applied),
+                    (_("Household registered (落户)"), st.hukou_registered),
+                    (_("Enrolled in assistance"), st.any_assistance),
+                    (_("Minimum living security"), st.dibao),
+                    (_("Medical assistance"), st.medical_assistance),
+                    (_("Temporary assistance"), st.temporary_assistance),
+                ],
+            ),
+            (
+                _("In the station at the end of the period"),
+                [
+                    (_("In the station"), self.retention.in_station),
+                    (_("Over 10 days"), self.retention.over[10]),
+                    (_("Over 30 days"), self.retention.over[30]),
+                    (_("Over 90 days"), self.retention.over[90]),
+                    (_("In outsourced care"), self.outsourced.at_end),
+                    (_("Outsourced care begun"), self.outsourced.started),
+                    (_("Beds in service"), self.bed_use.beds),
+                    (_("Beds used"), self.bed_use.used),
+                    (_("Bed-use rate"), _percent(self.bed_use.rate)),
+                ],
+            ),
+            (
+                _("Tracing notices and alerts"),
+                [
+                    (_("Notices published"), self.notices.published),
+                    (_("Notices refreshed"), self.notices.refreshed),
+                    (_("Notices withdrawn"), self.notices.withdrawn),
+                    (_("Notices online at the end"), self.notices.live_at_end),
+                    (_("Alerts sent"), self.alerts),
+                ],
+            ),
+            (
+                _("Special campaigns"),
+                [
+                    (_("Campaigns"), self.campaigns.campaigns),
+                    (_("People reached on patrol"), self.campaigns.people_reached),
+                    (_("Persuaded into shelter"), self.campaigns.persuaded),
+                    (_("Supplies handed out"), self.campaigns.supplies),
+                ],
+            ),
+        ]
+
+    def _outcomes(self):
+        from homeward.dispatch.models import Outcome
+
+        names = dict(Outcome.choices)
+        return [(names[k], v) for k, v in self.outreach.by_outcome.items()]
+
+
+def _percent(rate: float | None) -> str | None:
+    return None if rate is None else f"{rate * 100:.1f}%"
+
+
+def headline(user: User, scope: Scope, period: Period, now: datetime) -> dict:
+    """The figures shown large on the dashboard, for one period."""
+    intake = s.intake(user, scope, period, detail=False)
+    return {
+        "person_times": intake.person_times,
+        "people": intake.people,
+        "minors": intake.minors,
+        "street_contacts": s.outreach(user, scope, period).street_contacts,
+        "reunions": s.reunions(user, scope, period).total,
+        "hukou_registered": s.settlements(user, scope, period).hukou_registered,
+        "notices": s.notices(user, scope, period, now).published,
+        "over_90": s.retention(user, scope, period, now, trend=False).over[90],
+        "bed_use": s.bed_use(user, scope, period, now).rate,
+    }
+
+
+HEADLINE_LABELS = {
+    "person_times": _("Person-times helped"),
+    "people": _("People helped"),
+    "minors": _("Minors"),
+    "street_contacts": _("Street contacts"),
+    "reunions": _("Reunions"),
+    "hukou_registered": _("Household registered (落户)"),
+    "notices": _("Notices published"),
+    "over_90": _("In the station over 90 days"),
+    "bed_use": _("Bed-use rate"),
+}
+
+
+def build(
+    user: User,
+    scope: Scope,
+    period: Period,
+    *,
+    now: datetime | None = None,
+    compare: bool = True,
+    rows: bool = True,
+) -> Report:
+    """Every figure of the report. `compare` adds last year's headline; `rows` the drill-down."""
+    now = now or timezone.now()
+    report = Report(
+        scope=scope,
+        period=period,
+        made_at=now,
+        intake=s.intake(user, scope, period),
+        outreach=s.outreach(user, scope, period),
+        reunions=s.reunions(user, scope, period),
+        exits=s.exits(user, scope, period),
+        settlements=s.settlements(user, scope, period),
+        retention=s.retention(user, scope, period, now),
+        outsourced=s.outsourced(user, scope, period, now),
+        bed_use=s.bed_use(user, scope, period, now),
+        notices=s.notices(user, scope, period, now),
+        alerts=s.alerts_sent(user, scope, period),
+        campaigns=s.campaigns(user, scope, period),
+    )
+    current = {
+        "person_times": report.intake.person_times,
+        "people": report.intake.people,
+        "minors": report.intake.minors,
+        "street_contacts": report.outreach.street_contacts,
+        "reunions": report.reunions.total,
+        "hukou_registered": report.settlements.hukou_registered,
+        "notices": report.notices.published,
+        "over_90": report.retention.over[90],
+        "bed_use": report.bed_use.rate,
+    }
+    before = headline(user, scope, period.year_before(), now) if compare else {}
+    report.headline = [
+        Headline(k, HEADLINE_LABELS[k], v, before.get(k), percent=(k == "bed_use"))
+        for k, v in current.items()
+    ]
+    if rows:
+        report.rows = breakdown(user, scope, period, now)
+    return report

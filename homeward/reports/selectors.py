@@ -1,0 +1,473 @@
+"""Figures computed from the records, for a period and an area (never hand-kept counters).
+
+Every figure takes the user, the `Scope` and the `Period`; the user's own
+scoping (`accounts.selectors.scope_queryset`) is applied under the area, so
+a figure can never count a record the user could not list. Most figures are
+one aggregate query each (conditional counts over one scan).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from homeward.accounts.models import User
+from homeward.accounts.selectors import scope_queryset
+from homeward.cases.models import CONDITIONS, BedAssignment, Exit, OutsourcedCare, Settlement, Stay
+from homeward.reports.scope import Period, Scope
+from homeward.stations.models import Bed
+from homeward.tracing.models import Notice, Reunion
+
+SOURCES = tuple(Stay.BroughtBy.values)
+SEXES = ("M", "F", "U")
+AGE_BANDS = ("minor", "18_44", "45_59", "60_plus", "unknown")
+LONG_STAY_DAYS = (10, 30, 90)
+# Dispatch outcomes that mean nobody was helped on the street.
+NO_CONTACT = ("not_found", "false_report")
+
+
+def _in(user: User, scope: Scope, qs: QuerySet, station_field: str = "station") -> QuerySet:
+    return scope_queryset(user, qs, station_field).filter(scope.q(station_field))
+
+
+def _period_q(field_name: str, period: Period) -> Q:
+    return Q(**{f"{field_name}__gte": period.since, f"{field_name}__lt": period.until})
+
+
+def _date_q(field_name: str, period: Period) -> Q:
+    return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lt": period.end})
+
+
+# -- intake: person-times and who they were ------------------------------------------------
+
+
+@dataclass
+class Intake:
+    """Person-times helped (救助人次) in the period and who they were."""
+
+    person_times: int = 0
+    people: int = 0
+    minors: int = 0
+    left_behind: int = 0
+    in_plight: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+    by_sex: dict[str, int] = field(default_factory=dict)
+    by_age: dict[str, int] = field(default_factory=dict)
+    by_condition: dict[str, int] = field(default_factory=dict)
+    monthly: list[int] = field(default_factory=list)
+
+
+def intake(user: User, scope: Scope, period: Period, *, detail: bool = True) -> Intake:
+    """Every stay admitted in the period is one person-time; people are counted once.
+
+    A person merged into another counts as that other. Age bands: minors as
+    decided at intake; adults by the year of admission minus the year of birth
+    (or of the youngest estimate when no birth date is known). Without `detail`, only
+    person-times, people and minors are counted (last year's headline).
+    """
+    stays = _in(user, scope, Stay.objects.all()).filter(_period_q("admitted_at", period))
+    aggs = {
+        "n": Count("id"),
+        "people": Count(Coalesce("person__merged_into_id", "person_id"), distinct=True),
+        "minors": Count("id", filter=Q(is_minor=True)),
+        "left_behind": Count("id", filter=Q(left_behind_child=True)),
+        "in_plight": Count("id", filter=Q(child_in_plight=True)),
+    }
+    if not detail:
+        row = stays.aggregate(**aggs)
+        return Intake(person_times=row["n"], people=row["people"], minors=row["minors"])
+    aggs |= {f"src_{s}": Count("id", filter=Q(brought_by=s)) for s in SOURCES}
+    aggs |= {f"sex_{s}": Count("id", filter=Q(person__sex=s)) for s in SEXES}
+    # JSON containment is not portable; the quoted code inside the JSON text is.
+    aggs |= {
+        f"cond_{c}": Count("id", filter=Q(person__conditions__icontains=f'"{c}"'))
+        for c in CONDITIONS
+    }
+    months = period.months()
+    aggs |= {f"m{i}": Count("id", filter=_period_q("admitted_at", m)) for i, m in enumerate(months)}
+    row = stays.aggregate(**aggs)
+    # Age in the year of admission: compared as birth dates against the start of each
+    # calendar year the period touches, so no per-row date function runs.
+    born = Coalesce("person__birth_date", "person__born_before")
+    adults = Q(is_minor=False)
+    band_aggs = {}
+    for j, year in enumerate(range(period.start.year, (period.end - timedelta(days=1)).year + 1)):
+        within = adults & _period_q("admitted_at", _year_slice(period, year))
+        band_aggs |= {
+            f"b18_44_{j}": Count("id", filter=within & Q(born__gt=date(year - 45, 12, 31))),
+            f"b45_59_{j}": Count(
+                "id",
+                filter=within
+                & Q(born__lte=date(year - 45, 12, 31), born__gt=date(year - 60, 12, 31)),
+            ),
+            f"b60_plus_{j}": Count("id", filter=within & Q(born__lte=date(year - 60, 12, 31))),
+        }
+    band_row = stays.annotate(born=born).aggregate(**band_aggs) if row["n"] else {}
+    bands = {
+        b: sum(v for k, v in band_row.items() if k.startswith(f"b{b}_")) for b in AGE_BANDS[1:4]
+    }
+    by_age = {"minor": row["minors"], **bands}
+    by_age["unknown"] = row["n"] - sum(by_age.values())
+    return Intake(
+        person_times=row["n"],
+        people=row["people"],
+        minors=row["minors"],
+        left_behind=row["left_behind"],
+        in_plight=row["in_plight"],
+        by_source={s: row[f"src_{s}"] for s in SOURCES},
+        by_sex={s: row[f"sex_{s}"] for s in SEXES},
+        by_age=by_age,
+        by_condition={c: row[f"cond_{c}"] for c in CONDITIONS},
+        monthly=[row[f"m{i}"] for i in range(len(months))],
+    )
+
+
+def _year_slice(period: Period, year: int) -> Period:
+    return Period(max(period.start, date(year, 1, 1)), min(period.end, date(year + 1, 1, 1)))
+
+
+# -- street outreach (dispatch) ------------------------------------------------------------
+
+
+@dataclass
+class Outreach:
+    """Reports of people in distress received, and street outreach (街面劝导救助) done."""
+
+    reports: int = 0
+    street_contacts: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_outcome: dict[str, int] = field(default_factory=dict)
+
+
+def outreach(user: User, scope: Scope, period: Period) -> Outreach:
+    """Incidents received in the period (duplicates merged away not counted).
+
+    A street contact is a resolved incident whose team reached the person:
+    every outcome but "not found" and "false report".
+    """
+    from homeward.dispatch.models import Channel, Incident, Outcome
+
+    qs = (
+        _in(user, scope, Incident.objects.all())
+        .filter(_period_q("received_at", period))
+        .exclude(status=Incident.Status.MERGED)
+    )
+    aggs = {
+        "n": Count("id"),
+        "contacts": Count("id", filter=~Q(outcome="") & ~Q(outcome__in=NO_CONTACT)),
+    }
+    aggs |= {f"ch_{c}": Count("id", filter=Q(channel=c)) for c in Channel.values}
+    aggs |= {f"out_{o}": Count("id", filter=Q(outcome=o)) for o in Outcome.values}
+    row = qs.aggregate(**aggs)
+    return Outreach(
+        reports=row["n"],
+        street_contacts=row["contacts"],
+        by_channel={c: row[f"ch_{c}"] for c in Channel.values},
+        by_outcome={o: row[f"out_{o}"] for o in Outcome.values},
+    )
+
+
+# -- reunions and exits --------------------------------------------------------------------
+
+
+@dataclass
+class Reunions:
+    """Reunions completed in the period (寻亲成功), by how the family was found."""
+
+    total: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    median_days: float | None = None
+
+
+def reunions(user: User, scope: Scope, period: Period) -> Reunions:
+    """Median days: from the stay's intake to the reunion's completion."""
+    qs = _in(user, scope, Reunion.objects.all(), "stay__station").filter(
+        _period_q("completed_at", period)
+    )
+    counts = dict(qs.values_list("channel").annotate(n=Count("id")).order_by())
+    days = [
+        (done - admitted) / timedelta(days=1)
+        for admitted, done in qs.values_list("stay__admitted_at", "completed_at")
+    ]
+    return Reunions(
+        total=sum(counts.values()),
+        by_channel={c: counts.get(c, 0) for c in Reunion.Channel.values},
+        median_days=round(statistics.median(days), 1) if days else None,
+    )
+
+
+def exits(user: User, scope: Scope, period: Period) -> dict[str, int]:
+    """Stays ended in the period, by how (returned home, handed to family, transferred...)."""
+    qs = _in(user, scope, Exit.objects.all(), "stay__station").filter(_period_q("at", period))
+    counts = dict(qs.values_list("kind").annotate(n=Count("id")).order_by())
+    return {k: counts.get(k, 0) for k in Exit.Kind.values}
+
+
+@dataclass
+class Settlements:
+    """Long-stay residents placed, registered (落户) and enrolled in assistance in the period."""
+
+    placed: int = 0
+    hukou_applied: int = 0
+    hukou_registered: int = 0
+    dibao: int = 0
+    medical_assistance: int = 0
+    temporary_assistance: int = 0
+    any_assistance: int = 0
+
+
+def settlements(user: User, scope: Scope, period: Period) -> Settlements:
+    qs = _in(user, scope, Settlement.objects.all())
+    row = qs.aggregate(
+        placed=Count("id", filter=_date_q("placed_on", period)),
+        hukou_applied=Count("id", filter=_date_q("hukou_applied_on", period)),
+        hukou_registered=Count("id", filter=_date_q("hukou_registered_on", period)),
+        dibao=Count("id", filter=_date_q("dibao_on", period)),
+        medical_assistance=Count("id", filter=_date_q("medical_assistance_on", period)),
+        temporary_assistance=Count("id", filter=_date_q("temporary_assistance_on", period)),
+        any_assistance=Count(
+            "id",
+            filter=_date_q("dibao_on", period)
+            | _date_q("medical_assistance_on", period)
+            | _date_q("temporary_assistance_on", period),
+        ),
+    )
+    return Settlements(**row)
+
+
+# -- who is in the station: long stays, outsourced care, beds ---------------------------------
+
+
+def _present_q(at: datetime) -> Q:
+    return Q(admitted_at__lt=at) & (Q(exited_at__isnull=True) | Q(exited_at__gt=at))
+
+
+@dataclass
+class Retention:
+    """Who is in the station at the end of the period, by length of stay (长期滞留)."""
+
+    at: datetime
+    in_station: int = 0
+    over: dict[int, int] = field(default_factory=dict)
+    by_length: dict[str, int] = field(default_factory=dict)
+    trend_over_30: list[int] = field(default_factory=list)
+    trend_over_90: list[int] = field(default_factory=list)
+
+
+def retention(
+    user: User, scope: Scope, period: Period, now: datetime | None = None, *, trend: bool = True
+) -> Retention:
+    """Stays present at the period's end (or now), over 10, 30 and 90 days; and the trend
+    of those over 30 and 90 days at the end of every month of the period (up to now)."""
+    now = now or timezone.now()
+    at = period.last_moment(now)
+    ends = [m.last_moment(now) for m in period.months() if m.since < now] if trend else []
+    # Only stays present at some moment counted below are scanned.
+    qs = _in(user, scope, Stay.objects.filter(admitted_at__lt=at)).filter(
+        Q(exited_at__isnull=True) | Q(exited_at__gt=min([at, *ends]))
+    )
+    aggs = {"n": Count("id", filter=_present_q(at))}
+    aggs |= {
+        f"over_{d}": Count("id", filter=_present_q(at) & Q(admitted_at__lte=at - timedelta(days=d)))
+        for d in LONG_STAY_DAYS
+    }
+    for i, end in enumerate(ends):
+        for d in (30, 90):
+            aggs[f"t{d}_{i}"] = Count(
+                "id", filter=_present_q(end) & Q(admitted_at__lte=end - timedelta(days=d))
+            )
+    row = qs.aggregate(**aggs)
+    over = {d: row[f"over_{d}"] for d in LONG_STAY_DAYS}
+    return Retention(
+        at=at,
+        in_station=row["n"],
+        over=over,
+        by_length={
+            "under_10": row["n"] - over[10],
+            "10_29": over[10] - over[30],
+            "30_89": over[30] - over[90],
+            "90_plus": over[90],
+        },
+        trend_over_30=[row[f"t30_{i}"] for i in range(len(ends))],
+        trend_over_90=[row[f"t90_{i}"] for i in range(len(ends))],
+    )
+
+
+@dataclass
+class Outsourced:
+    """Care bought from outside institutions (托养); the target is zero (零托养)."""
+
+    at_end: int = 0
+    started: int = 0
+
+
+def outsourced(user: User, scope: Scope, period: Period, now: datetime | None = None) -> Outsourced:
+    day = timezone.localtime(period.last_moment(now)).date()
+    qs = _in(user, scope, OutsourcedCare.objects.all(), "stay__station")
+    row = qs.aggregate(
+        at_end=Count("id", filter=Q(since__lte=day) & (Q(until__isnull=True) | Q(until__gt=day))),
+        started=Count("id", filter=_date_q("since", period)),
+    )
+    return Outsourced(**row)
+
+
+@dataclass
+class BedUse:
+    """Bed-use rate (床位使用率) on the last day of the period."""
+
+    beds: int = 0
+    used: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.beds == 0 else self.used / self.beds
+
+
+def bed_use(user: User, scope: Scope, period: Period, now: datetime | None = None) -> BedUse:
+    """Beds used at any time on the period's last day over beds in service, as
+    `cases.selectors.bed_use_rate` counts one station, summed over the area."""
+    day = timezone.localtime(period.last_moment(now) - timedelta(microseconds=1)).date()
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), zone)
+    end = start + timedelta(days=1)
+    beds = (
+        _in(user, scope, Bed.objects.all(), "room__station")
+        .exclude(state=Bed.State.OUT_OF_SERVICE)
+        .count()
+    )
+    used = (
+        _in(user, scope, BedAssignment.objects.all(), "bed__room__station")
+        .filter(Q(since__lt=end) & (Q(until__isnull=True) | Q(until__gt=start)))
+        .values("bed")
+        .distinct()
+        .count()
+    )
+    return BedUse(beds=beds, used=used)
+
+
+# -- tracing notices, alerts, campaigns ---------------------------------------------------------
+
+
+@dataclass
+class Notices:
+    """Tracing notices (寻亲公告) published, refreshed and withdrawn in the period."""
+
+    published: int = 0
+    refreshed: int = 0
+    withdrawn: int = 0
+    live_at_end: int = 0
+
+
+def notices(user: User, scope: Scope, period: Period, now: datetime | None = None) -> Notices:
+    """`refreshed` counts notices whose latest refresh fell in the period (only the
+    latest refresh is recorded)."""
+    at = period.last_moment(now)
+    qs = _in(user, scope, Notice.objects.all(), "stay__station")
+    row = qs.aggregate(
+        published=Count("id", filter=_period_q("published_at", period)),
+        refreshed=Count("id", filter=_period_q("refreshed_at", period)),
+        withdrawn=Count("id", filter=_period_q("withdrawn_at", period)),
+        live_at_end=Count(
+            "id",
+            filter=Q(published_at__lt=at)
+            & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=at)),
+        ),
+    )
+    return Notices(**row)
+
+
+def alerts_sent(user: User, scope: Scope, period: Period) -> int | None:
+    """Geo-targeted alerts delivered to portal subscribers in the period, about the
+    area's notices and the missing reports its stations handle.
+
+    None means alerts are not recorded in this installation (no outbox model).
+    """
+    try:
+        from homeward.tracing.models import AlertDelivery
+    except ImportError:  # the alert outbox is a later part of tracing
+        return None
+    from homeward.accounts.selectors import station_filter
+
+    parts = []
+    for path in ("notice__stay__station", "report__station"):
+        mine = station_filter(user, path)
+        parts.append(
+            scope.q(path) & (Q() if mine is None else mine) & Q(**{f"{path}__isnull": False})
+        )
+    return (
+        AlertDelivery.objects.filter(status="sent")
+        .filter(_period_q("sent_at", period))
+        .filter(parts[0] | parts[1])
+        .count()
+    )
+
+
+@dataclass
+class Campaigns:
+    """Winter-warmth and summer-cool campaigns (专项救助行动) in the area and period."""
+
+    campaigns: int = 0
+    people_reached: int = 0
+    persuaded: int = 0
+    supplies: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def campaigns(user: User, scope: Scope, period: Period) -> Campaigns:
+    """Campaigns running at some time in the period over a part of the area; patrol
+    contacts in the area; supplies handed out by the area's stations."""
+    from homeward.campaigns.models import Campaign, Outreach
+    from homeward.campaigns.selectors import ancestor_codes
+    from homeward.dispatch.models import SupplyHandout
+
+    running = Campaign.objects.filter(starts_at__lt=period.until, ends_at__gte=period.since)
+    prefix = scope.prefix
+    if prefix:
+        code = (scope.station.division if scope.station else scope.division).code
+        running = running.filter(
+            Q(divisions__code__startswith=prefix) | Q(divisions__code__in=ancestor_codes(code))
+        ).distinct()
+    by_kind = dict(
+        Campaign.objects.filter(pk__in=running.values("pk"))
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    contacts = Outreach.objects.filter(_period_q("at", period))
+    if prefix:
+        contacts = contacts.filter(division__code__startswith=prefix)
+    reached = contacts.aggregate(
+        reached=Coalesce(Sum("people_reached"), 0), persuaded=Coalesce(Sum("persuaded"), 0)
+    )
+    supplies = (
+        _in(user, scope, SupplyHandout.objects.all())
+        .filter(_period_q("at", period))
+        .aggregate(n=Coalesce(Sum("quantity"), 0))["n"]
+    )
+    return Campaigns(
+        campaigns=sum(by_kind.values()),
+        people_reached=reached["reached"],
+        persuaded=reached["persuaded"],
+        supplies=supplies,
+        by_kind=by_kind,
+    )
+
+
+# -- supervision ---------------------------------------------------------------------------------
+
+
+def open_days_visible(user: User) -> QuerySet:
+    from homeward.reports.models import OpenDay
+
+    return scope_queryset(user, OpenDay.objects.select_related("station"))
+
+
+def complaints_visible(user: User) -> QuerySet:
+    from homeward.reports.models import Complaint
+
+    return scope_queryset(user, Complaint.objects.select_related("station", "handled_by"))

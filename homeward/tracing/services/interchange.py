@@ -1,0 +1,78 @@
+"""Writes of the interchange: missing reports and notes imported from HWX or PFIF files."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.audit import audit_record
+from homeward.accounts.models import User
+from homeward.stations.models import Station
+from homeward.tracing.models import MissingReport, Relative
+from homeward.tracing.services.reports import ReportData, _after_change, _check, report_build
+
+
+@transaction.atomic
+def report_import(
+    *,
+    data: ReportData,
+    station: Station,
+    by: User | None,
+    source_ref: str,
+    relatives: list[tuple[str, dict | None]] | None = None,
+    verified: bool = True,
+) -> MissingReport:
+    """Register a report from another system under `station`. A trusted partner's report
+    (HWX between stations) is searched at once; a public system's (PFIF) waits for checks."""
+    from homeward.matching.dna.errors import DnaError
+    from homeward.matching.dna.profiles import parse_profile
+
+    errors = _check(data, timezone.localdate())
+    for relation, profile in relatives or []:
+        if relation not in Relative.Relation.values:
+            errors.setdefault("relatives", []).append(_("Unknown relation."))
+        elif profile is not None:
+            try:
+                parse_profile(profile, field="relatives.dna")
+            except DnaError as exc:
+                errors.setdefault("relatives", []).append(str(exc))
+    if errors:
+        raise ValidationError(errors)
+    report = report_build(
+        data,
+        channel=MissingReport.Channel.IMPORT,
+        station=station,
+        status=MissingReport.Status.VERIFIED if verified else MissingReport.Status.PENDING,
+        verified_by=by if verified else None,
+        verified_at=timezone.now() if verified else None,
+        source_ref=source_ref,
+    )
+    report.full_clean()
+    report.save()
+    for relation, profile in relatives or []:
+        Relative.objects.create(
+            report=report,
+            relation=relation,
+            dna_status=Relative.DnaStatus.ENTERED if profile else Relative.DnaStatus.NONE,
+            profile=profile or None,
+        )
+    audit_record(
+        actor=by, action="create", obj=report, station_id=station.pk, detail={"import": source_ref}
+    )
+    if verified:
+        _after_change(report)
+    return report
+
+
+@transaction.atomic
+def report_note_add(*, report: MissingReport, note: str, by: User | None = None) -> bool:
+    """Add a note from another system to the report's description, once."""
+    note = note.strip()
+    if not note or note in report.description:
+        return False
+    report.description = f"{report.description}\n{note}".strip()
+    report.save(update_fields=["description", "updated_at"])
+    audit_record(actor=by, action="update", obj=report, detail={"note": True})
+    return True

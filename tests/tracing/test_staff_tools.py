@@ -1,0 +1,164 @@
+"""Staff tools of tracing: DNA entry on the report and person pages, the tracing API, and
+the printable poster of a notice."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.forms import ValidationError
+from django.utils import timezone, translation
+
+from homeward.tracing.forms import parse_profile_text
+from homeward.tracing.models import FoundDna, MissingReport, Notice, Relative
+from homeward.tracing.services import notices_sync
+from tests.cases.conftest import admit
+from tests.tracing.conftest import staff_report
+
+PROFILE_TEXT = "D8S1179: 13,14\nD21S11：29，30\nTH01: 9.3"
+
+
+def test_a_profile_is_typed_as_json_or_one_locus_a_line():
+    assert parse_profile_text(PROFILE_TEXT) == {
+        "D8S1179": ["13", "14"],
+        "D21S11": ["29", "30"],
+        "TH01": ["9.3"],
+    }
+    assert parse_profile_text('{"TH01": ["9.3", "6"]}') == {"TH01": ["9.3", "6"]}
+    assert parse_profile_text("  ") is None
+    with translation.override("en"), pytest.raises(ValidationError, match="Line 2"):
+        parse_profile_text("TH01: 6\nnonsense")
+
+
+@pytest.fixture
+def relative(tracer):
+    report = staff_report(tracer, relatives=[("mother", "王芳")])
+    return report.relatives.get()
+
+
+def test_a_tracer_records_a_relatives_dna_and_only_dna_viewers_see_it(
+    client, relative, tracer, suzhou_caseworker
+):
+    client.force_login(tracer)
+    url = f"/tracing/reports/{relative.report_id}/"
+    prefix = f"dna{relative.pk}"
+    response = client.post(
+        url,
+        {
+            "action": prefix,
+            f"{prefix}-status": "entered",
+            f"{prefix}-lab": "苏州市公安局物证鉴定所",
+            f"{prefix}-profile": PROFILE_TEXT,
+        },
+    )
+    assert response.status_code == 302
+    relative.refresh_from_db()
+    assert relative.dna_status == Relative.DnaStatus.ENTERED
+    assert relative.profile["D8S1179"] == ["13", "14"]
+    assert "D8S1179: 13,14" in client.get(url).content.decode()
+    client.force_login(suzhou_caseworker)
+    page = client.get(url).content.decode()
+    assert "D8S1179" not in page and f'name="action" value="{prefix}"' not in page
+
+
+def test_an_entered_status_without_a_profile_is_refused_on_the_form(client, relative, tracer):
+    client.force_login(tracer)
+    prefix = f"dna{relative.pk}"
+    page = client.post(
+        f"/tracing/reports/{relative.report_id}/",
+        {"action": prefix, f"{prefix}-status": "entered", f"{prefix}-profile": ""},
+    ).content.decode()
+    assert 'data-error-for="profile"' in page
+    relative.refresh_from_db()
+    assert relative.dna_status == Relative.DnaStatus.NONE
+
+
+def test_a_found_persons_dna_is_requested_then_entered_from_the_stay_page(
+    client, suzhou, desk, tracer
+):
+    stay = admit(suzhou, desk)
+    client.force_login(tracer)
+    assert (
+        f"/tracing/people/{stay.person_id}/"
+        in client.get(f"/cases/stays/{stay.pk}/").content.decode()
+    )
+    url = f"/tracing/people/{stay.person_id}/"
+    assert client.post(url, {"status": "requested", "lab": "苏州"}).status_code == 302
+    assert FoundDna.objects.get(person=stay.person).status == "requested"
+    client.post(url, {"status": "entered", "profile": PROFILE_TEXT})
+    dna = FoundDna.objects.get(person=stay.person)
+    assert dna.status == "entered" and dna.profile["TH01"] == ["9.3"] and dna.lab == "苏州"
+    assert "D21S11: 29,30" in client.get(url).content.decode()
+
+
+@pytest.fixture
+def notice(suzhou, desk):
+    stay = admit(
+        suzhou,
+        desk,
+        name="小强",
+        id_number="",
+        age_estimate_min=30,
+        age_estimate_max=40,
+        health_on_arrival="乙肝携带",
+        guardian_phone="13812345678",
+    )
+    stay.admitted_at = timezone.now() - timedelta(days=2)
+    stay.save()
+    notices_sync()
+    return Notice.objects.get()
+
+
+def test_the_public_notice_api_returns_public_fields_only(client, notice):
+    listing = client.get("/api/tracing/notices")
+    one = client.get(f"/api/tracing/notices/{notice.public_id}")
+    assert listing.status_code == 200 and one.status_code == 200
+    for body in (json.dumps(r.json(), ensure_ascii=False) for r in (listing, one)):
+        assert "小强" in body
+        for secret in ("乙肝", "13812345678", notice.stay.number, "birth", "health", "dna"):
+            assert secret not in body
+    assert set(json.loads(one.content)) == {
+        "public_id", "published_at", "refreshed_at", "sex", "age_low", "age_high", "height_cm",
+        "found_on", "found_division", "found_division_name", "found_place", "dialect_division",
+        "marks", "name_said", "has_photo", "station_name", "station_phone",
+    }  # fmt: skip
+    assert client.get("/api/tracing/reports").status_code == 401  # staff only
+
+
+def test_staff_file_list_and_get_reports_and_see_the_queue_by_api(client, tracer, hangzhou_head):
+    client.force_login(tracer)
+    payload = {
+        "name": "王五",
+        "sex": "M",
+        "contact_name": "王六",
+        "contact_relation": "儿子",
+        "contact_phone": "13900000009",
+        "home_division": "410102",
+    }
+    created = client.post("/api/tracing/reports", payload, content_type="application/json")
+    assert created.status_code == 201, created.content
+    report_id = created.json()["id"]
+    assert MissingReport.objects.get(pk=report_id).status == "verified"
+    assert [r["id"] for r in client.get("/api/tracing/reports").json()] == [report_id]
+    assert client.get(f"/api/tracing/reports/{report_id}").json()["contact_phone"] == "13900000009"
+    assert "contact_phone" not in client.get("/api/tracing/reports").json()[0]
+    assert client.get("/api/tracing/queue").json() == []
+    bad = client.post(
+        "/api/tracing/reports", payload | {"contact_phone": "1"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "contact_phone" in bad.json()["errors"]
+    client.force_login(hangzhou_head)  # another province: out of scope
+    assert client.get(f"/api/tracing/reports/{report_id}").status_code == 404
+    assert client.get("/api/tracing/reports").json() == []
+
+
+def test_the_poster_is_an_a4_page_with_a_qr_code_to_the_notice(client, notice, settings):
+    settings.PUBLIC_URL = "https://homeward.test"
+    page = client.get(f"/p/notices/{notice.public_id}/poster/").content.decode()
+    assert "size: A4" in page and "@media print" in page
+    assert "<svg" in page and 'class="segno"' in page
+    assert f"https://homeward.test/p/notices/{notice.public_id}/" in page
+    assert "小强" in page and "乙肝" not in page and "13812345678" not in page
+    poster = f"/p/notices/{notice.public_id}/poster/"
+    assert poster in client.get(f"/p/notices/{notice.public_id}/").content.decode()
