@@ -381,17 +381,13 @@ def notices(user: User, scope: Scope, period: Period, now: datetime | None = Non
     return Notices(**row)
 
 
-def alerts_sent(user: User, scope: Scope, period: Period) -> int | None:
+def alerts_sent(user: User, scope: Scope, period: Period) -> int:
     """Geo-targeted alerts delivered to portal subscribers in the period, about the
     area's notices and the missing reports its stations handle.
 
-    None means alerts are not recorded in this installation (no outbox model).
     """
-    try:
-        from homeward.tracing.models import AlertDelivery
-    except ImportError:  # the alert outbox is a later part of tracing
-        return None
     from homeward.accounts.selectors import station_filter
+    from homeward.tracing.models import AlertDelivery
 
     parts = []
     for path in ("notice__stay__station", "report__station"):
