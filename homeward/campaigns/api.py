@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from homeward.campaigns import selectors, services
-from homeward.campaigns.models import WeatherWarning
 
 router = Router(tags=["campaigns"])
 
@@ -30,24 +29,42 @@ class WarningOut(Schema):
     hazard: str
     level: str
     divisions: list[str]
+    valid_from: datetime
+    valid_until: datetime
     campaign_id: int | None
+    campaign_kind: str | None
+    repeated: bool
 
 
-@router.post("/warnings", response={201: WarningOut}, summary="Record a weather warning")
+@router.post(
+    "/warnings",
+    response={200: WarningOut, 201: WarningOut},
+    summary="Record a weather warning",
+    description=(
+        "201 when the signal is new; 200 with `repeated` when its `id` was received before "
+        "(nothing is recorded twice). 400 bodies name the field at fault in `errors`."
+    ),
+)
 def post_warning(request: HttpRequest, payload: WarningIn):
     item = payload.dict()
     item["valid_from"] = payload.valid_from.isoformat()
     item["valid_until"] = payload.valid_until.isoformat()
-    warning = services.warning_record(
-        data=services.warning_from_feed(item), by=request.user, source=WeatherWarning.Source.FEED
-    )
+    imported = services.warning_import(item=item, by=request.user)
+    warning = imported.warning
     campaign = warning.campaigns.first()
-    return 201, WarningOut(
-        id=warning.pk,
-        hazard=warning.hazard,
-        level=warning.level,
-        divisions=sorted(warning.divisions.values_list("code", flat=True)),
-        campaign_id=campaign.pk if campaign else None,
+    return Status(
+        200 if imported.repeated else 201,
+        WarningOut(
+            id=warning.pk,
+            hazard=warning.hazard,
+            level=warning.level,
+            divisions=sorted(warning.divisions.values_list("code", flat=True)),
+            valid_from=warning.valid_from,
+            valid_until=warning.valid_until,
+            campaign_id=campaign.pk if campaign else None,
+            campaign_kind=campaign.kind if campaign else None,
+            repeated=imported.repeated,
+        ),
     )
 
 

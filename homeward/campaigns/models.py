@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,7 +92,16 @@ class WeatherWarning(models.Model):
 
 
 class Campaign(models.Model):
-    """A special campaign (专项救助行动) in some divisions: "winter warmth" or "summer cool"."""
+    """A special campaign (专项救助行动) in some divisions: "winter warmth" or "summer cool".
+
+    It runs over its warning's valid time and closes by itself when the warning
+    expires (a later warning in the same divisions stretches it).
+    """
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", _("Not started")
+        RUNNING = "running", _("Running")
+        ENDED = "ended", _("Ended")
 
     kind = models.CharField(_("campaign"), max_length=16, choices=CampaignKind.choices)
     divisions = models.ManyToManyField(
@@ -117,6 +129,16 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d}"
+
+    def state_at(self, at: datetime | None = None) -> Campaign.State:
+        at = at or timezone.now()
+        if at < self.starts_at:
+            return self.State.UPCOMING
+        return self.State.RUNNING if at <= self.ends_at else self.State.ENDED
+
+    @property
+    def state(self) -> Campaign.State:
+        return self.state_at()
 
 
 class ShelterPoint(models.Model):

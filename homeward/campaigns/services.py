@@ -83,13 +83,32 @@ def _check(data: WarningData) -> dict[str, list[str]]:
     return errors
 
 
+@dataclass(frozen=True)
+class Imported:
+    warning: WeatherWarning
+    repeated: bool  # the feed sent a signal it had sent before: nothing new was recorded
+
+
+@transaction.atomic
+def warning_import(*, item: dict, by: User | None) -> Imported:
+    """Record a signal from a warning feed, once per feed id."""
+    data = warning_from_feed(item)
+    if data.external_id:
+        earlier = WeatherWarning.objects.filter(external_id=data.external_id).first()
+        if earlier is not None:
+            require_campaign_writer(by, data.divisions)
+            return Imported(earlier, repeated=True)
+    return Imported(warning_record(data=data, by=by, source=WeatherWarning.Source.FEED), False)
+
+
 @transaction.atomic
 def warning_record(
     *, data: WarningData, by: User | None, source: str = WeatherWarning.Source.MANUAL
 ) -> WeatherWarning:
     """Record a warning; over its hazard's threshold it opens (or extends) a campaign.
 
-    The campaign covers exactly the warning's divisions and its valid time.
+    The campaign covers exactly the warning's divisions and its valid time, so it
+    ends when the warning expires.
     """
     require_campaign_writer(by, data.divisions)
     errors = _check(data)

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.campaigns import selectors, services
@@ -42,7 +41,6 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 return redirect("campaigns:detail", pk=opened.pk)
             messages.success(request, _("The warning is recorded; it is below the threshold."))
             return redirect("campaigns:list")
-    now = timezone.now()
     return render(
         request,
         "campaigns/list.html",
@@ -50,7 +48,6 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "campaigns": selectors.campaigns_visible(request.user).prefetch_related("divisions"),
             "warnings": selectors.warnings_visible(request.user)[:30],
-            "now": now,
             "nav_section": "campaigns",
         },
     )

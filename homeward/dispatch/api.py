@@ -63,11 +63,13 @@ def _out(i: Incident) -> IncidentOut:
     summary="A partner system (110, city management) reports a person in distress",
     description=(
         "Signed with the partner's key: headers X-Homeward-Partner, X-Homeward-Timestamp "
-        "(Unix seconds), X-Homeward-Signature (sha256=hex HMAC of '<timestamp>.' + body) and "
-        "Idempotency-Key. Body: description, address or division or point [lat, lon], "
-        "reference, reporter_name, reporter_phone, people, minor, elderly, ill, urgency. "
-        "201 for a new incident, 200 for a retry of one already received; 4xx bodies carry "
-        "`code` and `detail`."
+        "(Unix seconds, at most 300 s old and 60 s ahead), Idempotency-Key and "
+        "X-Homeward-Signature (sha256=hex HMAC-SHA256 of "
+        "'<timestamp>.<idempotency-key>.' + body). Body: description, address or division "
+        "or point [lat, lon], reference, reporter_name, reporter_phone, people, minor, "
+        "elderly, ill, urgency, reported_at. 201 for a new incident, 200 for a retry of one "
+        "already received; 4xx bodies carry `code`, `detail` and `errors`, which maps the "
+        "header or body field at fault to its messages."
     ),
 )
 def webhook(request: HttpRequest):
@@ -80,9 +82,7 @@ def webhook(request: HttpRequest):
             body=request.body,
         )
     except services.WebhookError as exc:
-        body = {"code": exc.code, "detail": exc.message}
-        if exc.errors:
-            body["errors"] = exc.errors
+        body = {"code": exc.code, "detail": exc.message, "errors": exc.errors}
         return JsonResponse(body, status=exc.status)
     incident = accepted.incident
     return JsonResponse(

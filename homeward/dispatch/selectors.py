@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from homeward.accounts.models import User
@@ -168,3 +168,16 @@ def team_assignments(user: User) -> QuerySet[Incident]:
     return incidents_visible(user).filter(
         team__members=user, status__in=(Incident.Status.DISPATCHED, Incident.Status.ON_SCENE)
     )
+
+
+def team_assignment_get(user: User, raw_pk: str) -> Incident:
+    """One incident sent to a team the user is in, by the id a phone sent (else 404).
+
+    Closed calls are found too, so a tap resent after the call moved on is told so.
+    """
+    if not str(raw_pk).isdigit():
+        raise Http404
+    incident = incidents_visible(user).filter(pk=int(raw_pk), team__members=user).distinct().first()
+    if incident is None:
+        raise Http404
+    return incident

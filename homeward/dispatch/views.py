@@ -170,14 +170,41 @@ def _apply(action: str, d: dict, incident: Incident, user) -> None:
 
 @login_required
 def team_page(request: HttpRequest) -> HttpResponse:
-    """A team member's phone page: their assignments, one tap to report progress."""
+    """A team member's phone page: their assignments, one tap to report progress.
+
+    Each call has its own on-scene button and outcome form (prefixed by the
+    incident's id); a resent tap finds the step done and says so, never twice.
+    """
     _require_command(request)
+    assignments = list(selectors.team_assignments(request.user))
+    forms = {i.pk: OutcomeForm(prefix=f"outcome-{i.pk}") for i in assignments}
+    if request.method == "POST":
+        incident = selectors.team_assignment_get(request.user, request.POST.get("incident", ""))
+        action = request.POST.get("action")
+        try:
+            if action == "on_scene":
+                services.incident_on_scene(incident=incident, by=request.user)
+                messages.success(request, _("Marked on scene."))
+                return redirect("dispatch:team")
+            if action == "outcome":
+                form = OutcomeForm(request.POST, prefix=f"outcome-{incident.pk}")
+                forms[incident.pk] = form
+                if form.is_valid():
+                    _apply("outcome", form.cleaned_data, incident, request.user)
+                    messages.success(
+                        request, _("Outcome recorded for #%(id)s.") % {"id": incident.pk}
+                    )
+                    return redirect("dispatch:team")
+        except ValidationError as exc:
+            if action == "outcome" and incident in assignments:
+                _form_errors(forms[incident.pk], exc)
+            else:  # a resent tap on a call already moved on: say so, change nothing
+                messages.error(request, " ".join(exc.messages))
     return render(
         request,
         "dispatch/team.html",
         {
-            "assignments": selectors.team_assignments(request.user),
-            "form": OutcomeForm(prefix="outcome"),
+            "assignments": [(i, forms[i.pk]) for i in assignments],
             "nav_section": "dispatch",
         },
     )

@@ -12,7 +12,7 @@ from homeward.accounts.models import AuditEvent
 from homeward.dispatch import selectors, services
 from homeward.dispatch.models import Incident, IntakeDraft, Notification, SupplyHandout, Team
 from homeward.dispatch.routing import GreatCircleRouter
-from tests.dispatch.conftest import FAR, SPOT, open_incident
+from tests.dispatch.conftest import FAR, NEAR, SPOT, open_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_each_risk_raises_urgency_a_step():
     plain = {"minor": False, "elderly": False, "ill": False, "extreme_weather": False}
     assert services.triage(urgency="normal", **plain) == "normal"
+    assert services.triage(urgency="low", **plain) == "low"
     assert services.triage(urgency="low", **{**plain, "minor": True}) == "high"
     assert (
         services.triage(urgency="normal", **{**plain, "elderly": True, "ill": True}) == "critical"
@@ -71,8 +72,13 @@ def test_a_busy_team_is_not_proposed(suzhou, dispatcher, teams):
     near, far = teams
     first = open_incident(suzhou, dispatcher)
     services.incident_dispatch(incident=first, team=near, by=dispatcher)
-    second = open_incident(suzhou, dispatcher, point=(31.2650, 120.7350))
+    # Right at the near team's base (0.7 km from the first, so not merged with it).
+    second = open_incident(suzhou, dispatcher, point=NEAR)
+    assert second.merged_into is None
+    assert [t for t, _c in selectors.teams_by_distance(second)] == [far]
     assert selectors.team_proposed(second) == far
+    services.incident_resolve(incident=first, outcome="not_found", note="", by=dispatcher)
+    assert selectors.team_proposed(second) == near
 
 
 def test_a_routing_service_can_replace_great_circle_distance(settings, suzhou, dispatcher, teams):
@@ -126,17 +132,49 @@ def test_a_dispatcher_can_send_another_team_and_the_first_is_freed(suzhou, dispa
     assert Incident.objects.get().team == far
 
 
-def test_an_incident_is_overdue_past_its_target_until_the_team_is_on_scene(
-    suzhou, dispatcher, teams
+@pytest.mark.parametrize(
+    ("urgency", "minutes"), [("critical", 15), ("high", 30), ("normal", 60), ("low", 120)]
+)
+def test_each_urgency_has_its_response_target_and_is_overdue_past_it(
+    suzhou, dispatcher, teams, urgency, minutes
 ):
-    incident = open_incident(suzhou, dispatcher, minor=True)  # high: 30 minutes
-    assert incident.due_at == incident.received_at + timedelta(minutes=30)
-    later = incident.received_at + timedelta(minutes=31)
-    assert not incident.is_overdue(incident.received_at + timedelta(minutes=29))
-    assert incident.is_overdue(later)
+    incident = open_incident(suzhou, dispatcher, urgency=urgency)
+    assert incident.urgency == urgency
+    assert incident.due_at == incident.received_at + timedelta(minutes=minutes)
+    just_before = incident.received_at + timedelta(minutes=minutes - 1)
+    just_after = incident.received_at + timedelta(minutes=minutes + 1)
+    assert not incident.is_overdue(just_before)
+    assert incident.is_overdue(just_after)
+    board = selectors.board(dispatcher, now=just_after)
+    assert board.overdue == 1 and board.received[0].overdue
+    assert selectors.board(dispatcher, now=just_before).overdue == 0
+    overdue = {
+        i["id"]: i["overdue"] for i in selectors.map_features(dispatcher, just_after)["incidents"]
+    }
+    assert overdue == {incident.pk: True}
     services.incident_dispatch(incident=incident, team=teams[0], by=dispatcher)
+    assert incident.is_overdue(just_after)  # dispatched is not yet there
     services.incident_on_scene(incident=incident, by=dispatcher)
-    assert not incident.is_overdue(later)
+    assert not incident.is_overdue(just_after)
+
+
+def test_a_raised_urgency_works_to_the_shorter_target(suzhou, dispatcher):
+    incident = open_incident(suzhou, dispatcher, urgency="low", minor=True)
+    assert incident.urgency == "high"
+    assert incident.due_at == incident.received_at + timedelta(minutes=30)
+
+
+def test_a_deployment_can_set_its_own_targets(settings, suzhou, dispatcher):
+    settings.DISPATCH_RESPONSE_MINUTES = {"normal": 45}
+    incident = open_incident(suzhou, dispatcher)
+    assert incident.due_at == incident.received_at + timedelta(minutes=45)
+    assert incident.is_overdue(incident.received_at + timedelta(minutes=46))
+
+
+def test_a_resolved_incident_is_never_overdue(suzhou, dispatcher):
+    incident = open_incident(suzhou, dispatcher, urgency="critical")
+    services.incident_resolve(incident=incident, outcome="not_found", note="", by=dispatcher)
+    assert not incident.is_overdue(incident.received_at + timedelta(days=1))
 
 
 def test_the_board_counts_overdue_reports(suzhou, dispatcher):

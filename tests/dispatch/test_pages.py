@@ -147,3 +147,100 @@ def test_the_public_can_report_without_an_account_and_the_nearest_station_receiv
     incident = Incident.objects.get()
     assert incident.station == hangzhou and incident.channel == "public"
     assert incident.urgency == "high"
+
+
+def test_a_team_member_sees_only_their_teams_open_calls(client, suzhou, dispatcher, teams, street):
+    near, far = teams
+    ours = open_incident(suzhou, dispatcher)
+    theirs = open_incident(suzhou, dispatcher, point=(31.26, 120.74), address="")
+    waiting = open_incident(suzhou, dispatcher, point=(31.20, 120.50), address="")
+    services.incident_dispatch(incident=ours, team=near, by=dispatcher)
+    services.incident_dispatch(incident=theirs, team=far, by=dispatcher)
+    login(client, street)
+    page = client.get("/dispatch/team/")
+    assert page.status_code == 200
+    assert [i.pk for i, _form in page.context["assignments"]] == [ours.pk]
+    html = page.content.decode()
+    assert f'data-incident="{ours.pk}"' in html and ours.description in html
+    assert f'data-incident="{theirs.pk}"' not in html
+    assert f'data-incident="{waiting.pk}"' not in html
+
+
+def test_a_team_member_marks_on_scene_and_records_the_outcome_from_the_phone_page(
+    client, suzhou, dispatcher, teams, street
+):
+    near, _far = teams
+    incident = open_incident(suzhou, dispatcher)
+    services.incident_dispatch(incident=incident, team=near, by=dispatcher)
+    login(client, street)
+    on_scene = {"action": "on_scene", "incident": incident.pk}
+    response = client.post("/dispatch/team/", on_scene)
+    assert response.status_code == 302 and response.url == "/dispatch/team/"
+    incident.refresh_from_db()
+    assert incident.status == "on_scene"
+    # The phone resends the tap (a slow connection): nothing happens twice.
+    again = client.post("/dispatch/team/", on_scene, follow=True)
+    assert again.status_code == 200
+    assert incident.events.filter(kind="on_scene").count() == 1
+
+    prefix = f"outcome-{incident.pk}"
+    page = client.get("/dispatch/team/")
+    assert f'name="{prefix}-outcome"' in page.content.decode()
+    response = client.post(
+        "/dispatch/team/",
+        {
+            "action": "outcome",
+            "incident": incident.pk,
+            f"{prefix}-outcome": "brought_to_station",
+            f"{prefix}-note": "男，约70岁，说苏州话",
+            f"{prefix}-supplies": "water 2",
+        },
+    )
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == "resolved" and incident.outcome == "brought_to_station"
+    assert list(incident.events.values_list("kind", "by__username"))[-2:] == [
+        ("on_scene", "sz.street"),
+        ("resolved", "sz.street"),
+    ]
+    draft = IntakeDraft.objects.get()
+    assert draft.team == near and draft.notes == "男，约70岁，说苏州话"
+    assert list(incident.supplies.values_list("kind", "quantity")) == [("water", 2)]
+    assert "no-assignments" in client.get("/dispatch/team/").content.decode()
+
+
+def test_the_phone_page_names_the_field_at_fault_and_keeps_what_was_typed(
+    client, suzhou, dispatcher, teams, street
+):
+    incident = open_incident(suzhou, dispatcher)
+    services.incident_dispatch(incident=incident, team=teams[0], by=dispatcher)
+    login(client, street)
+    prefix = f"outcome-{incident.pk}"
+    response = client.post(
+        "/dispatch/team/",
+        {
+            "action": "outcome",
+            "incident": incident.pk,
+            f"{prefix}-outcome": "brought_to_station",
+            f"{prefix}-note": "",
+            f"{prefix}-supplies": "food 2",
+        },
+    )
+    assert response.status_code == 200
+    form = {i.pk: f for i, f in response.context["assignments"]}[incident.pk]
+    assert "note" in form.errors
+    assert "food 2" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == "dispatched" and not IntakeDraft.objects.exists()
+
+
+def test_a_member_cannot_act_on_another_teams_call_from_the_phone_page(
+    client, suzhou, dispatcher, teams, street
+):
+    incident = open_incident(suzhou, dispatcher)
+    services.incident_dispatch(incident=incident, team=teams[1], by=dispatcher)
+    login(client, street)
+    for data in ({"action": "on_scene", "incident": incident.pk}, {"action": "on_scene"}):
+        assert client.post("/dispatch/team/", data).status_code == 404
+    incident.refresh_from_db()
+    assert incident.status == "dispatched"

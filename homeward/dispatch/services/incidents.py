@@ -68,9 +68,11 @@ class Report:
 
 
 def triage(*, urgency: str, minor: bool, elderly: bool, ill: bool, extreme_weather: bool) -> str:
-    """The urgency to work to: each risk (minor, elderly, ill, extreme weather) raises it a step."""
+    """The urgency to work to: one risk (minor, elderly, ill, extreme weather) makes it at
+    least high, two or more critical; with none, the reporter's urgency stands (low too).
+    """
     risks = sum([minor, elderly, ill, extreme_weather])
-    floor = (Urgency.NORMAL, Urgency.HIGH, Urgency.CRITICAL)[min(risks, 2)]
+    floor = (Urgency.LOW, Urgency.HIGH, Urgency.CRITICAL)[min(risks, 2)]
     return max(urgency, floor, key=URGENCY_RANK.__getitem__)
 
 

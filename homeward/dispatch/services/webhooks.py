@@ -4,13 +4,18 @@ A request carries four headers:
 
 - `X-Homeward-Partner`: the partner code;
 - `X-Homeward-Timestamp`: Unix seconds when it was signed;
-- `X-Homeward-Signature`: `sha256=` + hex HMAC-SHA256 of `"<timestamp>." + body` under
-  the partner's key;
-- `Idempotency-Key`: the partner's own unique id for this report.
+- `Idempotency-Key`: the partner's own unique id for this report (1-100 characters);
+- `X-Homeward-Signature`: `sha256=` + hex HMAC-SHA256 of
+  `"<timestamp>.<idempotency-key>." + body` under the partner's key.
 
-A timestamp outside the window is refused (an old request replayed is useless);
-a repeated key with the same body gets the first answer back, never a second
-incident; the same key with another body is a conflict.
+The signature covers the key, so a captured request cannot be sent again under a
+new key to open a second incident. A timestamp more than WINDOW_SECONDS old, or
+more than FUTURE_SECONDS ahead (clock skew), is refused: an old request replayed
+is useless. A repeated key with the same body gets the first answer back, never
+a second incident; the same key with another body is a conflict.
+
+Every refusal is a WebhookError; its `errors` map names the header or body
+field at fault, in the partner's vocabulary (`people`, `point`, ...).
 """
 
 from __future__ import annotations
@@ -31,18 +36,35 @@ from homeward.dispatch.services.incidents import Report, incident_open
 from homeward.regions.selectors import division_get
 
 WINDOW_SECONDS = 300
+# A partner's clock may run a little ahead of ours; further ahead is refused, or a
+# request signed for the future could be replayed long after it was sent.
+FUTURE_SECONDS = 60
 CHANNEL_OF = {
     Partner.Kind.POLICE_110: Channel.POLICE_110,
     Partner.Kind.CITY_MANAGEMENT: Channel.CITY_MANAGEMENT,
 }
+# The services' field names, as the partner's body calls them.
+BODY_FIELD = {"people_count": "people", "latitude": "point", "longitude": "point"}
+PARTNER_HEADER = "X-Homeward-Partner"
+TIMESTAMP_HEADER = "X-Homeward-Timestamp"
+SIGNATURE_HEADER = "X-Homeward-Signature"
+KEY_HEADER = "Idempotency-Key"
 
 
 class WebhookError(Exception):
-    """A refused request: HTTP status, a stable code for machines, a message for people."""
+    """A refused request: HTTP status, a stable code for machines, a message for people.
+
+    `errors` maps the header or body field at fault to its messages.
+    """
 
     def __init__(self, status: int, code: str, message: str, errors: dict | None = None):
         super().__init__(message)
-        self.status, self.code, self.message, self.errors = status, code, message, errors or {}
+        self.status, self.code, self.message = status, code, message
+        self.errors = errors or {}
+
+
+def _refuse(status: int, code: str, field: str, message: str) -> WebhookError:
+    return WebhookError(status, code, message, {field: [message]})
 
 
 @dataclass(frozen=True)
@@ -51,76 +73,127 @@ class Accepted:
     replayed: bool
 
 
-def sign(key: str, timestamp: str | int, body: bytes) -> str:
+def sign(key: str, timestamp: str | int, idempotency_key: str, body: bytes) -> str:
     """The signature header value a partner sends (also used by tests and the benchmark)."""
-    mac = hmac.new(key.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
+    signed = f"{timestamp}.{idempotency_key}.".encode() + body
+    return "sha256=" + hmac.new(key.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def _verify(partner_code: str, timestamp: str, signature: str, body: bytes, now: float) -> Partner:
+def _verify(
+    partner_code: str, timestamp: str, idempotency_key: str, signature: str, body: bytes, now: float
+) -> Partner:
     partner = Partner.objects.select_related("station").filter(code=partner_code).first()
     if partner is None:
-        raise WebhookError(401, "unknown_partner", _("No partner system has this code."))
+        raise _refuse(401, "unknown_partner", PARTNER_HEADER, _("No partner system has this code."))
     if not timestamp.isdigit():
-        raise WebhookError(401, "bad_timestamp", _("The timestamp must be Unix seconds."))
-    if abs(now - int(timestamp)) > WINDOW_SECONDS:
-        raise WebhookError(
+        raise _refuse(
+            401, "bad_timestamp", TIMESTAMP_HEADER, _("The timestamp must be Unix seconds.")
+        )
+    age = now - int(timestamp)
+    if age > WINDOW_SECONDS:
+        raise _refuse(
             401,
             "stale_timestamp",
-            _("The request was signed more than %(s)s seconds ago or ahead; sign it again.")
+            TIMESTAMP_HEADER,
+            _("The request was signed more than %(s)s seconds ago; sign it again.")
             % {"s": WINDOW_SECONDS},
         )
-    if not hmac.compare_digest(sign(partner.key, timestamp, body), signature):
-        raise WebhookError(401, "bad_signature", _("The signature does not match the body."))
+    if -age > FUTURE_SECONDS:
+        raise _refuse(
+            401,
+            "future_timestamp",
+            TIMESTAMP_HEADER,
+            _("The timestamp is more than %(s)s seconds ahead of our clock; check your clock.")
+            % {"s": FUTURE_SECONDS},
+        )
+    if not hmac.compare_digest(sign(partner.key, timestamp, idempotency_key, body), signature):
+        raise _refuse(
+            401,
+            "bad_signature",
+            SIGNATURE_HEADER,
+            _("The signature does not match the timestamp, the Idempotency-Key and the body."),
+        )
     if not partner.is_active:
-        raise WebhookError(403, "partner_disabled", _("This partner system is switched off."))
+        raise _refuse(
+            403, "partner_disabled", PARTNER_HEADER, _("This partner system is switched off.")
+        )
     return partner
 
 
-def _point(value) -> tuple[float | None, float | None]:
+def _point(value, errors: dict) -> tuple[float | None, float | None]:
     if value is None:
         return None, None
     if (
         isinstance(value, list | tuple)
         and len(value) == 2
-        and all(isinstance(v, int | float) for v in value)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
     ):
         return float(value[0]), float(value[1])
-    raise WebhookError(400, "invalid", _("point must be [latitude, longitude]."))
+    errors["point"] = [_("Give the point as [latitude, longitude] in degrees.")]
+    return None, None
+
+
+def _people(value, errors: dict) -> int:
+    if value is None:
+        return 1
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    errors["people"] = [_("Give the number of people as a whole number.")]
+    return 1
 
 
 def _report(partner: Partner, data: dict) -> Report:
+    """The body as a Report; every field at fault is named at once."""
     if not isinstance(data, dict):
-        raise WebhookError(400, "invalid", _("The body must be a JSON object."))
+        raise _refuse(400, "invalid", "body", _("The body must be a JSON object."))
+    errors: dict[str, list[str]] = {}
     division = None
     if data.get("division"):
         division = division_get(str(data["division"]))
         if division is None:
-            raise WebhookError(
-                400, "invalid", _("Some fields are not valid."), {"division": [_("Unknown code.")]}
-            )
-    latitude, longitude = _point(data.get("point"))
-    reported_at = parse_datetime(str(data["reported_at"])) if data.get("reported_at") else None
-    try:
-        return Report(
-            channel=CHANNEL_OF[partner.kind],
-            description=str(data.get("description") or ""),
-            address=str(data.get("address") or ""),
-            division=division,
-            latitude=latitude,
-            longitude=longitude,
-            reporter_name=str(data.get("reporter_name") or ""),
-            reporter_phone=str(data.get("reporter_phone") or ""),
-            people_count=int(data.get("people", 1)),
-            minor=bool(data.get("minor")),
-            elderly=bool(data.get("elderly")),
-            ill=bool(data.get("ill")),
-            urgency=str(data.get("urgency") or "normal"),
-            external_ref=str(data.get("reference") or "")[:64],
-            received_at=reported_at,
-        )
-    except (TypeError, ValueError):
-        raise WebhookError(400, "invalid", _("people must be a whole number.")) from None
+            errors["division"] = [_("No division has this code.")]
+    latitude, longitude = _point(data.get("point"), errors)
+    people = _people(data.get("people"), errors)
+    flags = {}
+    for name in ("minor", "elderly", "ill"):
+        value = data.get(name, False)
+        if not isinstance(value, bool):
+            errors[name] = [_("Give true or false.")]
+        flags[name] = value is True
+    reported_at = None
+    if data.get("reported_at"):
+        try:
+            reported_at = parse_datetime(str(data["reported_at"]))
+        except ValueError:
+            reported_at = None
+        if reported_at is None:
+            errors["reported_at"] = [_("Give a date and time in ISO 8601.")]
+    if errors:
+        raise WebhookError(400, "invalid", _("Some fields are not valid."), errors)
+    return Report(
+        channel=CHANNEL_OF[partner.kind],
+        description=str(data.get("description") or ""),
+        address=str(data.get("address") or ""),
+        division=division,
+        latitude=latitude,
+        longitude=longitude,
+        reporter_name=str(data.get("reporter_name") or ""),
+        reporter_phone=str(data.get("reporter_phone") or ""),
+        people_count=people,
+        urgency=str(data.get("urgency") or "normal"),
+        external_ref=str(data.get("reference") or "")[:64],
+        received_at=reported_at,
+        **flags,
+    )
+
+
+def _body_errors(message_dict: dict[str, list[str]]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, messages in message_dict.items():
+        errors.setdefault(BODY_FIELD.get(name, name), []).extend(messages)
+    return errors
 
 
 def webhook_receive(
@@ -134,11 +207,14 @@ def webhook_receive(
 ) -> Accepted:
     """Check a partner's request and open its incident exactly once."""
     now = time.time() if now is None else now
-    partner = _verify(partner_code, timestamp, signature, body, now)
+    partner = _verify(partner_code, timestamp, idempotency_key, signature, body, now)
     key = idempotency_key.strip()
     if not key or len(key) > 100:
-        raise WebhookError(
-            400, "missing_idempotency_key", _("Send an Idempotency-Key header (1-100 characters).")
+        raise _refuse(
+            400,
+            "missing_idempotency_key",
+            KEY_HEADER,
+            _("Send an Idempotency-Key header (1-100 characters)."),
         )
     digest = hashlib.sha256(body).hexdigest()
     earlier = _earlier(partner, key, digest)
@@ -147,7 +223,7 @@ def webhook_receive(
     try:
         data = json.loads(body)
     except ValueError:
-        raise WebhookError(400, "invalid_json", _("The body is not valid JSON.")) from None
+        raise _refuse(400, "invalid_json", "body", _("The body is not valid JSON.")) from None
     report = _report(partner, data)
     try:
         with transaction.atomic():
@@ -159,7 +235,7 @@ def webhook_receive(
             )
     except ValidationError as exc:
         raise WebhookError(
-            400, "invalid", _("Some fields are not valid."), exc.message_dict
+            400, "invalid", _("Some fields are not valid."), _body_errors(exc.message_dict)
         ) from None
     except IntegrityError:
         # The same key arrived twice at once; the other request won, so answer as it did.
@@ -179,9 +255,10 @@ def _earlier(partner: Partner, key: str, digest: str) -> Accepted | None:
     if receipt is None:
         return None
     if receipt.body_sha256 != digest:
-        raise WebhookError(
+        raise _refuse(
             409,
             "idempotency_conflict",
+            KEY_HEADER,
             _("This Idempotency-Key was already used for a different report."),
         )
     return Accepted(receipt.incident, replayed=True)
