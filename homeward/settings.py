@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 import secrets
+import warnings
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# cpca and zhconv import pkg_resources, which warns on every start; nothing to act on.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("HOMEWARD_VAR_DIR", BASE_DIR.parent / "var"))

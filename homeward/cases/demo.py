@@ -27,28 +27,11 @@ from homeward.regions.models import Division
 from homeward.stations.models import Bed, Room, Station
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
-GIVEN = [
-    "建国",
-    "秀英",
-    "桂兰",
-    "志强",
-    "海燕",
-    "小明",
-    "伟",
-    "芳",
-    "军",
-    "丽",
-    "强",
-    "敏",
-    "德福",
-    "玉兰",
-    "春生",
-    "国庆",
-    "翠花",
-    "宝山",
-    "小红",
-    "磊",
-]
+# Given names by sex, so a demo woman is not called 建国.
+GIVEN = {
+    "M": ["建国", "志强", "小明", "伟", "军", "强", "德福", "春生", "国庆", "宝山", "磊", "海涛"],
+    "F": ["秀英", "桂兰", "海燕", "芳", "丽", "敏", "玉兰", "翠花", "小红", "春梅", "淑珍", "婷"],
+}
 HOMES = [
     "410102",
     "411302",
@@ -105,6 +88,7 @@ def _intake(rng: random.Random, station: Station, by: User, days_ago: float, min
     home = rng.choice(HOMES)
     low = rng.randint(8, 14) if minor else rng.choice([22, 35, 45, 55, 65, 72])
     knows_name = rng.random() < 0.6
+    sex = rng.choice("MMMF")
     now = timezone.now()
     admitted = now - timedelta(days=days_ago)
     return intake_admit(
@@ -114,9 +98,9 @@ def _intake(rng: random.Random, station: Station, by: User, days_ago: float, min
         data=IntakeData(
             brought_by=rng.choice(SOURCES),
             referring_unit=rng.choice(["辖区派出所", "城管执法大队", "", "120急救中心"]),
-            name=(rng.choice(SURNAMES) + rng.choice(GIVEN)) if knows_name else "",
+            name=(rng.choice(SURNAMES) + rng.choice(GIVEN[sex])) if knows_name else "",
             name_source="said" if knows_name else "unknown",
-            sex=rng.choice("MMMF"),
+            sex=sex,
             age_estimate_min=low,
             age_estimate_max=low + (3 if minor else 10),
             language=LANGUAGES.get(home[:2], "普通话") if rng.random() < 0.7 else "",
@@ -135,7 +119,7 @@ def _intake(rng: random.Random, station: Station, by: User, days_ago: float, min
             ),
             health_on_arrival=rng.choice(["", "体表无明显外伤", "营养不良", "脚部冻伤"]),
             left_behind_child=minor and rng.random() < 0.5,
-            guardian_name="" if not minor else rng.choice(SURNAMES) + rng.choice(GIVEN),
+            guardian_name="" if not minor else rng.choice(SURNAMES) + rng.choice(GIVEN["F"]),
             guardian_relation="" if not minor else rng.choice(["祖母", "父亲", "母亲"]),
             belongings=[("手机", 1)] if rng.random() < 0.4 else [],
         ),
@@ -202,7 +186,7 @@ def _end(rng: random.Random, stay: Stay, by: User, stations: list[Station], turn
         data.escorted = stay.is_minor
         data.escort_name = "站内社工" if stay.is_minor else ""
     elif kind == "handed_to_family":
-        data.collector_name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        data.collector_name = rng.choice(SURNAMES) + rng.choice(GIVEN["F"])
         data.collector_relation = rng.choice(["儿子", "女儿", "妻子", "父亲", "哥哥"])
         data.identity_checked = True
         data.kinship_evidence = "dna" if stay.is_minor or stay.person.conditions else ""

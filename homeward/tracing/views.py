@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from homeward.accounts.permissions import VIEW_DNA
 from homeward.cases.views import _form_errors
@@ -24,6 +25,20 @@ from homeward.tracing.forms import (
 from homeward.tracing.models import FoundDna, MissingReport, Relative
 from homeward.tracing.services.common import REPORT_TAKERS, TRACERS
 from homeward.web.navigation import require_section
+
+# The attribute model's fields, as a reviewer reads them.
+FIELD_LABELS = {
+    "name": gettext_lazy("name"),
+    "sex": gettext_lazy("sex"),
+    "age": gettext_lazy("age"),
+    "home": gettext_lazy("home region"),
+    "place": gettext_lazy("place lost and found"),
+    "dates": gettext_lazy("dates lost and found"),
+    "height": gettext_lazy("height"),
+    "marks": gettext_lazy("marks"),
+    "conditions": gettext_lazy("conditions"),
+    "calibration": gettext_lazy("calibration of the model"),
+}
 
 TABS = ("queue", "reports", "pending", "exclusions", "reunions", "tips")
 
@@ -186,7 +201,10 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inquiries": candidate.inquiries.all(),
             "can_decide": request.user.role in TRACERS and candidate.status in ("open", "inquiry"),
             "age": candidate.person.age_label(timezone.localdate()),
-            "breakdown": sorted((candidate.evidence.get("attributes") or {}).items()),
+            "breakdown": [
+                (FIELD_LABELS.get(name, name), value)
+                for name, value in sorted((candidate.evidence.get("attributes") or {}).items())
+            ],
         },
     )
 

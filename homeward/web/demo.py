@@ -179,6 +179,9 @@ def demo_load() -> dict[str, int]:
 
     dispatch_demo_load()
     campaigns_demo_load()
+    from homeward.tracing.demo import tracing_demo_load
+
+    tracing_demo_load()
     return added
 
 
