@@ -162,3 +162,19 @@ def test_build_db_and_search_from_the_command_line(tmp_path, capsys):
     hits = json.loads(capsys.readouterr().out)["candidates"]
     assert hits[0]["family"] == "M-1"
     assert hits[0]["log10_lr"] > hits[1]["log10_lr"]
+
+
+def test_the_cli_duo_lr_is_the_textbook_paternity_index(tmp_path, capsys):
+    # Child 17/18, mother 17/19 at vWA, father untyped: the mother passes 17 (1/2) and the
+    # father 18 (p18), so LR = (1/2 * p18) / (2 * p17 * p18) = 1 / (4 p17), worked by hand.
+    from homeward.matching.dna.frequencies import load_table
+
+    alleles, freqs = load_table().distribution("vWA")
+    p17 = float(freqs[alleles.index("17")])
+    case = {
+        "person": {"vWA": ["17", "18"]},
+        "relatives": [{"relation": "mother", "profile": {"vWA": ["17", "19"]}}],
+    }
+    status, out = run(tmp_path, capsys, case)
+    assert status == 0
+    assert json.loads(out.out)["per_locus"]["vWA"] == pytest.approx(1 / (4 * p17), rel=1e-9)
