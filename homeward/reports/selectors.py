@@ -12,13 +12,21 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.accounts.selectors import scope_queryset
-from homeward.cases.models import CONDITIONS, BedAssignment, Exit, OutsourcedCare, Settlement, Stay
+from homeward.cases.models import (
+    CONDITIONS,
+    BedAssignment,
+    Exit,
+    OutsourcedCare,
+    Person,
+    Settlement,
+    Stay,
+)
 from homeward.reports.scope import Period, Scope
 from homeward.stations.models import Bed
 from homeward.tracing.models import Notice, Reunion
@@ -71,34 +79,44 @@ def intake(user: User, scope: Scope, period: Period, *, detail: bool = True) -> 
     person-times, people and minors are counted (last year's headline).
     """
     stays = _in(user, scope, Stay.objects.all()).filter(_period_q("admitted_at", period))
-    aggs = {
-        "n": Count("id"),
-        "people": Count(Coalesce("person__merged_into_id", "person_id"), distinct=True),
-        "minors": Count("id", filter=Q(is_minor=True)),
-        "left_behind": Count("id", filter=Q(left_behind_child=True)),
-        "in_plight": Count("id", filter=Q(child_in_plight=True)),
-    }
     if not detail:
-        row = stays.aggregate(**aggs)
-        return Intake(person_times=row["n"], people=row["people"], minors=row["minors"])
-    aggs |= {f"src_{s}": Count("id", filter=Q(brought_by=s)) for s in SOURCES}
+        # Last year's headline: from the stays alone, without reading their people.
+        row = stays.aggregate(n=Count("id"), minors=Count("id", filter=Q(is_minor=True)))
+        people = _distinct_people(stays) if row["n"] else 0
+        return Intake(person_times=row["n"], people=people, minors=row["minors"])
+    # What the stay itself says, grouped by month and source: read from the stays'
+    # covering index (reports migration 0002) without their people.
+    months = period.months()
+    cells = list(
+        stays.annotate(month=_cut_index("admitted_at", [m.since for m in months[1:]], lookup="lt"))
+        .values_list("month", "brought_by")
+        .annotate(
+            n=Count("id"),
+            minors=Count("id", filter=Q(is_minor=True)),
+            left_behind=Count("id", filter=Q(left_behind_child=True)),
+            in_plight=Count("id", filter=Q(child_in_plight=True)),
+        )
+        .order_by()
+    )
+    row = {
+        k: sum(c[i] for c in cells)
+        for i, k in enumerate(("n", "minors", "left_behind", "in_plight"), start=2)
+    }
+    # What their people say: one scan of the stays joined to their people.
+    aggs = {"people": _people()}
     aggs |= {f"sex_{s}": Count("id", filter=Q(person__sex=s)) for s in SEXES}
     # JSON containment is not portable; the quoted code inside the JSON text is.
     aggs |= {
         f"cond_{c}": Count("id", filter=Q(person__conditions__icontains=f'"{c}"'))
         for c in CONDITIONS
     }
-    months = period.months()
-    aggs |= {f"m{i}": Count("id", filter=_period_q("admitted_at", m)) for i, m in enumerate(months)}
-    row = stays.aggregate(**aggs)
     # Age in the year of admission: compared as birth dates against the start of each
     # calendar year the period touches, so no per-row date function runs.
     born = Coalesce("person__birth_date", "person__born_before")
     adults = Q(is_minor=False)
-    band_aggs = {}
     for j, year in enumerate(range(period.start.year, (period.end - timedelta(days=1)).year + 1)):
         within = adults & _period_q("admitted_at", _year_slice(period, year))
-        band_aggs |= {
+        aggs |= {
             f"b18_44_{j}": Count("id", filter=within & Q(born__gt=date(year - 45, 12, 31))),
             f"b45_59_{j}": Count(
                 "id",
@@ -107,24 +125,50 @@ def intake(user: User, scope: Scope, period: Period, *, detail: bool = True) -> 
             ),
             f"b60_plus_{j}": Count("id", filter=within & Q(born__lte=date(year - 60, 12, 31))),
         }
-    band_row = stays.annotate(born=born).aggregate(**band_aggs) if row["n"] else {}
-    bands = {
-        b: sum(v for k, v in band_row.items() if k.startswith(f"b{b}_")) for b in AGE_BANDS[1:4]
-    }
+    row |= stays.annotate(born=born).aggregate(**aggs) if row["n"] else {}
+    bands = {b: sum(v for k, v in row.items() if k.startswith(f"b{b}_")) for b in AGE_BANDS[1:4]}
     by_age = {"minor": row["minors"], **bands}
     by_age["unknown"] = row["n"] - sum(by_age.values())
     return Intake(
         person_times=row["n"],
-        people=row["people"],
+        people=row.get("people", 0),
         minors=row["minors"],
         left_behind=row["left_behind"],
         in_plight=row["in_plight"],
-        by_source={s: row[f"src_{s}"] for s in SOURCES},
-        by_sex={s: row[f"sex_{s}"] for s in SEXES},
+        by_source={s: sum(c[2] for c in cells if c[1] == s) for s in SOURCES},
+        by_sex={s: row.get(f"sex_{s}", 0) for s in SEXES},
         by_age=by_age,
-        by_condition={c: row[f"cond_{c}"] for c in CONDITIONS},
-        monthly=[row[f"m{i}"] for i in range(len(months))],
+        by_condition={c: row.get(f"cond_{c}", 0) for c in CONDITIONS},
+        monthly=[sum(c[2] for c in cells if c[0] == i) for i in range(len(months))],
     )
+
+
+def _people() -> Count:
+    """People counted once; a person merged into another counts as that other."""
+    return Count(Coalesce("person__merged_into_id", "person_id"), distinct=True)
+
+
+def _distinct_people(stays: QuerySet) -> int:
+    """`_people()` of `stays` without joining every stay to its person: the distinct
+    persons of the stays, corrected for the few persons merged into another."""
+    n = stays.aggregate(n=Count("person_id", distinct=True))["n"]
+    merged_ids = Person.objects.filter(merged_into__isnull=False).values("pk")
+    merged = dict(
+        Person.objects.filter(
+            pk__in=stays.filter(person_id__in=merged_ids).values("person_id")
+        ).values_list("pk", "merged_into_id")
+    )
+    if not merged:
+        return n
+    targets = set(merged.values())
+    counted = set(
+        stays.filter(person_id__in=targets)
+        .exclude(person_id__in=merged_ids)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    # The stays' unmerged persons, and the persons merged ones count as.
+    return n - len(merged) + len(targets - counted)
 
 
 def _year_slice(period: Period, year: int) -> Period:
@@ -190,12 +234,16 @@ def reunions(user: User, scope: Scope, period: Period) -> Reunions:
         _period_q("completed_at", period)
     )
     counts = dict(qs.values_list("channel").annotate(n=Count("id")).order_by())
-    days = [
-        (done - admitted) / timedelta(days=1)
-        for admitted, done in qs.values_list("stay__admitted_at", "completed_at")
-    ]
+    total = sum(counts.values())
+    # The median from the one or two middle spans, sorted by the database (not every
+    # reunion's dates brought into Python).
+    spans = qs.annotate(span=F("completed_at") - F("stay__admitted_at")).order_by("span")
+    middle = (
+        spans.values_list("span", flat=True)[(total - 1) // 2 : total // 2 + 1] if total else []
+    )
+    days = [span / timedelta(days=1) for span in middle]
     return Reunions(
-        total=sum(counts.values()),
+        total=total,
         by_channel={c: counts.get(c, 0) for c in Reunion.Channel.values},
         median_days=round(statistics.median(days), 1) if days else None,
     )
@@ -263,39 +311,67 @@ def retention(
     user: User, scope: Scope, period: Period, now: datetime | None = None, *, trend: bool = True
 ) -> Retention:
     """Stays present at the period's end (or now), over 10, 30 and 90 days; and the trend
-    of those over 30 and 90 days at the end of every month of the period (up to now)."""
+    of those over 30 and 90 days at the end of every month of the period (up to now).
+
+    One grouped query: each stay is put in a cell by how many admission cut-offs
+    (a moment minus 10, 30 or 90 days) come before its intake and how many month
+    ends come before its exit; every figure is then a sum of cells, so the number
+    of figures does not add to the work done per stay.
+    """
     now = now or timezone.now()
     at = period.last_moment(now)
     ends = [m.last_moment(now) for m in period.months() if m.since < now] if trend else []
-    # Only stays present at some moment counted below are scanned.
+    wanted = [(at, d) for d in LONG_STAY_DAYS] + [(end, d) for end in ends for d in (30, 90)]
+    admitted_cuts = sorted({end - timedelta(days=d) for end, d in wanted})
+    exit_cuts = sorted({at, *ends})
+    # Only stays present at some moment counted below are read: admitted before the
+    # period's end (every cut-off is earlier) and not gone before the first month end.
     qs = _in(user, scope, Stay.objects.filter(admitted_at__lt=at)).filter(
-        Q(exited_at__isnull=True) | Q(exited_at__gt=min([at, *ends]))
+        Q(exited_at__isnull=True) | Q(exited_at__gt=exit_cuts[0])
     )
-    aggs = {"n": Count("id", filter=_present_q(at))}
-    aggs |= {
-        f"over_{d}": Count("id", filter=_present_q(at) & Q(admitted_at__lte=at - timedelta(days=d)))
-        for d in LONG_STAY_DAYS
-    }
-    for i, end in enumerate(ends):
-        for d in (30, 90):
-            aggs[f"t{d}_{i}"] = Count(
-                "id", filter=_present_q(end) & Q(admitted_at__lte=end - timedelta(days=d))
-            )
-    row = qs.aggregate(**aggs)
-    over = {d: row[f"over_{d}"] for d in LONG_STAY_DAYS}
+    cells = (
+        qs.annotate(
+            a=_cut_index("admitted_at", admitted_cuts),
+            e=_cut_index("exited_at", exit_cuts, null_last=True),
+        )
+        .values_list("a", "e")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    cells = [(a, e, n) for a, e, n in cells]
+
+    def present(end: datetime, days: int | None = None) -> int:
+        """Stays not gone by `end` (a month end), admitted `days` or more before it."""
+        ia = len(admitted_cuts) if days is None else admitted_cuts.index(end - timedelta(days=days))
+        ie = exit_cuts.index(end)
+        return sum(n for a, e, n in cells if a <= ia and e > ie)
+
+    n = present(at)
+    over = {d: present(at, d) for d in LONG_STAY_DAYS}
     return Retention(
         at=at,
-        in_station=row["n"],
+        in_station=n,
         over=over,
         by_length={
-            "under_10": row["n"] - over[10],
+            "under_10": n - over[10],
             "10_29": over[10] - over[30],
             "30_89": over[30] - over[90],
             "90_plus": over[90],
         },
-        trend_over_30=[row[f"t30_{i}"] for i in range(len(ends))],
-        trend_over_90=[row[f"t90_{i}"] for i in range(len(ends))],
+        trend_over_30=[present(end, 30) for end in ends],
+        trend_over_90=[present(end, 90) for end in ends],
     )
+
+
+def _cut_index(
+    field_name: str, cuts: list[datetime], *, lookup: str = "lte", null_last: bool = False
+) -> Case:
+    """The first k for which the field's value is at or before (`lookup="lt"`: before)
+    the sorted `cuts[k]`, or len(cuts): with "lte", the value is at or before `cuts[k]`
+    exactly when the index is k or less. Null counts as after all."""
+    whens = [When(Q(**{f"{field_name}__isnull": True}), then=Value(len(cuts)))] if null_last else []
+    whens += [When(Q(**{f"{field_name}__{lookup}": c}), then=Value(k)) for k, c in enumerate(cuts)]
+    return Case(*whens, default=Value(len(cuts)), output_field=IntegerField())
 
 
 @dataclass
