@@ -236,6 +236,18 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
 REDIS_URL = env_str("REDIS_URL")
+# One cache for every process (web workers and the job consumer), so rate limits and
+# cached public lists agree between them: Redis at scale, files under var/ embedded.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", str(VAR_DIR / "cache")),
+        }
+    )
+}
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",

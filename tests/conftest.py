@@ -25,6 +25,16 @@ def _jobs_run_at_once():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # The in-process cache outlives a test's database; no test may see another's entries.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The hashed storage needs `collectstatic` first; tests render templates without it.
     settings.STORAGES = {

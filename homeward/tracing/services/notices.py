@@ -85,6 +85,9 @@ def notices_sync(*, now: datetime | None = None) -> SyncResult:
             notice.save()
             result.refreshed += 1
     if result.published or result.refreshed or result.withdrawn:
+        # Now, so this process never serves a stale list, and again once committed, so a
+        # list cached by another process while this transaction ran is dropped too.
+        notices_changed()
         transaction.on_commit(notices_changed)
     if due:
         from homeward.tracing.tasks import alerts_for_notice_job
