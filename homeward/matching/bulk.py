@@ -1,0 +1,558 @@
+"""The bulk matcher: the same candidates as `search.match_records`, scored in numpy.
+
+`search.match_records` hands every blocked pair to Splink on DuckDB, which loads all the
+reports into a database per call: fine for a batch, far too slow for one found person
+against 1,000,000 reports (about 6 minutes; docs/benchmarks.md). Here the reports are
+encoded once into column arrays (`ReportTable`); a found person is blocked against them
+with the same rule (`model.BLOCKING_SQL`) and every comparison level of
+`comparisons.COMPARISONS` is evaluated as array code (first level that holds wins, nulls as
+in the SQL), its weight the model's log2(m/u) as Splink writes it. Fields other than the
+name depend on few distinct report values (182 birth-year ranges, 2,845 divisions, ...):
+their levels are worked out once per distinct value and gathered per pair. Found people
+are taken in batches of one sex and near birth years that share one window of reports and
+one matrix product for face distances. Face and DNA evidence (the DNA engine's scan, on the
+blocked reports only), the pool-size prior, fusion and ranking are those of `search`.
+`tests/matching/test_bulk.py` holds this path to `match_records` (same candidates, ranks
+and posteriors; face log10 LRs agree to 1e-4, distances coming from a float32 product).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from homeward.matching import fusion
+from homeward.matching.attributes.comparisons import COMPARISONS, UNKNOWN_AGE_SPAN
+from homeward.matching.attributes.model import AGE_SLACK, LOG10_2, AttributeModel
+from homeward.matching.attributes.records import feature_row
+from homeward.matching.evidence import DNA_FLOOR, DnaEvidence, FaceEvidence
+
+EVIDENCE = fusion.PARTS
+_STRINGS = ("name", "name_py", "name_fuzzy", "name_sorted", "surname_py", "given_py")
+_LISTS = ("given_syllables", "alias_py", "marks", "mark_types", "conditions")
+_FIELD = {c.name: i for i, c in enumerate(COMPARISONS)}
+
+
+EMPTY = 0  # the code of "" in every Vocab
+
+
+class Vocab(dict):
+    """Strings to int32 codes (shared by all string columns, so they compare across)."""
+
+    def __init__(self) -> None:
+        super().__init__({"": EMPTY})
+
+    def code(self, s: str | None) -> int:
+        if s is None:
+            return -1
+        return self.setdefault(s, len(self))
+
+
+def encode(rows: Sequence[Mapping[str, Any]], vocab: Vocab) -> dict[str, np.ndarray]:
+    """Feature rows (`records.feature_row`) as column arrays: string codes int32 (-1 null),
+    lists padded int32 (width, n) with -1 and a null flag, division prefixes of 2, 4 and 6
+    characters, numbers float64 (NaN null); `d_lo`, `d_hi` the found or lost date; `xyz`
+    float64 (3, n) the place's seat as a unit vector (NaN unknown)."""
+    n = len(rows)
+    out: dict[str, np.ndarray] = {}
+    out["sex"] = np.array([vocab.code(r["sex"]) for r in rows], np.int32)
+    for col in ("by_lo", "by_hi"):
+        out[col] = np.array([r[col] for r in rows], np.int32)
+    for col in _STRINGS:
+        out[col] = np.array([vocab.code(r[col]) for r in rows], np.int32)
+    for col in _LISTS:
+        width = max((len(r[col] or ()) for r in rows), default=0)
+        arr = np.full((max(width, 1), n), -1, np.int32)
+        for i, r in enumerate(rows):
+            for k, s in enumerate(r[col] or ()):
+                arr[k, i] = vocab.code(s)
+        out[col] = arr
+        out[col + "_null"] = np.array([r[col] is None for r in rows], bool)
+    for col in ("home", "place"):
+        out[col + "_null"] = np.array([r[col] is None for r in rows], bool)
+        for w in (2, 4, 6):
+            # -1 where the division is shorter than w: left() never compares then.
+            out[f"{col}{w}"] = np.array(
+                [vocab.code(r[col][:w]) if r[col] and len(r[col]) >= w else -1 for r in rows],
+                np.int32,
+            )
+    for col in ("place_lat", "place_lon", "height"):
+        out[col] = np.array([np.nan if r[col] is None else r[col] for r in rows], np.float64)
+    lo = [r["found_lo"] if r["found_lo"] is not None else r["lost_lo"] for r in rows]
+    hi = [r["found_hi"] if r["found_hi"] is not None else r["lost_hi"] for r in rows]
+    out["d_lo"] = np.array([np.nan if v is None else v for v in lo], np.float64)
+    out["d_hi"] = np.array([np.nan if v is None else v for v in hi], np.float64)
+    lat, lon = np.radians(out["place_lat"]), np.radians(out["place_lon"])
+    out["xyz"] = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    return out
+
+
+def _count_of(codes: np.ndarray, padded: np.ndarray) -> np.ndarray:
+    """For each column of `padded` (w, n): how many of the distinct valid `codes` it holds
+    (a list holds each value once)."""
+    hit = np.zeros(padded.shape[1], np.int8)
+    for c in np.unique(codes[codes >= 0]):
+        for row in padded:
+            hit += row == c
+    return hit
+
+
+def _any_of(codes: np.ndarray, padded: np.ndarray) -> np.ndarray:
+    return _count_of(codes, padded) > 0
+
+
+def _first(conditions: Sequence[np.ndarray | bool], n: int) -> np.ndarray:
+    """Level index: the first condition that holds; the last level (else) when none."""
+    level = np.full(n, len(conditions), np.int8)
+    for i in range(len(conditions) - 1, -1, -1):
+        np.copyto(level, np.int8(i), where=conditions[i])
+    return level
+
+
+# Seats within km of each other: squared half-chord of two unit vectors at most sin^2(km/2R)
+# (the haversine of SQL_HAVERSINE, without the trigonometry per pair).
+_HALF_CHORD_SQ = {km: math.sin(km / (2 * 6371.0)) ** 2 for km in (300, 1000)}
+
+
+Row = Mapping[str, Any]
+Cols = Mapping[str, np.ndarray]
+
+
+def _name(f: Row, m: Cols) -> np.ndarray:
+    given_eq = (f["given_py"] >= 0) & (m["given_py"] == f["given_py"])
+    given_eq &= f["given_py"] != EMPTY
+    surname = (f["surname_py"] != EMPTY) & (m["surname_py"] == f["surname_py"])
+    return _first(
+        [
+            (f["name_py"] < 0) | (m["name_py"] < 0),
+            m["name"] == f["name"],
+            m["name_py"] == f["name_py"],
+            m["name_fuzzy"] == f["name_fuzzy"],
+            (m["name_sorted"] == f["name_sorted"]) | _any_of(f["alias_py"], m["alias_py"]),
+            given_eq | (m["given_py"] == f["name_py"]) | (m["name_py"] == f["given_py"]),
+            surname & _any_of(f["given_syllables"], m["given_syllables"]),
+            surname & ((f["given_py"] == EMPTY) | (m["given_py"] == EMPTY)),
+            surname,
+        ],
+        len(m["name"]),
+    )
+
+
+def _sex(f: Row, m: Cols) -> np.ndarray:
+    return _first([(f["sex"] < 0) | (m["sex"] < 0), m["sex"] == f["sex"]], len(m["sex"]))
+
+
+def _age(f: Row, m: Cols) -> np.ndarray:
+    gap = np.maximum(np.maximum(m["by_lo"] - f["by_hi"], f["by_lo"] - m["by_hi"]), 0)
+    unknown = (f["by_hi"] - f["by_lo"] > UNKNOWN_AGE_SPAN) | (
+        m["by_hi"] - m["by_lo"] > UNKNOWN_AGE_SPAN
+    )
+    return _first([unknown, gap <= 0, gap <= 2, gap <= 5, gap <= 10], len(gap))
+
+
+def _division(col: str) -> Callable[[Row, Cols], np.ndarray]:
+    def level(f: Row, m: Cols) -> np.ndarray:
+        n = len(m[col + "_null"])
+        null = f[col + "_null"] | m[col + "_null"]
+        same = [(f[f"{col}{w}"] >= 0) & (m[f"{col}{w}"] == f[f"{col}{w}"]) for w in (6, 4, 2)]
+        if col == "place":
+            h = np.zeros(n)
+            for k in range(3):
+                h += (m["xyz"][k] - f["xyz"][k]) ** 2
+            h /= 4
+            with np.errstate(invalid="ignore"):
+                same += [h <= _HALF_CHORD_SQ[300], h <= _HALF_CHORD_SQ[1000]]
+        return _first([null, *same], n)
+
+    return level
+
+
+def _dates(f: Row, m: Cols) -> np.ndarray:
+    gap_days = ((f["d_lo"] + f["d_hi"]) - (m["d_lo"] + m["d_hi"])) / 2
+    with np.errstate(invalid="ignore"):
+        return _first(
+            [
+                np.isnan(f["d_lo"]) | np.isnan(m["d_lo"]),
+                f["d_hi"] < m["d_lo"],
+                gap_days <= 90,
+                gap_days <= 730,
+                gap_days <= 3652,
+            ],
+            len(gap_days),
+        )
+
+
+def _height(f: Row, m: Cols) -> np.ndarray:
+    dh = np.abs(m["height"] - f["height"])
+    with np.errstate(invalid="ignore"):
+        return _first([np.isnan(dh), dh <= 3, dh <= 8, dh <= 15], len(dh))
+
+
+def _marks(f: Row, m: Cols) -> np.ndarray:
+    common = _count_of(f["marks"], m["marks"])
+    null = f["marks_null"] | m["marks_null"]
+    types = _any_of(f["mark_types"], m["mark_types"])
+    return _first([null, common >= 2, common >= 1, types], len(common))
+
+
+def _conditions(f: Row, m: Cols) -> np.ndarray:
+    null = f["conditions_null"] | m["conditions_null"]
+    return _first([null, _any_of(f["conditions"], m["conditions"])], len(null))
+
+
+# Each field's level function and the report columns it reads.
+LEVELS: dict[str, tuple[Callable[[Row, Cols], np.ndarray], tuple[str, ...]]] = {
+    "name": (_name, (*_STRINGS, "given_syllables", "alias_py")),
+    "sex": (_sex, ("sex",)),
+    "age": (_age, ("by_lo", "by_hi")),
+    "home": (_division("home"), ("home_null", "home2", "home4", "home6")),
+    "place": (_division("place"), ("place_null", "place2", "place4", "place6", "xyz")),
+    "dates": (_dates, ("d_lo", "d_hi")),
+    "height": (_height, ("height",)),
+    "marks": (_marks, ("marks_null", "marks", "mark_types")),
+    "conditions": (_conditions, ("conditions_null", "conditions")),
+}
+# Fields scored once per distinct value of their report columns, then gathered per pair.
+KEYED = tuple(c.name for c in COMPARISONS if c.name != "name")
+
+
+def levels(f: Row, m: Cols) -> list[np.ndarray]:
+    """Comparison level (index into `comparison.levels`) of one found person `f` (column
+    i of an `encode` dict) against reports `m`: int8 (n,) per field, as COMPARISONS."""
+    return [LEVELS[c.name][0](f, m) for c in COMPARISONS]
+
+
+def distinct_rows(cols: Cols, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of each distinct value of columns `names`, int32 key of every row)."""
+    parts = []
+    for name in names:
+        v = cols[name]
+        v = v.reshape(-1, v.shape[-1]) if v.ndim > 1 else v[None, :]
+        parts.append(v.astype(np.float64).view(np.int64))  # NaN keeps one bit pattern
+    stacked = np.ascontiguousarray(np.concatenate(parts).T)
+    void = stacked.view(np.dtype((np.void, stacked.shape[1] * 8))).ravel()
+    _, first, key = np.unique(void, return_index=True, return_inverse=True)
+    return first, key.astype(np.int32)
+
+
+def weight_table(model: AttributeModel) -> np.ndarray:
+    """float32 (fields, levels): each level's log10 BF as `model.score` reads it from Splink
+    (log2 of m/u, times log10 2, in float32); 0 at null levels and past a field's levels."""
+    by_name = {c["output_column_name"]: c for c in model.settings["comparisons"]}
+    out = np.zeros((len(COMPARISONS), max(len(c.levels) for c in COMPARISONS)), np.float32)
+    for i, comp in enumerate(COMPARISONS):
+        for j, level in enumerate(by_name[comp.name]["comparison_levels"]):
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or not m or not u:
+                continue
+            out[i, j] = np.float32(np.float64(math.log2(m / u)) * LOG10_2)
+    return out
+
+
+class _Dna(DnaEvidence):
+    """The DNA engine's index of the reporting families, scored for the blocked reports
+    only: the scan of `dna.search.scan_found_person` (the same tables, kernels and order of
+    summation, so the same float32 scores) on the rows a found person is compared with."""
+
+    def __init__(self, missing: Sequence[dict[str, Any]]) -> None:
+        super().__init__([], missing)
+        self.segments = [s for s in self.index.meta["segments"] if s["kind"] != "found"]
+        self.seg_of = np.full(self.n_missing, -1, np.int32)
+        self.pos_of = np.full(self.n_missing, -1, np.int64)
+        for k, seg in enumerate(self.segments):
+            ids = np.load(self.index.path / seg["name"] / "ids.npy")
+            rows = np.array([self.family_row[str(i)] for i in ids], dtype=np.intp)
+            self.seg_of[rows] = k
+            self.pos_of[rows] = np.arange(len(rows))
+
+    def scores_at(self, rec: Mapping[str, Any], rows: np.ndarray) -> np.ndarray:
+        """log10 LR float64 (len(rows),) of found record `rec` against report `rows`; NaN
+        where either side has no DNA (or the engine refused the profile)."""
+        from homeward.matching.dna import scan
+        from homeward.matching.dna.errors import DnaError
+        from homeward.matching.dna.profiles import parse_profile
+        from homeward.matching.dna.search import _segment_array, _shrink
+
+        out = np.full(len(rows), np.nan)
+        if not rec.get("dna") or not self.family_row:
+            return out
+        sex = rec["sex"] if rec["sex"] in ("M", "F") else None
+        try:
+            profile = parse_profile(rec["dna"], field="dna", sex=sex, table=self.index.table)
+        except DnaError:
+            return out
+        codes = self.index.encode([profile])[:, 0]
+        seg_ids = self.seg_of[rows]
+        tables: dict[str, list[np.ndarray]] = {}
+        for k in np.unique(seg_ids[seg_ids >= 0]):
+            seg = self.segments[k]
+            sel = np.flatnonzero(seg_ids == k)
+            pos = self.pos_of[rows[sel]]
+            if seg["kind"] == "pedigree":
+                tabs = _segment_array(self.index, seg, "tables")
+                offsets = np.concatenate([[0], np.cumsum(seg["sizes"])[:-1]])
+                score = np.zeros(len(pos), dtype=np.float32)
+                for i, c in enumerate(codes):
+                    if 0 < c < seg["sizes"][i]:
+                        score += tabs[pos, offsets[i] + c]
+            else:
+                kind = seg["kind"]
+                if kind not in tables:
+                    tables[kind] = self.index.query_tables(profile, kind, sex or "U")
+                tabs = tables[kind]
+                if kind == "parents":
+                    tabs = [_shrink(t, s) for t, s in zip(tabs, seg["strides"], strict=True)]
+                seg_codes = _segment_array(self.index, seg, "codes")
+                score = scan.gather_sum(np.ascontiguousarray(seg_codes[:, pos]), tabs, 1)
+            out[sel] = np.maximum(np.asarray(score, np.float64), DNA_FLOOR)
+        return out
+
+
+class ReportTable:
+    """Parsed missing reports (`search.parse_records`), encoded once for many queries."""
+
+    def __init__(
+        self,
+        missing: Sequence[dict[str, Any]],
+        *,
+        model: AttributeModel | None = None,
+        evidence: Sequence[str] = EVIDENCE,
+        prior: fusion.Prior = fusion.DEFAULT_PRIOR,
+    ) -> None:
+        self.model = model or AttributeModel.load()
+        self.evidence = tuple(evidence)
+        self.prior = prior
+        self.vocab = Vocab()
+        self.cols = encode([feature_row(r) for r in missing], self.vocab)
+        self.ids = [r["id"] for r in missing]
+        self.weights = weight_table(self.model)
+        cal = self.model.meta.get("recalibration") or {"intercept": 0.0, "slope": 1.0}
+        self.intercept, self.slope = float(cal["intercept"]), float(cal["slope"])
+        self.face: FaceEvidence | None = None
+        if "face" in self.evidence:
+            face = FaceEvidence.__new__(FaceEvidence)
+            from homeward.matching.face.calibration import shipped_calibration
+
+            face.calibration = shipped_calibration()
+            face.missing, face.missing_mask, face.missing_year = FaceEvidence._stack(missing)
+            self.face = face
+            self.face_sq = np.einsum("ijk,ijk->ij", face.missing, face.missing)
+        self.dna = _Dna(missing) if "dna" in self.evidence else None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def keyed(self) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray]]:
+        """For each field of KEYED: its columns at one row per distinct value, and the key
+        (int32, a row of those) of every report; worked out on first use."""
+        if getattr(self, "_keyed", None) is None:
+            self._keyed = {}
+            for name in KEYED:
+                first, key = distinct_rows(self.cols, LEVELS[name][1])
+                reps = {c: self.cols[c][..., first] for c in LEVELS[name][1]}
+                self._keyed[name] = (reps, key)
+        return self._keyed
+
+    def blocked(self, f: Mapping[str, Any]) -> np.ndarray:
+        """Rows (int64, ascending) of the reports found person `f` is compared with."""
+        m = self.cols
+        sex_ok = (m["sex"] == f["sex"]) | (m["sex"] < 0) | (f["sex"] < 0)
+        age_ok = (m["by_lo"] <= f["by_hi"] + AGE_SLACK) & (f["by_lo"] <= m["by_hi"] + AGE_SLACK)
+        return np.flatnonzero(sex_ok & age_ok)
+
+    def _face(
+        self, found: Sequence[dict], rows: np.ndarray, cand: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Best photo distance float32 (len(rows), len(cand)) (inf where a side has no
+        photo) and the years between those two photos float64 (NaN unknown), as
+        `FaceEvidence.log10_lr` picks them, by one matrix product per pair of photo slots."""
+        face = self.face
+        emb, mask, year = FaceEvidence._stack([found[i] for i in rows])
+        if emb.shape[2] != face.missing.shape[2]:
+            return None
+        shape = (len(rows), len(cand))
+        if emb.shape[1] == 1 and face.missing.shape[1] == 1:
+            return self._face_one(emb[:, 0], mask[:, 0], year[:, 0], cand)
+        best = np.full(shape, np.inf, np.float32)
+        years = np.full(shape, np.nan)
+        for b in range(face.missing.shape[1]):
+            m_ok = face.missing_mask[cand, b]
+            if not m_ok.any():
+                continue
+            mb, m_sq = face.missing[cand, b], self.face_sq[cand, b]
+            m_year = face.missing_year[cand, b]
+            for a in range(emb.shape[1]):
+                ok = mask[:, a, None] & m_ok[None, :]
+                if not ok.any():
+                    continue
+                fa = emb[:, a]
+                d = fa @ mb.T
+                d *= -2
+                d += (fa * fa).sum(1)[:, None]
+                d += m_sq[None, :]
+                np.maximum(d, 0, out=d)
+                np.sqrt(d, out=d)
+                np.copyto(d, np.float32(np.inf), where=~ok)
+                better = d < best
+                np.copyto(best, d, where=better)
+                np.copyto(years, np.abs(year[:, a, None] - m_year[None, :]), where=better)
+        return best, years
+
+    def _face_one(
+        self, emb: np.ndarray, mask: np.ndarray, year: np.ndarray, cand: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`_face` when every record has at most one photo: squared distances by a single
+        product of [-2 f, |f|^2, 1] with [m, 1, |m|^2]; years (len(rows), len(cand))."""
+        face, dim = self.face, emb.shape[1]
+        left = np.empty((len(emb), dim + 2), np.float32)
+        left[:, :dim] = -2 * emb
+        left[:, dim] = (emb * emb).sum(1)
+        left[:, dim + 1] = 1
+        right = np.empty((len(cand), dim + 2), np.float32)
+        np.take(face.missing[:, 0], cand, axis=0, out=right[:, :dim])
+        right[:, dim] = 1
+        right[:, dim + 1] = self.face_sq[cand, 0]
+        d = left @ right.T
+        np.maximum(d, 0, out=d)
+        np.sqrt(d, out=d)
+        d[~mask] = np.inf
+        d[:, ~face.missing_mask[cand, 0]] = np.inf
+        years = np.abs(year[:, None] - face.missing_year[cand, 0][None, :])
+        return d, years
+
+    def _face_lr(self, best: np.ndarray, years: np.ndarray) -> np.ndarray:
+        """log10 LR float64 of best distances (NaN where inf), curve by years apart."""
+        cal = self.face.calibration
+        have = np.isfinite(best)
+        out = np.full(len(best), np.nan)
+        b, y = best[have], years[have]
+        with np.errstate(invalid="ignore"):
+            near = y < cal.min_years_apart  # NaN years compare False: the weak curve
+        out[have] = np.where(near, cal.same_era.log10_lr(b), cal.years_apart.log10_lr(b))
+        return out
+
+    def match(
+        self,
+        found_raw: Iterable[Mapping[str, Any]],
+        *,
+        top: int = 10,
+        progress: Callable[[int, int], None] | None = None,
+        keep_pairs: bool = False,
+        batch: int = 64,
+    ) -> dict[str, Any]:
+        """The top `top` candidates of each found person, as `search.match_records` gives
+        them: {"candidates", "pairs" (blocked pairs in all), "bad", and with `keep_pairs`
+        "all": every blocked pair's found, missing, parts, total, posterior}."""
+        from homeward.matching.search import parse_records
+
+        found, bad = parse_records(found_raw, "found")
+        fcols = encode([feature_row(r) for r in found], self.vocab)
+        chosen: dict[int, list[tuple[int, dict, np.ndarray, float]]] = {}
+        kept: list[dict[str, np.ndarray]] = []
+        n_pairs, done = 0, 0
+        keyed = self.keyed()
+        field_no = {c.name: j for j, c in enumerate(COMPARISONS)}
+        for rows in _batches(fcols, batch):
+            # The batch's window: every report some of its found people are compared with.
+            m = self.cols
+            sex = fcols["sex"][rows[0]]
+            lo, hi = fcols["by_lo"][rows].min(), fcols["by_hi"][rows].max()
+            sex_ok = (m["sex"] == sex) | (m["sex"] < 0) | (sex < 0)
+            age_ok = (m["by_lo"] <= hi + AGE_SLACK) & (lo <= m["by_hi"] + AGE_SLACK)
+            win = np.flatnonzero(sex_ok & age_ok)
+            cols = {k: m[k][..., win] for k in LEVELS["name"][1] + ("by_lo", "by_hi")}
+            keys = {name: key[win] for name, (_, key) in keyed.items()}
+            face = None
+            if self.face is not None and len(win):
+                face = self._face(found, rows, win)
+            for g, i in enumerate(rows):
+                f = {k: v[..., i] for k, v in fcols.items()}
+                own = np.flatnonzero(
+                    (cols["by_lo"] <= f["by_hi"] + AGE_SLACK)
+                    & (f["by_lo"] <= cols["by_hi"] + AGE_SLACK)
+                )
+                cand = win[own]
+                n_pairs += len(cand)
+                prior = float(self.prior.log10_odds(len(cand)))
+                fields = np.empty((len(own), len(COMPARISONS)), np.float32)
+                fields[:, field_no["name"]] = self.weights[field_no["name"]][_name(f, cols)[own]]
+                for name, (reps, _) in keyed.items():
+                    j = field_no[name]
+                    fields[:, j] = self.weights[j][LEVELS[name][0](f, reps)][keys[name][own]]
+                parts = {p: np.full(len(cand), np.nan) for p in EVIDENCE}
+                if "attributes" in self.evidence:
+                    parts["attributes"] = self.intercept + self.slope * fields.sum(
+                        axis=1, dtype=np.float64
+                    )
+                if face is not None:
+                    parts["face"] = self._face_lr(face[0][g][own], face[1][g][own])
+                if self.dna is not None:
+                    parts["dna"] = self.dna.scores_at(found[i], cand)
+                total = fusion.total_log10_lr(*parts.values())
+                chosen[int(i)] = [
+                    (
+                        int(cand[k]),
+                        {p: float(parts[p][k]) for p in EVIDENCE},
+                        fields[k].copy(),
+                        prior,
+                    )
+                    for k in _top(total, top)
+                ]
+                if keep_pairs:
+                    kept.append(
+                        {
+                            "found": np.full(len(cand), i, np.int32),
+                            "missing": cand.astype(np.int32),
+                            **parts,
+                            "total": total,
+                            "posterior": fusion.posterior(np.full(len(cand), prior), total),
+                        }
+                    )
+                done += 1
+                if progress:
+                    progress(done, len(found))
+        names = [c.name for c in COMPARISONS]
+        candidates = []
+        for i in range(len(found)):
+            for rank, (mrow, parts, fields, prior) in enumerate(chosen.get(i, []), start=1):
+                shown = (fields * self.slope).astype(np.float32)  # as score_pairs shows them
+                breakdown = dict(zip(names, shown.tolist(), strict=True))
+                breakdown["calibration"] = self.intercept
+                candidates.append(
+                    fusion.candidate(
+                        found[i]["id"],
+                        self.ids[mrow],
+                        rank,
+                        prior,
+                        parts,
+                        breakdown if "attributes" in self.evidence else None,
+                    )
+                )
+        out: dict[str, Any] = {"candidates": candidates, "pairs": n_pairs, "bad": bad}
+        if keep_pairs:
+            out["all"] = {k: np.concatenate([p[k] for p in kept]) for k in kept[0]} if kept else {}
+        return out
+
+
+def _batches(fcols: Mapping[str, np.ndarray], size: int) -> list[np.ndarray]:
+    """Found rows in runs of one sex code and near birth years (sorted by sex, first and
+    last birth year), at most `size` a run: a run shares one window of reports."""
+    order = np.lexsort((fcols["by_hi"], fcols["by_lo"], fcols["sex"]))
+    out = []
+    for sex in np.unique(fcols["sex"]):
+        same = order[fcols["sex"][order] == sex]
+        out += [same[k : k + size] for k in range(0, len(same), size)]
+    return out
+
+
+def _top(total: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` largest totals, best first, ties to the lower position (the
+    order of `search.rank_pairs` within one found person; candidates are in row order)."""
+    if len(total) <= k:
+        return np.lexsort((np.arange(len(total)), -total))
+    kth = np.partition(-total, k - 1)[k - 1]
+    pick = np.flatnonzero(-total <= kth)
+    return pick[np.lexsort((pick, -total[pick]))][:k]
