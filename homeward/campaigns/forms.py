@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from homeward.campaigns.models import Hazard, Level, ShelterPoint
 from homeward.campaigns.services import WarningData
 from homeward.cases.forms import DivisionField
-from homeward.dispatch.forms import styled
 from homeward.regions.selectors import division_get
+from homeward.web.forms import styled
 
 
 class WarningForm(forms.Form):

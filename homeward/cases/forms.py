@@ -24,6 +24,7 @@ from homeward.cases.models.vocabulary import Sex, mark_label
 from homeward.regions.models import Division
 from homeward.regions.selectors import address_parse, division_get, divisions_by_name
 from homeward.stations.models import Station
+from homeward.web.forms import styled
 
 
 @functools.cache
@@ -53,17 +54,6 @@ class DivisionField(forms.CharField):
         if isinstance(value, Division):
             return value.code
         return value
-
-
-def _styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 def _belongings(text: str) -> list[tuple[str, int]]:
@@ -163,7 +153,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ethnicity"].choices = [("", "—"), *((n, n) for n in ethnicities())]
-        _styled(self)
+        styled(self)
         # A name, an ID number or a photo looks for earlier records of the same person.
         self.fields["photo"].widget.attrs.update(
             {
@@ -225,7 +215,7 @@ class BedForm(forms.Form):
         self.fields["bed"].label_from_instance = lambda b: (
             f"{b.room.name}-{b.label} ({b.room.get_kind_display()})"
         )
-        _styled(self)
+        styled(self)
 
 
 class CareForm(forms.Form):
@@ -234,7 +224,7 @@ class CareForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class IncidentForm(forms.Form):
@@ -245,7 +235,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class ChildProtectionForm(forms.Form):
@@ -253,7 +243,7 @@ class ChildProtectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class ExitForm(forms.Form):
@@ -316,7 +306,7 @@ class ExitForm(forms.Form):
         self.fields["to_station"].queryset = (
             stations if stations is not None else Station.objects.none()
         )
-        _styled(self)
+        styled(self)
 
     def exit_data(self):
         from homeward.cases.services import ExitData
@@ -348,7 +338,7 @@ class StayFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class MergeForm(forms.Form):
@@ -357,4 +347,4 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)

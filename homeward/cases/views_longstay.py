@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from homeward.cases import selectors, services
-from homeward.cases.forms import _styled
 from homeward.cases.models import OutsourcedCare, Settlement, Stay
 from homeward.cases.services.common import CASE_WRITERS
 from homeward.cases.views import _form_errors
+from homeward.web.forms import styled
 
 
 def _date_field(label) -> forms.DateField:
@@ -35,7 +35,7 @@ class SettlementForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class OutsourcedForm(forms.Form):
@@ -45,7 +45,7 @@ class OutsourcedForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 def _writer(request: HttpRequest, stay: Stay) -> None:

@@ -10,17 +10,7 @@ from homeward.cases.forms import DivisionField
 from homeward.dispatch.models import Channel, JointParty, Outcome, Supply, Team, Urgency
 from homeward.dispatch.services import Report
 from homeward.stations.models import Station
-
-
-def styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+from homeward.web.forms import styled
 
 
 class ReportForm(forms.Form):

@@ -6,10 +6,11 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.forms import DivisionField, _styled
+from homeward.cases.forms import DivisionField
 from homeward.cases.models.vocabulary import Sex
 from homeward.tracing.models import Subscription
 from homeward.tracing.models.alerts import Channel
+from homeward.web.forms import styled
 
 RADIUS_CHOICES = Subscription.RADIUS_CHOICES
 CHANNEL_CHOICES = Channel.choices
@@ -55,7 +56,7 @@ class NoticeFilter(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class TipForm(HumanCheckMixin):
@@ -66,7 +67,7 @@ class TipForm(HumanCheckMixin):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class SignupForm(HumanCheckMixin):
@@ -76,7 +77,7 @@ class SignupForm(HumanCheckMixin):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class CodeForm(forms.Form):
@@ -84,7 +85,7 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class SubscriptionForm(forms.Form):
@@ -105,7 +106,7 @@ class SubscriptionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
         self.fields["channels"].widget.attrs.pop("class", None)
 
     def subscription_data(self):

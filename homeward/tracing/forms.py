@@ -9,10 +9,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.forms import MARK_CHOICES, DivisionField, _styled
+from homeward.cases.forms import MARK_CHOICES, DivisionField
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import Sex
 from homeward.tracing.models import InquiryTask, Relative, Reunion
+from homeward.web.forms import styled
 
 PHOTO_SLOTS = 3
 RELATIVE_SLOTS = 3
@@ -81,7 +82,7 @@ class ReportForm(forms.Form):
             self.fields[f"relative{i}_name"] = forms.CharField(
                 label=_("Relative's name"), required=False, max_length=50
             )
-        _styled(self)
+        styled(self)
         self.fields["conditions"].widget.attrs.pop("class", None)
 
     def report_data(self):
@@ -135,7 +136,7 @@ class RejectForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class InquiryForm(forms.Form):
@@ -144,7 +145,7 @@ class InquiryForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class ConfirmForm(forms.Form):
@@ -154,7 +155,7 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 class ReunionForm(forms.Form):
@@ -172,7 +173,7 @@ class ReunionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 def parse_profile_text(text: str) -> dict[str, list[str]] | None:
@@ -215,7 +216,7 @@ class DnaForm(forms.Form):
     def __init__(self, *args, choices=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = choices
-        _styled(self)
+        styled(self)
 
     def clean_profile(self):
         return parse_profile_text(self.cleaned_data.get("profile") or "")
