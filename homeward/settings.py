@@ -284,6 +284,8 @@ SITE_TITLE = _("Homeward relief management")
 # candidates below this posterior probability are not put in front of reviewers.
 NOTICE_DELAY_HOURS = env_float("NOTICE_DELAY_HOURS", 24)
 TRACING_CANDIDATE_FLOOR = env_float("TRACING_CANDIDATE_FLOOR", 0.01)
+# Figures of one report computed at once on PostgreSQL (threads, a connection each).
+REPORTS_PARALLEL = env_int("REPORTS_PARALLEL", 3)
 # Text messages (verification codes, alerts): the embedded default writes them to a file.
 SMS_SENDER = env_str("SMS_SENDER", "homeward.portal.senders.FileSender")
 SMS_OUTBOX = env_str("SMS_OUTBOX", str(VAR_DIR / "outbox" / "sms.jsonl"))

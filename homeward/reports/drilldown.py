@@ -1,7 +1,7 @@
 """The drill-down: headline figures for each area one level below, and the map of load.
 
-Grouped queries keyed on the division code prefix (or the station), so the
-number of queries does not grow with the number of areas.
+Queries grouped by station, added up per area (division code prefix or station) here, so
+the number of queries does not grow with the number of areas.
 """
 
 from __future__ import annotations
@@ -38,16 +38,6 @@ class Row:
         return None if self.beds == 0 else self.used / self.beds
 
 
-def _child_key(scope: Scope, station_field: str):
-    """The expression grouping records by the area one level below `scope`."""
-    from django.db.models.functions import Substr
-
-    if scope.child_level == "station":
-        return F(f"{station_field}_id")
-    width = 2 if scope.child_level == "province" else 4
-    return Substr(f"{station_field}__division__code", 1, width)
-
-
 def breakdown(user: User, scope: Scope, period: Period, now: datetime | None = None) -> list[Row]:
     """Headline figures for each area one level down (drill-down), areas without a
     station left out. A fixed number of grouped queries, whatever the number of areas."""
@@ -57,14 +47,16 @@ def breakdown(user: User, scope: Scope, period: Period, now: datetime | None = N
 
     if scope.child_level is None:
         return []
-    stations = list(stations_visible(user).filter(_station_q(scope)))
+    stations = list(stations_visible(user).filter(_station_q(scope)).select_related("division"))
     rows: dict[object, Row] = {}
     if scope.child_level == "station":
+        key_of = {s.pk: s.pk for s in stations}
         for s in stations:
             rows[s.pk] = Row(station_scope(s))
     else:
         width = 2 if scope.child_level == "province" else 4
-        codes = sorted({s.division.code[:width] for s in stations})
+        key_of = {s.pk: s.division.code[:width] for s in stations}
+        codes = sorted(set(key_of.values()))
         names = {
             d.code[:width]: d
             for d in Division.objects.filter(code__in=[c.ljust(6, "0") for c in codes])
@@ -74,28 +66,38 @@ def breakdown(user: User, scope: Scope, period: Period, now: datetime | None = N
                 rows[c] = Row(division_scope(names[c]))
 
     def grouped(qs: QuerySet, station_field: str, **aggs) -> dict:
-        key = _child_key(scope, station_field)
-        return {
-            r.pop("k"): r
-            for r in _in(user, scope, qs, station_field)
-            .annotate(k=key)
-            .values("k")
+        """The sums of `aggs` per area: grouped by station in the database (no join to
+        stations and divisions), the stations' figures added up per area here."""
+        out: dict[object, dict[str, int]] = {}
+        # Grouped by the station id plus 0: the same groups, but SQLite no longer walks
+        # a station index over every stay to group them (3x slower than the date range).
+        station = F(f"{station_field}_id") + 0
+        for r in (
+            _in(user, scope, qs, station_field)
+            .annotate(station_key=station)
+            .values("station_key")
             .annotate(**aggs)
             .order_by()
-        }
+        ):
+            key = key_of.get(r.pop("station_key"))
+            if key is not None:
+                area = out.setdefault(key, dict.fromkeys(aggs, 0))
+                for name, value in r.items():
+                    area[name] += value
+        return out
 
     at = period.last_moment(now)
     stays = grouped(
         Stay.objects.filter(_period_q("admitted_at", period)),
         "station",
-        n=Count("id"),
-        minors=Count("id", filter=Q(is_minor=True)),
+        n=Count("*"),
+        minors=Count("admitted_at", filter=Q(is_minor=True)),
     )
     present = grouped(
         Stay.objects.filter(_present_q(at)),
         "station",
-        n=Count("id"),
-        over_90=Count("id", filter=Q(admitted_at__lte=at - timedelta(days=90))),
+        n=Count("*"),
+        over_90=Count("admitted_at", filter=Q(admitted_at__lte=at - timedelta(days=90))),
     )
     done = grouped(
         Reunion.objects.filter(_period_q("completed_at", period)), "stay__station", n=Count("id")

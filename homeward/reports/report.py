@@ -6,9 +6,14 @@ The dashboard, the Excel, PDF and CSV exports and the API all read this one shap
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from django.conf import settings
+from django.db import connection, connections
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -167,20 +172,67 @@ def _percent(rate: float | None) -> str | None:
     return None if rate is None else f"{rate * 100:.1f}%"
 
 
+def _headline_parts(user: User, scope: Scope, period: Period, now: datetime) -> dict:
+    """The queries of `headline`, each a call without arguments (see `_run`)."""
+    return {
+        "intake": lambda: s.intake(user, scope, period, detail=False),
+        "outreach": lambda: s.outreach(user, scope, period),
+        "reunions": lambda: s.reunions(user, scope, period),
+        "settlements": lambda: s.settlements(user, scope, period),
+        "notices": lambda: s.notices(user, scope, period, now),
+        "retention": lambda: s.retention(user, scope, period, now, trend=False),
+        "bed_use": lambda: s.bed_use(user, scope, period, now),
+    }
+
+
+def _headline_of(parts: dict) -> dict:
+    return {
+        "person_times": parts["intake"].person_times,
+        "people": parts["intake"].people,
+        "minors": parts["intake"].minors,
+        "street_contacts": parts["outreach"].street_contacts,
+        "reunions": parts["reunions"].total,
+        "hukou_registered": parts["settlements"].hukou_registered,
+        "notices": parts["notices"].published,
+        "over_90": parts["retention"].over[90],
+        "bed_use": parts["bed_use"].rate,
+    }
+
+
 def headline(user: User, scope: Scope, period: Period, now: datetime) -> dict:
     """The figures shown large on the dashboard, for one period."""
-    intake = s.intake(user, scope, period, detail=False)
-    return {
-        "person_times": intake.person_times,
-        "people": intake.people,
-        "minors": intake.minors,
-        "street_contacts": s.outreach(user, scope, period).street_contacts,
-        "reunions": s.reunions(user, scope, period).total,
-        "hukou_registered": s.settlements(user, scope, period).hukou_registered,
-        "notices": s.notices(user, scope, period, now).published,
-        "over_90": s.retention(user, scope, period, now, trend=False).over[90],
-        "bed_use": s.bed_use(user, scope, period, now).rate,
-    }
+    return _headline_of(_run(_headline_parts(user, scope, period, now)))
+
+
+def _parallel() -> int:
+    """How many figures to compute at once: several only on PostgreSQL (SQLite has one
+    writer and little to gain) and outside a transaction, whose rows other connections
+    could not see."""
+    workers = int(settings.REPORTS_PARALLEL)
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(workers, 1)
+
+
+def _run(calls: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Every call's result. On PostgreSQL the calls run on a few threads, each with its
+    own connection (closed when its call is done), so the database works on the figures
+    side by side; the active time zone goes with them."""
+    workers = _parallel()
+    if workers == 1:
+        return {name: call() for name, call in calls.items()}
+    zone = timezone.get_current_timezone()
+
+    def run(call: Callable[[], Any]) -> Any:
+        try:
+            with timezone.override(zone):
+                return call()
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="report") as pool:
+        futures = {name: pool.submit(run, call) for name, call in calls.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 HEADLINE_LABELS = {
@@ -207,38 +259,53 @@ def build(
 ) -> Report:
     """Every figure of the report. `compare` adds last year's headline; `rows` the drill-down."""
     now = now or timezone.now()
+    # The slowest first, so that the threads finish together.
+    calls: dict[str, Callable[[], Any]] = {
+        "intake": lambda: s.intake(user, scope, period),
+    }
+    if rows:
+        calls["rows"] = lambda: breakdown(user, scope, period, now)
+    calls |= {
+        "retention": lambda: s.retention(user, scope, period, now),
+        "reunions": lambda: s.reunions(user, scope, period),
+        "exits": lambda: s.exits(user, scope, period),
+        "outreach": lambda: s.outreach(user, scope, period),
+        "settlements": lambda: s.settlements(user, scope, period),
+        "outsourced": lambda: s.outsourced(user, scope, period, now),
+        "bed_use": lambda: s.bed_use(user, scope, period, now),
+        "notices": lambda: s.notices(user, scope, period, now),
+        "alerts": lambda: s.alerts_sent(user, scope, period),
+        "campaigns": lambda: s.campaigns(user, scope, period),
+    }
+    before = _headline_parts(user, scope, period.year_before(), now) if compare else {}
+    calls |= {f"before_{name}": call for name, call in before.items()}
+    done = _run(calls)
     report = Report(
         scope=scope,
         period=period,
         made_at=now,
-        intake=s.intake(user, scope, period),
-        outreach=s.outreach(user, scope, period),
-        reunions=s.reunions(user, scope, period),
-        exits=s.exits(user, scope, period),
-        settlements=s.settlements(user, scope, period),
-        retention=s.retention(user, scope, period, now),
-        outsourced=s.outsourced(user, scope, period, now),
-        bed_use=s.bed_use(user, scope, period, now),
-        notices=s.notices(user, scope, period, now),
-        alerts=s.alerts_sent(user, scope, period),
-        campaigns=s.campaigns(user, scope, period),
+        **{name: done[name] for name in REPORT_FIGURES},
     )
-    current = {
-        "person_times": report.intake.person_times,
-        "people": report.intake.people,
-        "minors": report.intake.minors,
-        "street_contacts": report.outreach.street_contacts,
-        "reunions": report.reunions.total,
-        "hukou_registered": report.settlements.hukou_registered,
-        "notices": report.notices.published,
-        "over_90": report.retention.over[90],
-        "bed_use": report.bed_use.rate,
-    }
-    before = headline(user, scope, period.year_before(), now) if compare else {}
+    current = _headline_of(done)
+    last_year = _headline_of({name: done[f"before_{name}"] for name in before}) if before else {}
     report.headline = [
-        Headline(k, HEADLINE_LABELS[k], v, before.get(k), percent=(k == "bed_use"))
+        Headline(k, HEADLINE_LABELS[k], v, last_year.get(k), percent=(k == "bed_use"))
         for k, v in current.items()
     ]
-    if rows:
-        report.rows = breakdown(user, scope, period, now)
+    report.rows = done.get("rows", [])
     return report
+
+
+REPORT_FIGURES = (
+    "intake",
+    "outreach",
+    "reunions",
+    "exits",
+    "settlements",
+    "retention",
+    "outsourced",
+    "bed_use",
+    "notices",
+    "alerts",
+    "campaigns",
+)

@@ -188,3 +188,49 @@ def test_a_province_administrator_cannot_open_another_province(records, jiangsu_
         scope_for(jiangsu_admin, "province", "330000")
     with pytest.raises(Http404):
         scope_for(jiangsu_admin, "station", str(records["hangzhou"].pk))
+
+
+def test_age_bands_follow_each_admissions_year_and_figures_follow_edits_of_the_person(
+    suzhou, jiangsu_admin
+):
+    from datetime import date
+
+    from tests.reports.conftest import person, stay
+
+    scope = scope_for(jiangsu_admin, "station", str(suzhou.pk))
+    both_years = Period(date(2023, 1, 1), date(2025, 1, 1))
+    who = person("M", born=date(1979, 6, 1))
+    stay(suzhou, who, at(2023, 5, 1))  # 44 that year
+    stay(suzhou, who, at(2024, 5, 1))  # 45
+    i = selectors.intake(jiangsu_admin, scope, both_years)
+    assert (i.person_times, i.people) == (2, 1)
+    assert i.by_age == {"minor": 0, "18_44": 1, "45_59": 1, "60_plus": 0, "unknown": 0}
+    assert i.by_sex == {"M": 2, "F": 0, "U": 0}
+
+    # The record is corrected after intake (a document turns up): the figures follow.
+    who.sex, who.birth_date, who.conditions = "F", date(1950, 1, 1), ["dementia"]
+    who.save()
+    i = selectors.intake(jiangsu_admin, scope, both_years)
+    assert i.by_sex == {"M": 0, "F": 2, "U": 0}
+    assert i.by_age["60_plus"] == 2
+    assert i.by_condition["dementia"] == 2 and i.by_condition["mental_illness"] == 0
+
+
+def test_on_postgresql_the_figures_computed_side_by_side_equal_those_computed_in_turn(
+    transactional_db, records, jiangsu, jiangsu_admin, settings
+):
+    from django.db import connection
+
+    from homeward.reports import report
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite computes the figures in turn; the PostgreSQL run checks this")
+    settings.REPORTS_PARALLEL = 3
+    assert report._parallel() == 3  # outside a transaction, on PostgreSQL
+    side_by_side = build(jiangsu_admin, jiangsu, YEAR, now=NOW)
+    settings.REPORTS_PARALLEL = 1
+    in_turn = build(jiangsu_admin, jiangsu, YEAR, now=NOW)
+    assert side_by_side.sections() == in_turn.sections()
+    assert side_by_side.headline == in_turn.headline
+    assert side_by_side.rows == in_turn.rows
+    assert side_by_side.intake.person_times == 7

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.models.vocabulary import Sex
+from homeward.cases.models.vocabulary import CONDITIONS, Sex
 
 
 def shift_years(day: date, years: int) -> date:
@@ -21,6 +21,17 @@ def shift_years(day: date, years: int) -> date:
 
 def age_in_years(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# The person's fields that `Person.report_facts` copies onto their stays.
+REPORT_FACTS = ("sex", "birth_date", "born_before", "conditions")
+
+
+def condition_bits(conditions: list[str] | None) -> int:
+    """Conditions as an integer: bit i set for the i-th code of CONDITIONS (new codes go
+    at the end of CONDITIONS, or stays must be filled again: cases migration 0004)."""
+    codes = list(CONDITIONS)
+    return sum(1 << codes.index(c) for c in set(conditions or ()) if c in CONDITIONS)
 
 
 class Person(models.Model):
@@ -100,6 +111,22 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(_("Unnamed person #%(id)s") % {"id": self.pk})
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or set(fields) & set(REPORT_FACTS):
+            facts = self.report_facts()
+            self.stays.exclude(**facts).update(**facts)
+
+    def report_facts(self) -> dict[str, object]:
+        """What the figures count stays by, copied onto each of the person's stays (see
+        `Stay.person_sex`): sex, the latest possible birth date, the conditions as bits."""
+        return {
+            "person_sex": self.sex,
+            "person_born": self.birth_date or self.born_before,
+            "person_conditions": condition_bits(self.conditions),
+        }
 
     def age_on(self, day: date) -> tuple[int, int] | None:
         """(youngest, oldest) possible age on `day`, or None if nothing is known."""

@@ -98,6 +98,12 @@ class Stay(models.Model):
         related_name="+",
     )
     exited_at = models.DateTimeField(_("left at"), null=True, blank=True, db_index=True)
+    # The person's facts the figures count stays by, copied from the person when the stay
+    # is made and whenever the person is saved (`Person.report_facts`), so that the
+    # yearly report reads the stays alone (their covering index), not a million people.
+    person_sex = models.CharField(max_length=1, default="U", editable=False)
+    person_born = models.DateField(null=True, blank=True, editable=False)
+    person_conditions = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +115,12 @@ class Stay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.person}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            for name, value in self.person.report_facts().items():
+                setattr(self, name, value)
+        super().save(*args, **kwargs)
 
     def days_in_station(self, now=None) -> int:
         end = self.exited_at or now or timezone.now()
