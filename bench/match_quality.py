@@ -5,7 +5,10 @@ together; wall time and peak memory.
     .venv/bin/python bench/match_quality.py [--missing 20000 --found 5000 --true 2000 --seed 0]
 
 The attribute model is the shipped one (trained on another seed's world). Every pair that
-passes blocking is scored once; each evidence column then ranks on its own.
+passes blocking is scored once, by the bulk matcher (the path of `homeward match` and the
+web app; `--splink` takes `search.score_pairs`, the reference it is tested against); each
+evidence column then ranks on its own, its posterior the bare product with the prior (the
+fusion's calibration is fitted for all the evidence together, which gets it).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import numpy as np
 
 from homeward.matching import fusion
 from homeward.matching.attributes.model import AttributeModel
+from homeward.matching.bulk import ReportTable
+from homeward.matching.calibrate import reliability
 from homeward.matching.search import parse_records, rank_pairs, score_pairs
 from homeward.matching.world import WorldConfig, build_world
 
@@ -46,6 +51,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--found", type=int, default=5_000)
     parser.add_argument("--true", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--splink", action="store_true", help="score with Splink (reference)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     print("command: .venv/bin/python bench/match_quality.py " + " ".join(argv))
@@ -55,7 +61,10 @@ def main(argv: list[str]) -> int:
     found, _ = parse_records(world.found, "found")
     missing, _ = parse_records(world.missing, "missing")
     t1 = time.perf_counter()
-    pairs = score_pairs(found, missing, model=AttributeModel.load())
+    if args.splink:
+        pairs = score_pairs(found, missing, model=AttributeModel.load())
+    else:
+        pairs = ReportTable(missing).match(world.found, keep_pairs=True)["all"]
     t_match = time.perf_counter() - t1
     fid = np.array([r["id"] for r in found])
     mid = np.array([r["id"] for r in missing])
@@ -78,12 +87,18 @@ def main(argv: list[str]) -> int:
     ):
         view = dict(pairs)
         view["total"] = fusion.total_log10_lr(*[pairs[p] for p in parts])
-        view["posterior"] = fusion.posterior(pairs["prior"], view["total"])
+        together = name == "all together"
+        calibration = None if together else fusion.IDENTITY
+        view["posterior"] = fusion.posterior(pairs["prior"], view["total"], calibration)
         m = metrics(view, truth, n_true)
         print(
             f"| {name} | {m['recall@1']:.4f} | {m['recall@10']:.4f} | {m['precision@0.5']:.4f}"
             f" | {m['recall@0.5']:.4f} | {m['MRR']:.4f} |"
         )
+    print("\nreliability (all together): posterior band | pairs | share true")
+    both = fusion.posterior(pairs["prior"], pairs["total"])
+    for lo, hi, n, share in reliability(both, truth):
+        print(f"{lo:.2f}-{hi:.2f} | {n} | {share:.3f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"wall: world {t_world:.1f} s, matching (all evidence) {t_match:.1f} s; "

@@ -27,11 +27,17 @@ def _jobs_run_at_once():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The in-process cache outlives a test's database; no test may see another's entries.
+    # So does the matcher's table of reports, kept per process while reports are unchanged
+    # (tests reuse ids and clocks, which could make two tests' reports look the same).
     from django.core.cache import cache
 
+    from homeward.tracing import engine
+
     cache.clear()
+    engine.forget_reports()
     yield
     cache.clear()
+    engine.forget_reports()
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -257,8 +258,8 @@ class _Dna(DnaEvidence):
     only: the scan of `dna.search.scan_found_person` (the same tables, kernels and order of
     summation, so the same float32 scores) on the rows a found person is compared with."""
 
-    def __init__(self, missing: Sequence[dict[str, Any]]) -> None:
-        super().__init__([], missing)
+    def __init__(self, missing: Sequence[dict[str, Any]], index_dir: Path | None = None) -> None:
+        super().__init__([], missing, index_dir=index_dir)
         self.segments = [s for s in self.index.meta["segments"] if s["kind"] != "found"]
         self.seg_of = np.full(self.n_missing, -1, np.int32)
         self.pos_of = np.full(self.n_missing, -1, np.int64)
@@ -312,7 +313,11 @@ class _Dna(DnaEvidence):
 
 
 class ReportTable:
-    """Parsed missing reports (`search.parse_records`), encoded once for many queries."""
+    """Parsed missing reports (`search.parse_records`), encoded once for many queries.
+
+    `calibration` is the fusion's (default: the shipped one); `dna_index` a folder where
+    the reporting families' DNA index is kept between runs (`evidence.DnaEvidence`).
+    """
 
     def __init__(
         self,
@@ -321,8 +326,11 @@ class ReportTable:
         model: AttributeModel | None = None,
         evidence: Sequence[str] = EVIDENCE,
         prior: fusion.Prior = fusion.DEFAULT_PRIOR,
+        calibration: fusion.Calibration | None = None,
+        dna_index: Path | None = None,
     ) -> None:
         self.model = model or AttributeModel.load()
+        self.calibration = calibration
         self.evidence = tuple(evidence)
         self.prior = prior
         self.vocab = Vocab()
@@ -340,7 +348,7 @@ class ReportTable:
             face.missing, face.missing_mask, face.missing_year = FaceEvidence._stack(missing)
             self.face = face
             self.face_sq = np.einsum("ijk,ijk->ij", face.missing, face.missing)
-        self.dna = _Dna(missing) if "dna" in self.evidence else None
+        self.dna = _Dna(missing, dna_index) if "dna" in self.evidence else None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -445,7 +453,7 @@ class ReportTable:
     ) -> dict[str, Any]:
         """The top `top` candidates of each found person, as `search.match_records` gives
         them: {"candidates", "pairs" (blocked pairs in all), "bad", and with `keep_pairs`
-        "all": every blocked pair's found, missing, parts, total, posterior}."""
+        "all": every blocked pair's found, missing, prior, parts, total, posterior}."""
         from homeward.matching.search import parse_records
 
         found, bad = parse_records(found_raw, "found")
@@ -506,9 +514,12 @@ class ReportTable:
                         {
                             "found": np.full(len(cand), i, np.int32),
                             "missing": cand.astype(np.int32),
+                            "prior": np.full(len(cand), prior),
                             **parts,
                             "total": total,
-                            "posterior": fusion.posterior(np.full(len(cand), prior), total),
+                            "posterior": fusion.posterior(
+                                np.full(len(cand), prior), total, self.calibration
+                            ),
                         }
                     )
                 done += 1
@@ -529,6 +540,7 @@ class ReportTable:
                         prior,
                         parts,
                         breakdown if "attributes" in self.evidence else None,
+                        self.calibration,
                     )
                 )
         out: dict[str, Any] = {"candidates": candidates, "pairs": n_pairs, "bad": bad}

@@ -1,8 +1,10 @@
 """`homeward match --found F.jsonl --missing M.jsonl --top K --out C.jsonl`.
 
 Reads HWX records (bad lines are reported on stderr with their line number and field, and
-skipped), embeds photos where a record has `photos` but no `face_embeddings`, runs
-`search.match_records` (the code path the web app uses) and writes HWX candidates.
+skipped), embeds photos where a record has `photos` but no `face_embeddings`, encodes the
+reports once (`bulk.ReportTable`, the path the web app's search takes) and streams the found
+people through it in chunks, writing HWX candidates as they come, with a progress bar.
+`--dna-index DIR` keeps the reporting families' DNA index between runs.
 """
 
 from __future__ import annotations
@@ -11,16 +13,16 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from homeward.matching.fusion import PARTS, Prior
 
 
-def read_records(path: Path, kind: str, report: Any) -> tuple[list[dict], list[int]]:
-    """Records of `kind` from an HWX JSON Lines file and their line numbers; a line that is
-    not a JSON object of that kind is reported and skipped."""
-    records, lines = [], []
+def iter_records(path: Path, kind: str, report: Any) -> Iterator[tuple[int, dict]]:
+    """(line number, record) of each record of `kind` in an HWX JSON Lines file; a line
+    that is not a JSON object of that kind is reported and skipped."""
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -36,9 +38,64 @@ def read_records(path: Path, kind: str, report: Any) -> tuple[list[dict], list[i
             if rec.get("kind", kind) != kind:
                 report(f"{path}:{number}: kind: expected {kind!r}, got {rec.get('kind')!r}")
                 continue
-            records.append(rec)
-            lines.append(number)
-    return records, lines
+            yield number, rec
+
+
+def read_records(path: Path, kind: str, report: Any) -> tuple[list[dict], list[int]]:
+    """All records of `kind` in the file and their line numbers (see `iter_records`)."""
+    pairs = list(iter_records(path, kind, report))
+    return [rec for _, rec in pairs], [number for number, _ in pairs]
+
+
+def chunks(path: Path, kind: str, report: Any, size: int) -> Iterator[tuple[list, list]]:
+    """`read_records` in runs of at most `size` records."""
+    records: list[dict] = []
+    lines: list[int] = []
+    for number, rec in iter_records(path, kind, report):
+        records.append(rec)
+        lines.append(number)
+        if len(records) == size:
+            yield records, lines
+            records, lines = [], []
+    if records:
+        yield records, lines
+
+
+class Progress:
+    """A progress bar on stderr: redrawn in place on a terminal, a line every 10% (or
+    minute) otherwise; nothing when quiet."""
+
+    def __init__(self, total: int, quiet: bool, started: float) -> None:
+        self.total, self.quiet, self.started = max(total, 1), quiet, started
+        self.tty = sys.stderr.isatty()
+        self.shown_at, self.shown_tenth = 0.0, -1
+
+    def say(self, msg: str) -> None:
+        if not self.quiet:
+            clear = "\r\033[K" if self.tty else ""
+            print(f"{clear}[{time.monotonic() - self.started:7.1f}s] {msg}", file=sys.stderr)
+
+    def update(self, done: int) -> None:
+        if self.quiet:
+            return
+        now = time.monotonic()
+        tenth = done * 10 // self.total
+        if self.tty and now - self.shown_at < 0.5 and done < self.total:
+            return
+        if not self.tty and tenth == self.shown_tenth and now - self.shown_at < 60:
+            return
+        self.shown_at, self.shown_tenth = now, tenth
+        elapsed = now - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = f", {(self.total - done) / rate:,.0f} s left" if rate and done < self.total else ""
+        width = 30
+        filled = int(width * min(done, self.total) / self.total)
+        bar = "#" * filled + "." * (width - filled)
+        line = f"[{bar}] {done:,}/{self.total:,} found people{eta}"
+        if self.tty:
+            print(f"\r\033[K{line}", file=sys.stderr, end="", flush=True)
+        else:
+            print(f"[{elapsed:7.1f}s] {line}", file=sys.stderr)
 
 
 def embed_photos(records: list[dict], base: Path, report: Any) -> None:
@@ -81,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--evidence", default=",".join(PARTS), help="comma-separated subset of " + ",".join(PARTS)
     )
+    parser.add_argument(
+        "--dna-index",
+        type=Path,
+        default=None,
+        help="folder to keep the reports' DNA index in between runs (rebuilt when it changes)",
+    )
+    parser.add_argument(
+        "--chunk", type=int, default=4096, help="found people read and matched at a time"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
 
@@ -91,40 +157,55 @@ def main(argv: list[str]) -> int:
     if not set(evidence) <= set(PARTS) or args.top < 1 or not 0 < args.has_report <= 1:
         print("homeward match: bad --evidence, --top or --has-report", file=sys.stderr)
         return 2
-    started = time.monotonic()
+    for path in (args.found, args.missing):
+        if not path.is_file():
+            print(f"homeward match: no such file: {path}", file=sys.stderr)
+            return 2
+    progress = Progress(_count_lines(args.found), args.quiet, time.monotonic())
 
     def report(msg: str) -> None:
         print(msg, file=sys.stderr)
 
-    def progress(msg: str) -> None:
-        if not args.quiet:
-            print(f"[{time.monotonic() - started:7.1f}s] {msg}", file=sys.stderr)
-
     from homeward.matching.attributes.model import AttributeModel
-    from homeward.matching.search import match_records
+    from homeward.matching.bulk import ReportTable
+    from homeward.matching.search import parse_records
 
-    records = {}
-    for kind, path in (("found", args.found), ("missing", args.missing)):
-        if not path.is_file():
-            report(f"homeward match: no such file: {path}")
-            return 2
-        recs, lines = read_records(path, kind, report)
-        embed_photos(recs, path.parent, report)
-        records[kind] = (recs, lines, path)
-    result = match_records(
-        records["found"][0],
-        records["missing"][0],
+    raw, lines = read_records(args.missing, "missing", report)
+    embed_photos(raw, args.missing.parent, report)
+    missing, bad = parse_records(raw, "missing")
+    for position, field, message in bad:
+        report(f"{args.missing}:{lines[position]}: {field}: {message}")
+    good_lines = [n for k, n in enumerate(lines) if k not in {b[0] for b in bad}]
+    progress.say(f"{len(missing):,} reports read; encoding them")
+    table = ReportTable(
+        missing,
         model=AttributeModel.load(args.model),
-        top=args.top,
         evidence=evidence,
         prior=Prior(args.has_report),
-        progress=progress,
+        dna_index=args.dna_index,
     )
-    for kind, position, field, message in result.stats["bad"]:
-        _, lines, path = records[kind]
-        report(f"{path}:{lines[position]}: {field}: {message}")
+    if table.dna is not None:
+        for _, position, message in table.dna.errors:
+            report(f"{args.missing}:{good_lines[position]}: relatives: {message}")
+    progress.say(f"{len(table):,} reports ready; matching")
+    done = written = 0
     with args.out.open("w", encoding="utf-8") as handle:
-        for cand in result.candidates:
-            handle.write(json.dumps(cand, ensure_ascii=False) + "\n")
-    progress(f"wrote {len(result.candidates)} candidates to {args.out}")
+        for records, numbers in chunks(args.found, "found", report, args.chunk):
+            embed_photos(records, args.found.parent, report)
+            result = table.match(
+                records, top=args.top, progress=lambda k, _n, start=done: progress.update(start + k)
+            )
+            for position, field, message in result["bad"]:
+                report(f"{args.found}:{numbers[position]}: {field}: {message}")
+            for cand in result["candidates"]:
+                handle.write(json.dumps(cand, ensure_ascii=False) + "\n")
+            done += len(records)
+            written += len(result["candidates"])
+            progress.update(done)
+    progress.say(f"wrote {written:,} candidates to {args.out}")
     return 0
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())

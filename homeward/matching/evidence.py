@@ -10,6 +10,9 @@ pairs and the exact pedigree table of larger families. NaN means "no such eviden
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +26,9 @@ from homeward.matching.attributes.records import day_year
 # number carries no more information and would only swamp the sum.
 DNA_FLOOR = -30.0
 FACE_CHUNK = 100_000
+# Bumped when what a kept DNA index holds changes meaning, so older folders are rebuilt.
+INDEX_FORMAT = "homeward-dna-families-1"
+KEEP_INDEXES = 3  # kept DNA indexes of earlier report sets (another process may use one)
 
 
 class FaceEvidence:
@@ -98,31 +104,27 @@ class DnaEvidence:
     """The DNA engine's LRs between found people's profiles and reporting families.
 
     Records whose DNA the engine refuses are listed in `errors` as (kind, index, message)
-    and contribute no DNA evidence.
+    and contribute no DNA evidence. With `index_dir`, the index of the families is kept
+    there between runs, in a folder named by a digest of the reports' DNA (each report's
+    position and relatives): opened again while the DNA is the same, built afresh when it
+    changes; without, it lives in a temporary folder for the life of this object.
     """
 
-    def __init__(self, found: Sequence[dict[str, Any]], missing: Sequence[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        found: Sequence[dict[str, Any]],
+        missing: Sequence[dict[str, Any]],
+        *,
+        index_dir: Path | None = None,
+    ) -> None:
         from homeward.matching.dna.errors import DnaError
-        from homeward.matching.dna.index import DnaIndex, family_from_record
         from homeward.matching.dna.profiles import parse_profile
 
-        self.errors: list[tuple[str, int, str]] = []
-        self._tmp = tempfile.TemporaryDirectory(prefix="homeward-dna-")
-        self.index = DnaIndex.create(Path(self._tmp.name) / "db")
+        if index_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="homeward-dna-")
+            index_dir = Path(self._tmp.name) / "db"
+        self._open_families(missing, Path(index_dir))
         table = self.index.table
-        families, self.family_row = [], {}
-        for j, rec in enumerate(missing):
-            if not any(isinstance(r, dict) and r.get("dna") for r in rec["relatives"]):
-                continue
-            try:
-                fam = family_from_record({"id": str(j), "relatives": rec["relatives"]}, table)
-            except DnaError as exc:
-                self.errors.append(("missing", j, exc.message))
-                continue
-            families.append(fam)
-            self.family_row[str(j)] = j
-        if families:
-            self.index.add_families(families)
         self.profiles: dict[int, Any] = {}
         for i, rec in enumerate(found):
             if not rec["dna"]:
@@ -136,6 +138,66 @@ class DnaEvidence:
         self._sex = {i: rec["sex"] for i, rec in enumerate(found)}
         self.has_family = np.zeros(len(missing), bool)
         self.has_family[list(self.family_row.values())] = True
+
+    def _open_families(self, missing: Sequence[dict[str, Any]], path: Path) -> None:
+        """The index of the reporting families, in a folder under `path` named by a digest
+        of their DNA: opened when it is there, built otherwise."""
+        from homeward.matching.dna.index import DnaIndex
+
+        with_dna = [
+            (j, rec["relatives"])
+            for j, rec in enumerate(missing)
+            if any(isinstance(r, dict) and r.get("dna") for r in rec["relatives"])
+        ]
+        hasher = hashlib.sha256(INDEX_FORMAT.encode())
+        for entry in with_dna:
+            hasher.update(json.dumps(entry, sort_keys=True, default=str).encode())
+        digest = hasher.hexdigest()
+        final = path / digest[:24]
+        if not (final / "families.json").is_file():
+            self._build_families(with_dna, final, digest)
+        kept = json.loads((final / "families.json").read_text(encoding="utf-8"))
+        self.index = DnaIndex.open(final)
+        self.family_row = kept["family_row"]
+        self.errors = [tuple(e) for e in kept["errors"]]
+
+    @staticmethod
+    def _build_families(with_dna: list, final: Path, digest: str) -> None:
+        """Build the index in a folder of its own and move it into place; another process
+        that got there first wins. Older indexes beyond the latest few are removed."""
+        from homeward.matching.dna.errors import DnaError
+        from homeward.matching.dna.index import DnaIndex, family_from_record
+
+        final.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=".building-", dir=final.parent))
+        index = DnaIndex.create(building)
+        families, family_row, errors = [], {}, []
+        for j, relatives in with_dna:
+            try:
+                fam = family_from_record({"id": str(j), "relatives": relatives}, index.table)
+            except DnaError as exc:
+                errors.append(("missing", j, exc.message))
+                continue
+            families.append(fam)
+            family_row[str(j)] = j
+        if families:
+            index.add_families(families)
+        # Written last: a folder with this file is complete.
+        (building / "families.json").write_text(
+            json.dumps({"digest": digest, "family_row": family_row, "errors": errors}),
+            encoding="utf-8",
+        )
+        try:
+            building.rename(final)
+        except OSError:
+            shutil.rmtree(building, ignore_errors=True)
+        kept = sorted(
+            (d for d in final.parent.iterdir() if d.is_dir() and not d.name.startswith(".")),
+            key=lambda d: d.stat().st_mtime,
+        )
+        for old in kept[:-KEEP_INDEXES]:
+            if old != final:
+                shutil.rmtree(old, ignore_errors=True)
 
     def scores(self, f: int) -> np.ndarray:
         """log10 LR of found person f against every report: float64 (n_missing,), NaN where

@@ -4,12 +4,22 @@ The parts are independent given whether the pair is the same person, so their ba
 add. The prior is stated, not learnt: of the `pool` reports a found person is compared with
 (those that pass blocking), at most one is theirs, and with probability `has_report` one
 is; so each pair's prior probability is has_report / pool. Absent evidence (NaN) counts 0.
+
+The posterior then goes through one fitted `Calibration` (log10 odds' = intercept + slope x
+log10 odds), because the parts are honest but cautious: the face LR is capped where its
+calibration data run out (10^3), so a pair with matching photos is more often the right
+person than the product says. The shipped calibration (`fusion_calibration.json`) is fitted
+on a labelled synthetic world by `python -m homeward.matching.calibrate`; each part and the
+product (`log10_lr.total`) stay in the candidate as they were, for the reviewer.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -31,6 +41,28 @@ class Prior:
 
 
 DEFAULT_PRIOR = Prior()
+CALIBRATION_FILE = Path(__file__).with_name("fusion_calibration.json")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Calibrated log10 odds = intercept + slope x (prior log10 odds + total log10 LR)."""
+
+    intercept: float = 0.0
+    slope: float = 1.0
+
+    def apply(self, log10_odds: np.ndarray) -> np.ndarray:
+        return self.intercept + self.slope * np.asarray(log10_odds, np.float64)
+
+
+IDENTITY = Calibration()
+
+
+@functools.cache
+def shipped_calibration() -> Calibration:
+    """The calibration in `fusion_calibration.json`."""
+    data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    return Calibration(float(data["intercept"]), float(data["slope"]))
 
 
 def total_log10_lr(*parts: np.ndarray) -> np.ndarray:
@@ -39,18 +71,26 @@ def total_log10_lr(*parts: np.ndarray) -> np.ndarray:
     return np.nansum(stacked, axis=0)
 
 
-def posterior(prior_log10_odds: np.ndarray, log10_lr: np.ndarray) -> np.ndarray:
-    """P(same person | evidence) from prior log10 odds and the total log10 LR: float64."""
-    z = np.asarray(prior_log10_odds, np.float64) + np.asarray(log10_lr, np.float64)
+def posterior(
+    prior_log10_odds: np.ndarray, log10_lr: np.ndarray, calibration: Calibration | None = None
+) -> np.ndarray:
+    """P(same person | evidence) from prior log10 odds and the total log10 LR, through
+    `calibration` (default: the shipped one; `IDENTITY` for the bare product): float64."""
+    cal = shipped_calibration() if calibration is None else calibration
+    z = cal.apply(np.asarray(prior_log10_odds, np.float64) + np.asarray(log10_lr, np.float64))
     return 1.0 / (1.0 + np.power(10.0, -np.clip(z, -300, 300)))
 
 
-def posterior_reference(prior_probability: float, lrs: list[float | None]) -> float:
+def posterior_reference(
+    prior_probability: float, lrs: list[float | None], calibration: Calibration | None = None
+) -> float:
     """The same, one pair, by multiplying odds (the twin of `posterior`)."""
+    cal = shipped_calibration() if calibration is None else calibration
     odds = prior_probability / (1 - prior_probability)
     for lr in lrs:
         if lr is not None:
             odds *= lr
+    odds = 10.0 ** (cal.intercept + cal.slope * math.log10(odds)) if odds > 0 else 0.0
     return odds / (1 + odds)
 
 
@@ -65,13 +105,14 @@ def candidate(
     prior_log10_odds: float,
     parts: dict[str, float],
     breakdown: dict[str, float] | None = None,
+    calibration: Calibration | None = None,
 ) -> dict[str, object]:
     """An HWX candidate: each part's log10 LR (null when absent), total, posterior, rank.
 
     `parts` maps PARTS to a log10 LR or NaN; `breakdown` the attribute fields' log10 BF.
     """
     total = float(total_log10_lr(*[np.array([parts.get(k, np.nan)]) for k in PARTS])[0])
-    post = float(posterior(np.array(prior_log10_odds), np.array(total)))
+    post = float(posterior(np.array(prior_log10_odds), np.array(total), calibration))
     out: dict[str, object] = {
         "found": found_id,
         "missing": missing_id,

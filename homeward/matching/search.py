@@ -55,11 +55,13 @@ def score_pairs(
     model: AttributeModel,
     evidence: Sequence[str] = EVIDENCE,
     prior: fusion.Prior = fusion.DEFAULT_PRIOR,
+    calibration: fusion.Calibration | None = None,
 ) -> dict[str, np.ndarray]:
     """Every blocked pair of parsed records with each part of its evidence.
 
     Returns int32 "found", "missing" (row indices); float64 "attributes", "face", "dna"
-    (log10 LR, NaN when absent or not used), "prior" (log10 odds), "total", "posterior";
+    (log10 LR, NaN when absent or not used), "prior" (log10 odds), "total", "posterior"
+    (through `calibration`, default the shipped one);
     float32 "fields" (n, len(COMPARISONS)) the attribute breakdown and "intercept" (0-d) the
     model's calibration term: attributes = intercept + the sum of the fields.
     """
@@ -82,7 +84,7 @@ def score_pairs(
         **parts,
         "prior": prior_odds,
         "total": total,
-        "posterior": fusion.posterior(prior_odds, total),
+        "posterior": fusion.posterior(prior_odds, total, calibration),
         "fields": (scored.log10_bf * scored.slope).astype(np.float32),
         "intercept": np.array(scored.intercept),
     }
@@ -109,6 +111,7 @@ def match_records(
     top: int = 10,
     evidence: Sequence[str] = EVIDENCE,
     prior: fusion.Prior = fusion.DEFAULT_PRIOR,
+    calibration: fusion.Calibration | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> MatchResult:
     """The top `top` candidate reports for every found person (HWX candidates).
@@ -120,7 +123,9 @@ def match_records(
     found, bad_f = parse_records(found_raw, "found")
     missing, bad_m = parse_records(missing_raw, "missing")
     say(f"{len(found)} found people, {len(missing)} reports")
-    pairs = score_pairs(found, missing, model=model, evidence=evidence, prior=prior)
+    pairs = score_pairs(
+        found, missing, model=model, evidence=evidence, prior=prior, calibration=calibration
+    )
     say(f"{len(pairs['found'])} pairs passed blocking")
     chosen = rank_pairs(pairs, top)
     names = [c.name for c in COMPARISONS]
@@ -141,6 +146,7 @@ def match_records(
                 float(pairs["prior"][k]),
                 parts,
                 breakdown if "attributes" in evidence else None,
+                calibration,
             )
         )
     stats = {

@@ -1,20 +1,27 @@
 """The bridge between the records in the database and the matching engine.
 
-Records become HWX dicts (the exchange format) and go through
-`homeward.matching.search.match_records`, the same code path as the batch
-matcher `homeward match`, so the web app and the command give the same candidates.
+Records become HWX dicts (the exchange format) and go through the bulk matcher
+(`homeward.matching.bulk.ReportTable`), the same code path as the batch matcher
+`homeward match`, so the web app and the command give the same candidates. The verified
+reports are encoded once per process and kept until one of them (or its photos or
+relatives) changes; their DNA index is kept on disk under the var folder.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max
 
 from homeward.cases.hwx import found_record
 from homeward.cases.models import Person, Stay
-from homeward.tracing.models import FaceVector, FoundDna, MissingReport
+from homeward.tracing.models import FaceVector, FoundDna, MissingReport, Relative, ReportPhoto
 
 
 def found_id(person_id: int) -> str:
@@ -56,8 +63,11 @@ def missing_hwx(report: MissingReport) -> dict[str, Any]:
     """The HWX `missing` record of a report, with its photos' embeddings and relatives' DNA."""
     photos, embeddings = [], []
     for photo in report.photos.all():
-        face = FaceVector.objects.filter(report_photo=photo).first()
-        if face is not None and face.vector:
+        try:
+            face = photo.face
+        except FaceVector.DoesNotExist:
+            continue
+        if face.vector:
             embeddings.append(np.frombuffer(bytes(face.vector), dtype="<f4").tolist())
             photos.append(
                 {
@@ -91,13 +101,66 @@ def missing_hwx(report: MissingReport) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None}
 
 
+_kept: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def reports_stamp() -> tuple:
+    """What the searchable reports' table was built from: changes whenever a report, a
+    relative or a report photo (or its embedding) is added, changed or removed."""
+    stamp: list[Any] = [connection.alias, connection.settings_dict["NAME"]]
+    for qs, latest in (
+        (MissingReport.objects.all(), "updated_at"),
+        (Relative.objects.all(), "updated_at"),
+        (ReportPhoto.objects.all(), "id"),
+        (FaceVector.objects.filter(kind=FaceVector.Kind.MISSING), "id"),
+    ):
+        row = qs.aggregate(n=Count("id"), latest=Max(latest))
+        stamp += [row["n"], row["latest"]]
+    return tuple(stamp)
+
+
+def report_table() -> tuple[Any, list[MissingReport]]:
+    """The bulk matcher's table of every verified report, and those reports in its order:
+    built on first use and again only when `reports_stamp` changes."""
+    from homeward.matching.bulk import ReportTable
+    from homeward.matching.search import parse_records
+
+    stamp = reports_stamp()
+    with _lock:
+        if _kept.get("stamp") != stamp:
+            reports = list(searchable_reports())
+            parsed, bad = parse_records([missing_hwx(r) for r in reports], "missing")
+            dropped = {position for position, _field, _message in bad}
+            reports = [r for k, r in enumerate(reports) if k not in dropped]
+            table = ReportTable(parsed, dna_index=Path(settings.VAR_DIR) / "dna-index")
+            _kept.update(stamp=stamp, table=table, reports=reports)
+        return _kept["table"], _kept["reports"]
+
+
+def forget_reports() -> None:
+    """Drop the kept table (tests that reuse ids and clocks)."""
+    with _lock:
+        _kept.clear()
+
+
+def match_table(found: list[dict[str, Any]], top: int) -> list[dict]:
+    """HWX candidates of `found` against every verified report (`report_table`)."""
+    table, reports = report_table()
+    if not found or not reports:
+        return []
+    return table.match(found, top=top)["candidates"]
+
+
 def match(found: list[dict[str, Any]], missing: list[dict[str, Any]], top: int) -> list[dict]:
     """HWX candidates for the given records (best `top` reports per found person)."""
-    from homeward.matching.search import match_records
+    from homeward.matching.bulk import ReportTable
+    from homeward.matching.search import parse_records
 
     if not found or not missing:
         return []
-    return match_records(found, missing, top=top).candidates
+    parsed, _bad = parse_records(missing, "missing")
+    return ReportTable(parsed).match(found, top=top)["candidates"]
 
 
 def searchable_people() -> Iterable[Person]:
@@ -108,6 +171,8 @@ def searchable_people() -> Iterable[Person]:
 
 
 def searchable_reports() -> Iterable[MissingReport]:
-    return MissingReport.objects.filter(status=MissingReport.Status.VERIFIED).prefetch_related(
-        "photos", "relatives"
+    return (
+        MissingReport.objects.filter(status=MissingReport.Status.VERIFIED)
+        .prefetch_related("photos__face", "relatives")
+        .order_by("pk")
     )

@@ -78,3 +78,32 @@ def test_every_level_and_the_blocking_agree_with_the_python_twins(world):
                 seen.add((comp.name, want))
     # the world reaches most levels: the check is not vacuous
     assert len(seen) >= 30
+
+
+def test_a_kept_dna_index_is_reused_while_the_dna_is_the_same_and_rebuilt_when_it_changes(
+    world, both, tmp_path
+):
+    missing, _ = parse_records(world.missing, "missing")
+    kept = tmp_path / "dna"
+    first = ReportTable(missing, evidence=("dna",), dna_index=kept)
+    folder = first.dna.index.path
+    built_at = (folder / "families.json").stat().st_mtime_ns
+    again = ReportTable(missing, evidence=("dna",), dna_index=kept)
+    assert again.dna.index.path == folder
+    assert (folder / "families.json").stat().st_mtime_ns == built_at  # opened, not rebuilt
+    assert again.dna.family_row == first.dna.family_row
+    # The same DNA scores from the kept index as from a fresh one.
+    got = again.match(world.found, top=5)["candidates"]
+    fresh = ReportTable(missing, evidence=("dna",)).match(world.found, top=5)["candidates"]
+    assert got == fresh
+    assert any(c["log10_lr"]["dna"] is not None for c in got)
+
+    # A report's relatives change: a new index is built and scores the new DNA.
+    j = next(int(k) for k in first.dna.family_row)
+    changed = [dict(r) for r in missing]
+    changed[j] = dict(changed[j], relatives=[])
+    rebuilt = ReportTable(changed, evidence=("dna",), dna_index=kept)
+    assert rebuilt.dna.index.path != folder
+    assert str(j) not in rebuilt.dna.family_row
+    assert len(rebuilt.dna.family_row) == len(first.dna.family_row) - 1
+    assert not [p for p in kept.iterdir() if p.name.startswith(".building")]

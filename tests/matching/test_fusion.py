@@ -30,7 +30,12 @@ def test_the_posterior_is_prior_odds_times_the_product_of_the_parts(pool, has, a
 
 def test_absent_evidence_is_null_in_the_candidate_and_counts_zero():
     cand = fusion.candidate(
-        "F-1", "M-9", 2, -3.0, {"attributes": 2.0, "face": math.nan, "dna": math.nan}
+        "F-1",
+        "M-9",
+        2,
+        -3.0,
+        {"attributes": 2.0, "face": math.nan, "dna": math.nan},
+        calibration=fusion.IDENTITY,
     )
     assert cand["log10_lr"] == {"attributes": 2.0, "face": None, "dna": None, "total": 2.0}
     assert cand["rank"] == 2 and cand["found"] == "F-1" and cand["missing"] == "M-9"
@@ -48,5 +53,33 @@ def test_fusion_multiplies_independent_evidence_vectorised():
     a, f, d = np.array([1.0, np.nan]), np.array([2.0, 0.5]), np.array([np.nan, np.nan])
     np.testing.assert_allclose(fusion.total_log10_lr(a, f, d), [3.0, 0.5])
     np.testing.assert_allclose(
-        fusion.posterior(np.array([-3.0, 0.0]), np.array([3.0, 0.0])), [0.5, 0.5]
+        fusion.posterior(np.array([-3.0, 0.0]), np.array([3.0, 0.0]), fusion.IDENTITY), [0.5, 0.5]
     )
+
+
+def test_without_calibration_the_posterior_is_the_bare_product_of_odds():
+    cand = fusion.candidate(
+        "F-1",
+        "M-1",
+        1,
+        -3.0,
+        {"attributes": 2.0, "face": 1.5, "dna": math.nan},
+        calibration=fusion.IDENTITY,
+    )
+    assert cand["posterior"] == pytest.approx(10**0.5 / (1 + 10**0.5), abs=1e-6)
+
+
+def test_the_shipped_calibration_maps_the_products_log_odds_as_its_file_says():
+    import json
+
+    data = json.loads(fusion.CALIBRATION_FILE.read_text(encoding="utf-8"))
+    assert "fitted_on" in data and data["slope"] > 0  # monotone: ranks never change
+    odds = np.array([-4.0, -1.0, 0.0, 2.0])
+    got = fusion.posterior(odds, np.zeros(4))
+    z = data["intercept"] + data["slope"] * odds
+    np.testing.assert_allclose(got, 1 / (1 + 10**-z))
+    assert np.all(np.diff(got) > 0)
+    # The candidate keeps the parts and their product as they were.
+    cand = fusion.candidate("F-1", "M-1", 1, -1.0, {"attributes": 1.0, "face": 0.0, "dna": 0.0})
+    assert cand["log10_lr"]["total"] == 1.0 and cand["prior_log10_odds"] == -1.0
+    assert cand["posterior"] == pytest.approx(1 / (1 + 10 ** -data["intercept"]), abs=1e-6)

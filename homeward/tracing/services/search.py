@@ -107,8 +107,9 @@ def _search(people, *, only_report: MissingReport | None = None, top: int = 10) 
     the same whichever side arrived last.
     """
     by_id, found = _found_records(people)
-    reports = {engine.missing_id(r.pk): r for r in engine.searchable_reports()}
-    candidates = engine.match(found, [engine.missing_hwx(r) for r in reports.values()], top)
+    _table, searchable = engine.report_table()
+    reports = {engine.missing_id(r.pk): r for r in searchable}
+    candidates = engine.match_table(found, top)
     if only_report is not None:
         wanted = engine.missing_id(only_report.pk)
         candidates = [c for c in candidates if c["missing"] == wanted]

@@ -1,0 +1,32 @@
+"""The verified reports are encoded for the matcher once and kept until one changes."""
+
+from __future__ import annotations
+
+from homeward.tracing import engine
+from homeward.tracing.models import MissingReport
+from tests.tracing.conftest import staff_report
+
+
+def test_the_reports_table_is_kept_while_the_reports_are_unchanged(
+    tracer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = staff_report(tracer)
+    table, reports = engine.report_table()
+    assert [r.pk for r in reports] == [first.pk]
+    again, _ = engine.report_table()
+    assert again is table  # nothing changed: not encoded again
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = staff_report(tracer, name="李明亮", contact_phone="13700000003")
+    table, reports = engine.report_table()
+    assert table is not again
+    assert [r.pk for r in reports] == [first.pk, second.pk]
+    assert table.ids == [engine.missing_id(first.pk), engine.missing_id(second.pk)]
+
+    # A report closed (the family found them): no longer searched.
+    first.status = MissingReport.Status.CLOSED
+    first.save()
+    table, reports = engine.report_table()
+    assert [r.pk for r in reports] == [second.pk]
+    assert table.ids == [engine.missing_id(second.pk)]
