@@ -202,6 +202,7 @@ def main(argv: list[str]) -> int:
             done += len(records)
             written += len(result["candidates"])
             progress.update(done)
+    progress.update(progress.total)  # lines that were not records count as done too
     progress.say(f"wrote {written:,} candidates to {args.out}")
     return 0
 

@@ -24,11 +24,18 @@ def test_homeward_match_gives_the_same_candidates_as_the_in_app_search(tmp_path,
             "5",
             "--out",
             str(out),
-            "--quiet",
+            "--chunk",
+            "7",  # streamed in runs of 7 found people: line numbers still right
+            "--dna-index",
+            str(tmp_path / "dna"),
         ]
     )
     assert rc == 0
     err = capsys.readouterr().err
+    assert "300 reports ready" in err
+    assert "[##############################] 62/62 found people" in err  # the progress bar
+    assert "wrote" in err and "candidates to" in err
+    assert (tmp_path / "dna").is_dir()  # the DNA index kept for the next run
     assert "found.jsonl:61: record: not JSON" in err
     assert "found.jsonl:62: sex: must be M, F or U" in err
     from_cli = [json.loads(line) for line in out.open(encoding="utf-8")]
