@@ -7,8 +7,9 @@ and the nightly all-against-all of 50,000 found people x 1,000,000 reports (tota
     .venv/bin/python bench/match_scale.py both                  # query and all, one load
 
 `prepare` builds the seeded synthetic world (`homeward.matching.world`, 1,000,000 reports,
-50,000 found people of whom 20,000 have a true report), with `--reference` times one query
-through the reference path (`search.match_records`: Splink on DuckDB, all evidence), and
+50,000 found people of whom 20,000 have a true report), times one query through the
+reference path (`search.match_records`: Splink on DuckDB, all evidence; `--no-reference`
+skips it, about 6 minutes), and
 caches the parsed, encoded reports (`bulk.ReportTable`) under --cache; the reports' DNA
 index is built on the first `query` or `all` and kept there too. `query` and `all` use the
 bulk path (`homeward.matching.bulk`: the path of `homeward match` and the web app), which

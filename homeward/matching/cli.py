@@ -10,6 +10,7 @@ people through it in chunks, writing HWX candidates as they come, with a progres
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -147,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--chunk", type=int, default=4096, help="found people read and matched at a time"
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes to match in (one per core)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
 
@@ -154,8 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     evidence = tuple(e for e in args.evidence.split(",") if e)
-    if not set(evidence) <= set(PARTS) or args.top < 1 or not 0 < args.has_report <= 1:
-        print("homeward match: bad --evidence, --top or --has-report", file=sys.stderr)
+    bad = not set(evidence) <= set(PARTS) or min(args.top, args.chunk, args.workers) < 1
+    if bad or not 0 < args.has_report <= 1:
+        print(
+            "homeward match: bad --evidence, --top, --chunk, --workers or --has-report",
+            file=sys.stderr,
+        )
         return 2
     for path in (args.found, args.missing):
         if not path.is_file():
@@ -189,12 +197,14 @@ def main(argv: list[str]) -> int:
             report(f"{args.missing}:{good_lines[position]}: relatives: {message}")
     progress.say(f"{len(table):,} reports ready; matching")
     done = written = 0
-    with args.out.open("w", encoding="utf-8") as handle:
-        for records, numbers in chunks(args.found, "found", report, args.chunk):
-            embed_photos(records, args.found.parent, report)
-            result = table.match(
-                records, top=args.top, progress=lambda k, _n, start=done: progress.update(start + k)
-            )
+    size = min(args.chunk, max(1, -(-progress.total // args.workers)))
+    runs = chunks(args.found, "found", report, size)
+
+    def within_run(k: int) -> None:
+        progress.update(done + k)  # `done` as it is then: the runs finished before
+
+    with args.out.open("w", encoding="utf-8") as handle, _matcher(table, args) as match:
+        for records, numbers, result in match(runs, within_run):
             for position, field, message in result["bad"]:
                 report(f"{args.found}:{numbers[position]}: {field}: {message}")
             for cand in result["candidates"]:
@@ -205,6 +215,46 @@ def main(argv: list[str]) -> int:
     progress.update(progress.total)  # lines that were not records count as done too
     progress.say(f"wrote {written:,} candidates to {args.out}")
     return 0
+
+
+_TABLE: Any = None  # the table forked workers share (copy-on-write)
+
+
+def _match_run(job: tuple) -> tuple:
+    records, numbers, base, top = job
+    embed_photos(records, base, lambda msg: print(msg, file=sys.stderr))
+    return records, numbers, _TABLE.match(records, top=top)
+
+
+@contextlib.contextmanager
+def _matcher(table: Any, args: argparse.Namespace) -> Iterator[Any]:
+    """A function from runs of (records, line numbers) to (records, line numbers, result),
+    in input order: in this process, or with `--workers N` in N forked processes that
+    share the encoded reports."""
+
+    def here(runs, on_progress):
+        for records, numbers in runs:
+            embed_photos(records, args.found.parent, lambda msg: print(msg, file=sys.stderr))
+            result = table.match(records, top=args.top, progress=lambda k, _n: on_progress(k))
+            yield records, numbers, result
+
+    if args.workers == 1:
+        yield here
+        return
+    import multiprocessing
+
+    global _TABLE
+    _TABLE = table
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+
+        def spread(runs, _on_progress):
+            jobs = ((r, n, args.found.parent, args.top) for r, n in runs)
+            yield from pool.imap(_match_run, jobs)
+
+        try:
+            yield spread
+        finally:
+            _TABLE = None
 
 
 def _count_lines(path: Path) -> int:

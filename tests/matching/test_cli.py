@@ -39,6 +39,11 @@ def test_homeward_match_gives_the_same_candidates_as_the_in_app_search(tmp_path,
     assert "found.jsonl:61: record: not JSON" in err
     assert "found.jsonl:62: sex: must be M, F or U" in err
     from_cli = [json.loads(line) for line in out.open(encoding="utf-8")]
+    # In two processes, the same candidates in the same order.
+    two = tmp_path / "two.jsonl"
+    argv = ["match", "--found", str(paths["found"]), "--missing", str(paths["missing"])]
+    assert homeward_main([*argv, "--top", "5", "--out", str(two), "--workers", "2", "--quiet"]) == 0
+    assert two.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
     in_app = match_records(world.found, world.missing, top=5).candidates
     assert from_cli == json.loads(json.dumps(in_app))
     ranks = {}
