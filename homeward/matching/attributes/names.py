@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 from dataclasses import dataclass
 
-import zhconv
 from pypinyin import lazy_pinyin
+
+with warnings.catch_warnings():
+    # zhconv imports pkg_resources, which warns on every start; nothing to act on.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import zhconv
 
 # Two-character surnames (复姓) that must not be split after the first character.
 COMPOUND_SURNAMES = frozenset(
