@@ -79,7 +79,7 @@ def world_pairs(
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else fusion.CALIBRATION_FILE
     pairs, same = world_pairs(TRAINING_WORLD)
-    odds = np.log10(pairs["posterior"]) - np.log10(1 - pairs["posterior"])
+    odds = pairs["prior"] + pairs["total"]  # log10 odds of the bare product, unrounded
     intercept, slope = fit_posterior(odds, same)
     data = {
         "intercept": round(intercept, 6),

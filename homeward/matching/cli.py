@@ -183,7 +183,8 @@ def main(argv: list[str]) -> int:
     missing, bad = parse_records(raw, "missing")
     for position, field, message in bad:
         report(f"{args.missing}:{lines[position]}: {field}: {message}")
-    good_lines = [n for k, n in enumerate(lines) if k not in {b[0] for b in bad}]
+    dropped = {position for position, _field, _message in bad}
+    good_lines = [n for k, n in enumerate(lines) if k not in dropped]
     progress.say(f"{len(missing):,} reports read; encoding them")
     table = ReportTable(
         missing,

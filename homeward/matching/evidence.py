@@ -10,10 +10,14 @@ pairs and the exact pedigree table of larger families. NaN means "no such eviden
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,9 +30,11 @@ from homeward.matching.attributes.records import day_year
 # number carries no more information and would only swamp the sum.
 DNA_FLOOR = -30.0
 FACE_CHUNK = 100_000
-# Bumped when what a kept DNA index holds changes meaning, so older folders are rebuilt.
+# Bumped when what a kept DNA index holds changes meaning (its layout, or the engine's
+# defaults it is built with: population table, loci, mutation), so older ones are rebuilt.
 INDEX_FORMAT = "homeward-dna-families-1"
 KEEP_INDEXES = 3  # kept DNA indexes of earlier report sets (another process may use one)
+INDEX_NAME = re.compile(r"[0-9a-f]{24}")
 
 
 class FaceEvidence:
@@ -100,6 +106,25 @@ class FaceEvidence:
         return None if best is None else self.calibration.log10_lr(best, years)
 
 
+def _forget_old_indexes(final: Path) -> None:
+    """Remove kept indexes beside `final` beyond the `KEEP_INDEXES` last used, and building
+    folders a crash left a day ago. Only folders this code made are touched: a digest name
+    with its `families.json`, or `.building-*`."""
+    now = time.time()
+    ours = []
+    for d in final.parent.iterdir():
+        try:
+            if d.name.startswith(".building-") and now - d.stat().st_mtime > 86400:
+                shutil.rmtree(d, ignore_errors=True)
+            elif INDEX_NAME.fullmatch(d.name) and (d / "families.json").is_file():
+                ours.append(((d / "families.json").stat().st_mtime, d))
+        except OSError:  # another process removed it meanwhile
+            continue
+    for _, old in sorted(ours)[:-KEEP_INDEXES]:
+        if old != final:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 class DnaEvidence:
     """The DNA engine's LRs between found people's profiles and reporting families.
 
@@ -154,7 +179,10 @@ class DnaEvidence:
             hasher.update(json.dumps(entry, sort_keys=True, default=str).encode())
         digest = hasher.hexdigest()
         final = path / digest[:24]
-        if not (final / "families.json").is_file():
+        if (final / "families.json").is_file():
+            with contextlib.suppress(OSError):
+                os.utime(final / "families.json")  # last used now: kept by the clean-up
+        else:
             self._build_families(with_dna, final, digest)
         kept = json.loads((final / "families.json").read_text(encoding="utf-8"))
         self.index = DnaIndex.open(final)
@@ -191,13 +219,7 @@ class DnaEvidence:
             building.rename(final)
         except OSError:
             shutil.rmtree(building, ignore_errors=True)
-        kept = sorted(
-            (d for d in final.parent.iterdir() if d.is_dir() and not d.name.startswith(".")),
-            key=lambda d: d.stat().st_mtime,
-        )
-        for old in kept[:-KEEP_INDEXES]:
-            if old != final:
-                shutil.rmtree(old, ignore_errors=True)
+        _forget_old_indexes(final)
 
     def scores(self, f: int) -> np.ndarray:
         """log10 LR of found person f against every report: float64 (n_missing,), NaN where

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max
 
@@ -105,10 +106,27 @@ _kept: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
+GENERATION_KEY = "tracing:reports:generation"
+
+
+def reports_changed() -> None:
+    """Called after a commit that changed a report, relative, report photo or embedding
+    (tracing/signals.py): every process builds its table again."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
 def reports_stamp() -> tuple:
-    """What the searchable reports' table was built from: changes whenever a report, a
-    relative or a report photo (or its embedding) is added, changed or removed."""
-    stamp: list[Any] = [connection.alias, connection.settings_dict["NAME"]]
+    """What the searchable reports' table was built from: the generation `reports_changed`
+    moves in the shared cache, and the counts and latest changes of the rows (which also
+    catch a change made without signals, such as a queryset update that adds a row)."""
+    stamp: list[Any] = [
+        cache.get_or_set(GENERATION_KEY, 1, None),
+        connection.alias,
+        connection.settings_dict["NAME"],
+    ]
     for qs, latest in (
         (MissingReport.objects.all(), "updated_at"),
         (Relative.objects.all(), "updated_at"),
@@ -144,10 +162,9 @@ def forget_reports() -> None:
         _kept.clear()
 
 
-def match_table(found: list[dict[str, Any]], top: int) -> list[dict]:
-    """HWX candidates of `found` against every verified report (`report_table`)."""
-    table, reports = report_table()
-    if not found or not reports:
+def match_table(table: Any, found: list[dict[str, Any]], top: int) -> list[dict]:
+    """HWX candidates of `found` against the reports of `table` (`report_table`)."""
+    if not found or not len(table):
         return []
     return table.match(found, top=top)["candidates"]
 

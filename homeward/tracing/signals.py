@@ -1,10 +1,14 @@
-"""Tracing reacts to intake: a new stay is searched for (its photo embedded first)."""
+"""Tracing reacts to intake: a new stay is searched for (its photo embedded first); and
+to any change of what the matcher reads of the reports: its kept table is built again."""
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from homeward.cases.signals import stay_admitted, stay_ended
+from homeward.tracing.models import FaceVector, MissingReport, Relative, ReportPhoto
 
 
 @receiver(stay_admitted)
@@ -19,3 +23,16 @@ def _withdraw_notice(sender, stay, **kwargs) -> None:
     from homeward.tracing.services.notices import notice_withdraw
 
     notice_withdraw(stay=stay)
+
+
+def _reports_changed(sender, **kwargs) -> None:
+    from homeward.tracing.engine import reports_changed
+
+    # After the commit, so that a search in another process that sees the new generation
+    # also sees the rows (the stamp's counts and latest times alone depend on commit order).
+    transaction.on_commit(reports_changed)
+
+
+for _model in (MissingReport, Relative, ReportPhoto, FaceVector):
+    post_save.connect(_reports_changed, sender=_model, dispatch_uid=f"reports-{_model.__name__}")
+    post_delete.connect(_reports_changed, sender=_model, dispatch_uid=f"reports-{_model.__name__}-")

@@ -85,12 +85,14 @@ def test_a_kept_dna_index_is_reused_while_the_dna_is_the_same_and_rebuilt_when_i
 ):
     missing, _ = parse_records(world.missing, "missing")
     kept = tmp_path / "dna"
+    (kept / "notes").mkdir(parents=True)  # someone else's folder beside the indexes
+    (kept / "notes" / "a.txt").write_text("mine")
     first = ReportTable(missing, evidence=("dna",), dna_index=kept)
     folder = first.dna.index.path
-    built_at = (folder / "families.json").stat().st_mtime_ns
+    built_at = (folder / "meta.json").stat().st_mtime_ns
     again = ReportTable(missing, evidence=("dna",), dna_index=kept)
     assert again.dna.index.path == folder
-    assert (folder / "families.json").stat().st_mtime_ns == built_at  # opened, not rebuilt
+    assert (folder / "meta.json").stat().st_mtime_ns == built_at  # opened, not rebuilt
     assert again.dna.family_row == first.dna.family_row
     # The same DNA scores from the kept index as from a fresh one.
     got = again.match(world.found, top=5)["candidates"]
@@ -107,3 +109,12 @@ def test_a_kept_dna_index_is_reused_while_the_dna_is_the_same_and_rebuilt_when_i
     assert str(j) not in rebuilt.dna.family_row
     assert len(rebuilt.dna.family_row) == len(first.dna.family_row) - 1
     assert not [p for p in kept.iterdir() if p.name.startswith(".building")]
+
+    # Only the last few indexes are kept, and nothing the matcher did not make is removed.
+    for k in range(4):
+        more = [dict(r) for r in changed]
+        more[k] = dict(more[k], relatives=[])
+        ReportTable(more, evidence=("dna",), dna_index=kept)
+    indexes = [p for p in kept.iterdir() if (p / "families.json").is_file()]
+    assert len(indexes) == 3
+    assert (kept / "notes" / "a.txt").read_text() == "mine"

@@ -107,9 +107,9 @@ def _search(people, *, only_report: MissingReport | None = None, top: int = 10) 
     the same whichever side arrived last.
     """
     by_id, found = _found_records(people)
-    _table, searchable = engine.report_table()
+    table, searchable = engine.report_table()  # once: the candidates name its reports
     reports = {engine.missing_id(r.pk): r for r in searchable}
-    candidates = engine.match_table(found, top)
+    candidates = engine.match_table(table, found, top)
     if only_report is not None:
         wanted = engine.missing_id(only_report.pk)
         candidates = [c for c in candidates if c["missing"] == wanted]
