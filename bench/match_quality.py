@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
         )
     print("\nreliability (all together): posterior band | pairs | share true")
     both = fusion.posterior(pairs["prior"], pairs["total"])
-    for lo, hi, n, share in reliability(both, truth):
+    for lo, hi, n, share, _mean in reliability(both, truth):
         print(f"{lo:.2f}-{hi:.2f} | {n} | {share:.3f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

@@ -44,14 +44,16 @@ def fit_posterior(log10_odds: np.ndarray, same: np.ndarray, iterations: int = 10
     return float(beta[0] / math.log(10)), float(beta[1])
 
 
-def reliability(posterior: np.ndarray, same: np.ndarray) -> list[tuple[float, float, int, float]]:
-    """(low, high, pairs, share true) for each posterior band of `BANDS`."""
+def reliability(
+    posterior: np.ndarray, same: np.ndarray
+) -> list[tuple[float, float, int, float, float]]:
+    """(low, high, pairs, share true, mean posterior) for each posterior band of `BANDS`."""
     rows = []
     for lo, hi in BANDS:
         sel = (posterior >= lo) & (posterior < hi)
-        rows.append(
-            (lo, min(hi, 1.0), int(sel.sum()), float(same[sel].mean()) if sel.any() else math.nan)
-        )
+        share = float(same[sel].mean()) if sel.any() else math.nan
+        mean = float(posterior[sel].mean()) if sel.any() else math.nan
+        rows.append((lo, min(hi, 1.0), int(sel.sum()), share, mean))
     return rows
 
 
@@ -95,7 +97,7 @@ def main(argv: list[str]) -> int:
     calibrated = fusion.posterior(odds, np.zeros_like(odds), fusion.Calibration(intercept, slope))
     print("band | pairs | share true (bare product) | pairs | share true (calibrated)")
     before, after = reliability(pairs["posterior"], same), reliability(calibrated, same)
-    for (lo, hi, n0, s0), (_, _, n1, s1) in zip(before, after, strict=True):
+    for (lo, hi, n0, s0, _m0), (_, _, n1, s1, _m1) in zip(before, after, strict=True):
         print(f"{lo:.2f}-{hi:.2f} | {n0} | {s0:.3f} | {n1} | {s1:.3f}")
     print(f"wrote {out}: intercept {intercept:.4f}, slope {slope:.4f}")
     return 0

@@ -169,6 +169,9 @@ def main(argv: list[str]) -> int:
         if not path.is_file():
             print(f"homeward match: no such file: {path}", file=sys.stderr)
             return 2
+    if args.dna_index is not None and args.dna_index.exists() and not args.dna_index.is_dir():
+        print(f"homeward match: --dna-index: not a folder: {args.dna_index}", file=sys.stderr)
+        return 2
     progress = Progress(_count_lines(args.found), args.quiet, time.monotonic())
 
     def report(msg: str) -> None:

@@ -199,11 +199,6 @@ def _headline_of(parts: dict) -> dict:
     }
 
 
-def headline(user: User, scope: Scope, period: Period, now: datetime) -> dict:
-    """The figures shown large on the dashboard, for one period."""
-    return _headline_of(_run(_headline_parts(user, scope, period, now)))
-
-
 def _parallel() -> int:
     """How many figures to compute at once: several only on PostgreSQL (SQLite has one
     writer and little to gain) and outside a transaction, whose rows other connections

@@ -12,17 +12,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -186,10 +176,6 @@ def _distinct_people(stays: QuerySet) -> int:
     )
     # The stays' unmerged persons, and the persons merged ones count as.
     return n - len(merged) + len(targets - counted)
-
-
-def _year_slice(period: Period, year: int) -> Period:
-    return Period(max(period.start, date(year, 1, 1)), min(period.end, date(year + 1, 1, 1)))
 
 
 # -- street outreach (dispatch) ------------------------------------------------------------

@@ -72,6 +72,20 @@ def test_a_missing_input_file_is_an_error_not_a_crash(tmp_path):
     assert rc == 2
 
 
+def test_bad_options_are_named_and_nothing_is_written(tmp_path, capsys):
+    found, missing, out = tmp_path / "f.jsonl", tmp_path / "m.jsonl", tmp_path / "c.jsonl"
+    found.write_text("")
+    missing.write_text("")
+    (tmp_path / "a-file").write_text("keep me")
+    argv = ["match", "--found", str(found), "--missing", str(missing), "--out", str(out)]
+    assert homeward_main([*argv, "--workers", "0"]) == 2
+    assert "--workers" in capsys.readouterr().err
+    assert homeward_main([*argv, "--dna-index", str(tmp_path / "a-file")]) == 2
+    assert "--dna-index: not a folder" in capsys.readouterr().err
+    assert (tmp_path / "a-file").read_text() == "keep me"
+    assert not out.exists()
+
+
 def test_the_posterior_is_calibrated_on_a_simulated_world():
     """Of pairs given a posterior in a band, about that share are true (reliability table).
 
@@ -81,12 +95,10 @@ def test_the_posterior_is_calibrated_on_a_simulated_world():
     pairs, same = world_pairs(world, calibration=None)  # the shipped calibration
     table = reliability(pairs["posterior"], same)
     print("\nposterior band | pairs | share true | mean posterior")
-    mean = {}
-    for lo, hi, n, share in table:
-        sel = (pairs["posterior"] >= lo) & (pairs["posterior"] < hi)
-        mean[lo] = float(pairs["posterior"][sel].mean()) if n else float("nan")
-        print(f"{lo:.2f}-{hi:.2f} | {n} | {share:.3f} | {mean[lo]:.3f}")
-    shares = {lo: (n, share) for lo, _hi, n, share in table}
+    for lo, hi, n, share, mean in table:
+        print(f"{lo:.2f}-{hi:.2f} | {n} | {share:.3f} | {mean:.3f}")
+    shares = {lo: (n, share) for lo, _hi, n, share, _mean in table}
+    mean = {lo: m for lo, _hi, _n, _share, m in table}
     n, share = shares[0.8]
     assert n >= 40  # enough pairs to judge the band
     assert 0.75 <= share <= 0.95  # "of pairs scored 0.8-0.9, about 80-90% are true"
