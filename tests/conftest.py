@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from homeward.accounts.models import Role, User
@@ -12,6 +16,50 @@ from homeward.stations.models import Room, Station
 from homeward.stations.services import room_create, station_create
 
 PASSWORD = "correct horse battery staple"
+
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def test_clock_start() -> datetime | None:
+    """Where `HOMEWARD_TEST_CLOCK` puts the suite's clock: "HH:MM" (Beijing time, today)
+    or "YYYY-MM-DDTHH:MM" (Beijing time). `make test` runs one pass just after midnight
+    Beijing time, when the date in UTC is still yesterday and noon is hours away."""
+    wanted = os.environ.get("HOMEWARD_TEST_CLOCK", "").strip()
+    if not wanted:
+        return None
+    if "T" in wanted:
+        return datetime.fromisoformat(wanted).replace(tzinfo=BEIJING)
+    hour, minute = (int(part) for part in wanted.split(":"))
+    return datetime.combine(datetime.now(BEIJING).date(), time(hour, minute), BEIJING)
+
+
+# Not a test, though its name starts like one.
+test_clock_start.__test__ = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    # The whole run, the live server of the browser tests included, starts at that moment
+    # and the clock ticks on from there. Processes the tests start (the job consumer, the
+    # CLI) keep the real clock.
+    start = test_clock_start()
+    if start is None:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(start, tick=True):
+        yield start
+
+
+def frozen_at(beijing: str, day: date | None = None):
+    """A clock stopped at `beijing` ("HH:MM") Beijing time on `day` (default today)."""
+    import time_machine
+
+    hour, minute = (int(part) for part in beijing.split(":"))
+    day = day or datetime.now(BEIJING).date()
+    return time_machine.travel(datetime.combine(day, time(hour, minute), BEIJING), tick=False)
 
 
 @pytest.fixture(autouse=True)

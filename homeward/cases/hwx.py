@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.cases.services import IntakeData, intake_admit
 from homeward.regions.selectors import division_get
 from homeward.stations.models import Station
+from homeward.web.clock import moment_of_day
 
 
 def _hwx_date(value: date | datetime | None) -> str | None:
@@ -168,9 +169,9 @@ def intake_from_found(record: dict[str, Any]) -> IntakeData:
         age_estimate_max=high,
         dialect_division=_division(record.get("dialect_division"), "dialect_division"),
         found_division=_division(record.get("found_division"), "found_division"),
-        found_at=(
-            datetime.combine(found, time(12, 0), timezone.get_current_timezone()) if found else None
-        ),
+        # HWX carries the day only: keep it as a day (never "later than now" on its own day).
+        found_at=moment_of_day(found) if found else None,
+        found_precision=Stay.FoundPrecision.DAY,
         found_latitude=lat,
         found_longitude=lon,
         height_cm=height,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -51,7 +52,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdNumberError(_("The birth date inside the ID number is not a real date.")) from None
-    today = today or date.today()
+    today = today or timezone.localdate()
     if born > today or born.year < 1890:
         raise IdNumberError(_("The birth date inside the ID number is not possible."))
     if check_character(number[:17]) != number[17]:

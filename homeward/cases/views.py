@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +30,7 @@ from homeward.cases.models import Person, PersonMerge, Stay
 from homeward.cases.services.common import CASE_WRITERS
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Bed, Room, Station
+from homeward.web.clock import start_of_day
 from homeward.web.navigation import require_section
 
 VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "transfers")
@@ -279,7 +280,7 @@ def night_duty(request: HttpRequest) -> HttpResponse:
         {
             "arrivals": selectors.night_arrivals(request.user, today),
             "today": today,
-            "since": datetime.combine(today - timedelta(days=1), time(18, 0)),
+            "since": start_of_day(today) - timedelta(hours=6),
         },
     )
 

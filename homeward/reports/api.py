@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from homeward.reports.report import build
@@ -43,7 +44,7 @@ def figures(request: HttpRequest, q: Query[FiguresQuery]):
     if q.start and q.end and q.start <= q.end:
         period = Period(q.start, date.fromordinal(q.end.toordinal() + 1))
     else:
-        period = Period.year(q.year or date.today().year)
+        period = Period.year(q.year or timezone.localdate().year)
     scope = scope_for(request.user, q.level, q.code)
     report = build(request.user, scope, period)
     figures = {

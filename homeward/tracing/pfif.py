@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.cases.hwx import _Bad, _parse_date
@@ -180,6 +181,7 @@ def export_pfif(reports: Iterable[MissingReport], notices: Iterable[Notice]) -> 
     ).select_related("candidate__report", "stay__notice")
     for reunion in reunions:
         notice = getattr(reunion.stay, "notice", None)
+        reunited_on = timezone.localdate(reunion.completed_at)
         notes.append(
             {
                 "note_record_id": f"{domain()}/reunion.{reunion.pk}",
@@ -190,7 +192,7 @@ def export_pfif(reports: Iterable[MissingReport], notices: Iterable[Notice]) -> 
                 "source_date": _stamp(reunion.completed_at),
                 "author_made_contact": "true",
                 "status": "believed_alive",
-                "text": f"Reunited with family on {reunion.completed_at.date().isoformat()}.",
+                "text": f"Reunited with family on {reunited_on.isoformat()}.",
             }
         )
     for note in notes:

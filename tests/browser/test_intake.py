@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from homeward.accounts.models import Role
 from homeward.cases.models import Stay
@@ -52,8 +53,10 @@ def test_intake_bed_care_and_return_home(live_server, page, suzhou):
     page.wait_for_selector("#timeline li[data-kind=care]")
 
     page.click("#end-stay")
+    page.wait_for_selector("#exit-form")
+    page.wait_for_load_state()  # the page's script shows the fields of the chosen exit
     page.select_option("#id_kind", "returned_home")
-    assert page.locator("[data-field=hospital]").is_hidden()
+    expect(page.locator("[data-field=hospital]")).to_be_hidden()
     page.click("#confirm-exit")  # no destination yet
     assert page.locator("[data-error-for=destination_division]").is_visible()
     page.fill("#id_destination_division", "320508")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from django.core.management import call_command
+from django.utils import timezone
 
 from homeward.cases.hwx import export_found, import_found
 from homeward.cases.models import Person, Stay
@@ -98,7 +99,8 @@ def test_export_then_import_round_trips_what_hwx_carries(suzhou, hangzhou, desk)
         ["mental_illness"],
         168,
     )
-    assert copy.age_on(Stay.objects.get(person=copy).admitted_at.date()) == (40, 50)
+    admitted = Stay.objects.get(person=copy).admitted_at
+    assert copy.age_on(timezone.localdate(admitted)) == (40, 50)
 
 
 def test_the_commands_write_and_read_files(tmp_path, suzhou, desk, capsys):

@@ -12,7 +12,7 @@ from homeward.accounts.models import AuditEvent, Role
 from homeward.cases.models import Person, Stay
 from homeward.cases.services import IntakeData, intake_admit
 from tests.cases.conftest import admit
-from tests.conftest import make_user
+from tests.conftest import frozen_at, make_user
 
 
 def test_a_person_without_papers_is_registered_with_an_estimated_age(suzhou, desk):
@@ -83,16 +83,17 @@ def test_a_child_by_estimate_is_flagged_as_a_minor(suzhou, desk):
 
 
 def test_a_child_by_id_number_is_a_minor_and_an_uncertain_teen_is_protected(suzhou, desk):
-    child = admit(
-        suzhou,
-        desk,
-        id_number="320583201006012349",
-        sex="U",
-        age_estimate_min=None,
-        age_estimate_max=None,
-    )
+    with frozen_at("10:00", day=date(2026, 12, 1)):  # the child (born 2010-06-01) is 16
+        child = admit(
+            suzhou,
+            desk,
+            id_number="320583201006012349",
+            sex="U",
+            age_estimate_min=None,
+            age_estimate_max=None,
+        )
+        teen = admit(suzhou, desk, name="小王", age_estimate_min=16, age_estimate_max=20)
     assert child.is_minor
-    teen = admit(suzhou, desk, name="小王", age_estimate_min=16, age_estimate_max=20)
     assert teen.is_minor  # the lower end of the estimate is under 18
 
 

@@ -38,6 +38,12 @@ class Stay(models.Model):
         HOSPITAL = "hospital", _("Hospital")
         OTHER = "other", _("Other")
 
+    class FoundPrecision(models.TextChoices):
+        MINUTE = "minute", _("Time known")
+        # Only the day is known (a partner's record): `found_at` is that day's noon, or
+        # the moment it was recorded if that was earlier (`web.clock.moment_of_day`).
+        DAY = "day", _("Day only")
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="stays")
     station = models.ForeignKey(
@@ -64,6 +70,12 @@ class Stay(models.Model):
         _("estimated age to"), null=True, blank=True
     )
     found_at = models.DateTimeField(_("found at"), null=True, blank=True)
+    found_precision = models.CharField(
+        _("found at: precision"),
+        max_length=6,
+        choices=FoundPrecision.choices,
+        default=FoundPrecision.MINUTE,
+    )
     found_division = models.ForeignKey(
         "regions.Division",
         verbose_name=_("found in"),

@@ -22,6 +22,7 @@ from homeward.cases.services.intake import IntakeData, intake_admit
 from homeward.cases.signals import stay_ended
 from homeward.regions.models import Division
 from homeward.stations.models import Station
+from homeward.web.clock import is_future
 
 Kind = Exit.Kind
 
@@ -59,7 +60,7 @@ def _check(stay: Stay, data: ExitData) -> dict[str, list[str]]:
     at = data.at or timezone.now()
     if at < stay.admitted_at:
         add("at", _("A stay cannot end before it began."))
-    if at > timezone.now():
+    if is_future(at):
         add("at", _("The time is in the future."))
     if data.kind == Kind.RETURNED_HOME:
         if data.destination_division is None:
@@ -218,6 +219,7 @@ def transfer_receive(*, exit_: Exit, by: User | None) -> Stay:
             found_division=old.found_division,
             found_address=old.found_address,
             found_at=old.found_at,
+            found_precision=old.found_precision,
             left_behind_child=old.left_behind_child,
             child_in_plight=old.child_in_plight,
             guardian_name=old.guardian_name,

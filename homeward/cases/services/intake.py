@@ -21,6 +21,7 @@ from homeward.cases.services.common import require_case_writer
 from homeward.cases.signals import stay_admitted
 from homeward.regions.models import Division
 from homeward.stations.models import Station
+from homeward.web.clock import day_is_future, is_future
 
 
 @dataclass
@@ -46,6 +47,8 @@ class IntakeData:
     fingerprints_taken: bool = False
     referring_unit: str = ""
     found_at: datetime | None = None
+    # DAY when only the day is known: `found_at` is then `web.clock.moment_of_day(day)`.
+    found_precision: str = Stay.FoundPrecision.MINUTE
     found_division: Division | None = None
     found_address: str = ""
     found_latitude: float | None = None
@@ -102,7 +105,12 @@ def _check(data: IntakeData, today: date) -> dict[str, list[str]]:
         add("found_latitude", _("Latitude must be between -90 and 90."))
     if data.found_longitude is not None and not -180 <= data.found_longitude <= 180:
         add("found_longitude", _("Longitude must be between -180 and 180."))
-    if data.found_at and data.found_at > timezone.now():
+    if data.found_precision not in Stay.FoundPrecision.values:
+        add("found_at", _("Say whether the time found is known or only the day."))
+    elif data.found_at and data.found_precision == Stay.FoundPrecision.DAY:
+        if day_is_future(timezone.localdate(data.found_at), today):
+            add("found_at", _("The day found is in the future."))
+    elif data.found_at and is_future(data.found_at):
         add("found_at", _("The time found is in the future."))
     for description, quantity in data.belongings:
         if not description.strip() or quantity < 1:
@@ -214,6 +222,7 @@ def intake_admit(
         age_estimate_min=data.age_estimate_min,
         age_estimate_max=data.age_estimate_max,
         found_at=data.found_at,
+        found_precision=data.found_precision,
         found_division=data.found_division,
         found_address=data.found_address,
         found_latitude=data.found_latitude,

@@ -19,6 +19,7 @@ from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.regions.models import Division
 from homeward.tracing.models import MissingReport, Relative, ReportPhoto
 from homeward.tracing.services.common import REPORT_TAKERS, require_tracer
+from homeward.web.clock import is_future
 
 
 @dataclass
@@ -63,7 +64,7 @@ def _check(data: ReportData, today: date) -> dict[str, list[str]]:
         add("contact_phone", _("Give a telephone number the station can call."))
     if data.birth_date and data.birth_date > today:
         add("birth_date", _("The birth date is in the future."))
-    if data.lost_at and data.lost_at > timezone.now():
+    if data.lost_at and is_future(data.lost_at):
         add("lost_at", _("The time lost is in the future."))
     if data.lost_date and data.lost_date > today:
         add("lost_date", _("The date lost is in the future."))
