@@ -25,7 +25,7 @@ $(MO): $(PO)
 
 run: install
 	$(HW) migrate --noinput
-	$(HW) load_demo
+	$(HW) load_demo --skip-refused
 	$(HW) collectstatic --noinput --verbosity 0
 	$(HW) serve
 

@@ -153,6 +153,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "homeward.web.middleware.ApiTextMiddleware",
+    "homeward.web.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -207,8 +209,16 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS=true when the site is served over HTTPS (directly or behind a proxy that sets
+# X-Forwarded-Proto): cookies only over HTTPS, and browsers told to use nothing else.
+HTTPS = env_bool("HTTPS", False) or env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "zh-hans"

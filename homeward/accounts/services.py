@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -62,6 +63,10 @@ def user_create(
         is_staff=role == Role.NATIONAL_ADMIN,
     )
     if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()

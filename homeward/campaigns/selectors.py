@@ -27,6 +27,7 @@ from homeward.campaigns.models import (
     WeatherWarning,
 )
 from homeward.regions.models import Division
+from homeward.stations.models import Station
 
 
 def ancestor_codes(code: str) -> list[str]:
@@ -53,6 +54,25 @@ def _area_q(area: Division, lookup: str = "divisions") -> Q:
     return Q(**{f"{lookup}__code__startswith": area.prefix}) | Q(
         **{f"{lookup}__code__in": ancestor_codes(area.code)}
     )
+
+
+def writing_area(user: User) -> Division | None | bool:
+    """The division a user may record warnings and campaigns for: their own area, where a
+    station stands for the level it serves (a city station: its city). None: everywhere."""
+    area = user_area(user)
+    if area in (None, False) or user.role not in STATION_ROLES:
+        return area
+    station = user.station
+    code = {
+        Station.Level.CITY: area.code[:4] + "00",
+        Station.Level.PROVINCE: area.code[:2] + "0000",
+    }.get(station.level, area.code)
+    return Division.objects.filter(code=code).first() or area
+
+
+def within(area: Division | None, division: Division) -> bool:
+    """Whether `division` lies inside `area` (or is it). A wider division is not inside."""
+    return area is None or division.code.startswith(area.prefix)
 
 
 def overlaps(area: Division | None, division: Division) -> bool:

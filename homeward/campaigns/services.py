@@ -24,7 +24,7 @@ from homeward.campaigns.models import (
     WeatherWarning,
     thresholds,
 )
-from homeward.campaigns.selectors import overlaps, user_area
+from homeward.campaigns.selectors import within, writing_area
 from homeward.regions.models import Division
 from homeward.regions.selectors import division_get
 
@@ -52,10 +52,11 @@ LEVEL_NAMES = {"蓝色": Level.BLUE, "黄色": Level.YELLOW, "橙色": Level.ORA
 def require_campaign_writer(user: User | None, divisions: Sequence[Division]) -> None:
     if user is None or user.is_superuser:
         return
-    area = user_area(user)
+    area = writing_area(user)
     if user.role not in CAMPAIGN_WRITERS or area is False:
         raise PermissionDenied(_("You cannot record warnings or campaigns."))
-    if not all(overlaps(area, d) for d in divisions):  # type: ignore[arg-type]
+    # Only inside one's own area: a county station may not warn the whole province.
+    if not all(within(area, d) for d in divisions):  # type: ignore[arg-type]
         raise PermissionDenied(_("Some of these divisions are outside your area."))
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.permissions import VIEW_HEALTH, VIEW_MINOR_DETAILS
 from homeward.cases import selectors, services
 from homeward.cases.models import Stay
-from homeward.regions.selectors import division_get
+from homeward.regions.selectors import divisions_resolve
 from homeward.stations.models import Station
 
 router = Router(tags=["cases"])
@@ -106,8 +107,7 @@ def intake(request: HttpRequest, payload: IntakeIn):
     if station is None:
         raise PermissionDenied
     fields = payload.dict()
-    for key in ("dialect_division", "found_division"):
-        fields[key] = division_get(fields[key]) if fields[key] else None
+    divisions_resolve(fields, "dialect_division", "found_division", "home_division")
     point = fields.pop("found_point")
     if point:
         fields["found_latitude"], fields["found_longitude"] = point
@@ -140,12 +140,15 @@ class ExitIn(Schema):
 def exit_stay(request: HttpRequest, stay_id: int, payload: ExitIn):
     stay = selectors.stay_get(request.user, stay_id, request=request)
     fields = payload.dict()
-    fields["destination_division"] = (
-        division_get(fields["destination_division"]) if fields["destination_division"] else None
-    )
-    fields["to_station"] = (
-        Station.objects.filter(pk=fields["to_station"]).first() if fields["to_station"] else None
-    )
+    divisions_resolve(fields, "destination_division")
+    if fields["to_station"]:
+        # As on the page: only an active station can receive a transfer.
+        target = Station.objects.filter(pk=fields["to_station"], is_active=True).first()
+        if target is None:
+            raise ValidationError({"to_station": [_("No active station has this id.")]})
+        fields["to_station"] = target
+    else:
+        fields["to_station"] = None
     services.stay_exit(stay=stay, data=services.ExitData(**fields), by=request.user)
     stay.refresh_from_db()
     return _out(stay, request.user)

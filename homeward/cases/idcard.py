@@ -7,14 +7,18 @@ check character computed by ISO 7064 MOD 11-2 (0-9 or X).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from homeward.web.text import half_width
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
 
 
 class IdNumberError(ValueError):
@@ -34,6 +38,9 @@ class IdNumber:
 
 
 def check_character(first17: str) -> str:
+    """The check character of 17 ASCII digits."""
+    if not re.fullmatch(r"[0-9]{17}", first17):
+        raise IdNumberError(_("An ID number is 17 digits followed by a digit or X."))
     total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
     return CHECK_CHARS[total % 11]
 
@@ -43,10 +50,11 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
 
     Raises IdNumberError with a message for the desk clerk.
     """
-    number = (raw or "").strip().upper().replace(" ", "")
+    # Full-width digits (as Chinese input methods type them) are the same digits.
+    number = half_width(raw or "").strip().upper().replace(" ", "")
     if len(number) != 18:
         raise IdNumberError(_("An ID number has 18 characters."))
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not ID_PATTERN.fullmatch(number):  # ASCII digits only: "³".isdigit() is True
         raise IdNumberError(_("An ID number is 17 digits followed by a digit or X."))
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

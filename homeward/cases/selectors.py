@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
-from homeward.accounts.models import User
+from homeward.accounts.models import AuditEvent, User
 from homeward.accounts.selectors import scope_queryset, scoped_get, station_filter
 from homeward.cases.models import BedAssignment, Exit, Person, Stay
 from homeward.stations.models import Bed, Station
+from homeward.web.text import half_width
 
 
 def stays_visible(user: User) -> QuerySet[Stay]:
@@ -216,11 +219,76 @@ def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
     return events
 
 
+def _change(name: str, pair: list[str]) -> tuple[str, list[str]]:
+    """A changed field in words: its label, and a choice's label for a code."""
+    try:
+        field = Person._meta.get_field(name)
+    except FieldDoesNotExist:  # a field since removed: its stored name is all we have
+        return name, pair
+    labels = {str(code): str(label) for code, label in (field.choices or [])}
+    return str(field.verbose_name), [labels.get(value, value) for value in pair]
+
+
+def person_changes(person: Person) -> list[dict]:
+    """Facts of `person` changed after the record was made: which, from what to what, when,
+    by whom and at which station (from the audit trail, newest first)."""
+    events = AuditEvent.objects.filter(
+        object_type="cases.person", object_id=str(person.pk), action=AuditEvent.Action.UPDATE
+    ).order_by("-at")
+    return [
+        {
+            "at": event.at,
+            "by": event.actor_name,
+            "where": event.detail.get("at_intake", ""),
+            "changes": [_change(name, pair) for name, pair in event.detail["changes"].items()],
+        }
+        for event in events
+        if event.detail.get("changes")
+    ]
+
+
 @dataclass
 class EarlierRecord:
     person: Person
     why: str
     last_stay: Stay | None
+    # What the desk sends back to link the stay to this person (`earlier_offer`).
+    token: str = ""
+
+
+# A clerk may link a stay only to a person the earlier-records lookup offered them, and
+# only for an hour: the form sends back this signed offer, never a bare person id.
+EARLIER_SALT = "cases.earlier-record"
+EARLIER_MAX_AGE_S = 3600
+
+
+def earlier_offer(
+    user: User, records: list[EarlierRecord], *, request: HttpRequest | None = None
+) -> list[EarlierRecord]:
+    """Sign each record for `user` and note on the audit trail whom the lookup showed."""
+    for record in records:
+        record.token = signing.dumps(
+            {"person": record.person.pk, "user": user.pk}, salt=EARLIER_SALT, compress=True
+        )
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.LIST,
+            obj=record.person,
+            request=request,
+            detail={"lookup": "earlier records", "why": str(record.why)},
+        )
+    return records
+
+
+def earlier_accepted(user: User, token: str) -> Person | None:
+    """The person of an offer `user` received within the hour, or None."""
+    try:
+        offer = signing.loads(token, salt=EARLIER_SALT, max_age=EARLIER_MAX_AGE_S)
+    except signing.BadSignature:  # SignatureExpired is one
+        return None
+    if not isinstance(offer, dict) or offer.get("user") != user.pk:
+        return None
+    return Person.objects.filter(pk=offer.get("person"), merged_into__isnull=True).first()
 
 
 def earlier_records(
@@ -242,7 +310,7 @@ def earlier_records(
     found: dict[int, EarlierRecord] = {}
     base = Person.objects.filter(merged_into__isnull=True)
     if id_number:
-        for p in base.filter(id_number=id_number.strip().upper())[:limit]:
+        for p in base.filter(id_number=half_width(id_number).strip().upper())[:limit]:
             found[p.pk] = EarlierRecord(p, _("same ID number"), None)
     if name.strip():
         qs = base.filter(Q(name=name.strip()) | Q(aliases__icontains=f'"{name.strip()}"'))

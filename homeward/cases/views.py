@@ -26,7 +26,7 @@ from homeward.cases.forms import (
     MergeForm,
     StayFilterForm,
 )
-from homeward.cases.models import Person, PersonMerge, Stay
+from homeward.cases.models import PersonMerge, Stay
 from homeward.cases.services.common import CASE_WRITERS
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Bed, Room, Station
@@ -38,6 +38,9 @@ VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "transfers")
 
 def _form_errors(form, exc: ValidationError) -> None:
     """Put a service's errors on the form, each on its field where the form has it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
     for name, errors in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)
 
@@ -111,13 +114,14 @@ def _earlier(request: HttpRequest, data: dict) -> list:
         faces = people_with_similar_face(upload.read())
         upload.seek(0)
     low, high = data.get("age_estimate_min"), data.get("age_estimate_max")
-    return selectors.earlier_records(
+    records = selectors.earlier_records(
         id_number=data.get("id_number") or "",
         name=data.get("name") or "",
         sex=data.get("sex") or "",
         age=(low, high) if low is not None and high is not None else None,
         faces=faces,
     )
+    return selectors.earlier_offer(request.user, records, request=request)
 
 
 @login_required
@@ -133,9 +137,16 @@ def intake(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         person = None
         choice = d.get("existing_person") or ""
-        if choice.isdigit():
-            person = Person.objects.filter(pk=int(choice)).first()
+        if choice and choice != "new":
+            person = selectors.earlier_accepted(request.user, choice)
         try:
+            if choice and choice != "new" and person is None:
+                raise ValidationError(
+                    _(
+                        "The earlier record you chose was not offered to you in the last "
+                        "hour. Look for earlier records again and choose from the list."
+                    )
+                )
             stay = services.intake_admit(
                 station=station,
                 data=form.intake_data(),
@@ -332,5 +343,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "writable": writable,
             "age": person.age_label(timezone.localdate()),
+            "changes": selectors.person_changes(person),
         },
     )

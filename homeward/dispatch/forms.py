@@ -23,7 +23,9 @@ class ReportForm(forms.Form):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
     description = forms.CharField(
-        label=_("What the caller sees"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What the caller sees"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "data-submit-on-ctrl-enter": ""}),
     )
     division = DivisionField(label=_("Division"), required=False)
     latitude = forms.FloatField(label=_("Latitude"), required=False)

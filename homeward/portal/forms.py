@@ -61,7 +61,9 @@ class NoticeFilter(forms.Form):
 
 class TipForm(HumanCheckMixin):
     message = forms.CharField(
-        label=_("What you know about this person"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What you know about this person"),
+        max_length=2000,  # tracing.services.notices.TIP_MAX_CHARS
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     contact = forms.CharField(label=_("Your phone or another way to reach you"), max_length=100)
 

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,13 +34,27 @@ def _normalise_phone(phone: str) -> str:
 
 
 @transaction.atomic
-def family_signup(*, phone: str, password: str, display_name: str) -> User:
-    """A family account: the phone number is the user name; a code goes to the phone."""
+def family_signup(*, phone: str, password: str, display_name: str) -> User | None:
+    """A family account: the phone number is the user name; a code goes to the phone.
+
+    None when the number already has an account. The caller answers exactly as for a new
+    one ("enter the code we sent"), so sign-up never tells whether a number is registered;
+    the number's owner is told by text message that someone tried.
+    """
     digits = _normalise_phone(phone)
+    try:
+        validate_password(password, User(username=digits, display_name=display_name))
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
     if User.objects.filter(username=digits).exists():
-        raise ValidationError({"phone": _("An account with this number exists: sign in instead.")})
-    if len(password) < 8:
-        raise ValidationError({"password": _("Use at least 8 characters.")})
+        sms_sender().send(
+            digits,
+            _(
+                "Someone tried to open a Homeward account with this number. If it was you, "
+                "sign in: your user name is this number."
+            ),
+        )
+        return None
     user = user_create(
         username=digits,
         password=password,
@@ -61,28 +76,37 @@ def phone_code_send(*, user: User) -> None:
     sms_sender().send(user.phone, _("Homeward verification code: %(code)s") % {"code": code})
 
 
-@transaction.atomic
 def phone_verify(*, user: User, code: str) -> User:
-    pending = (
-        PhoneCode.objects.select_for_update()
-        .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-created_at")
-        .first()
-    )
-    if pending is None:
-        raise ValidationError({"code": _("The code has expired: ask for a new one.")})
-    pending.attempts += 1
-    if pending.attempts > MAX_ATTEMPTS:
-        pending.used_at = timezone.now()
-        pending.save()
-        raise ValidationError({"code": _("Too many wrong codes: ask for a new one.")})
-    if not secrets.compare_digest(pending.digest, _digest(code.strip())):
-        pending.save()
-        raise ValidationError({"code": _("The code is not right.")})
-    pending.used_at = timezone.now()
-    pending.save()
-    User.objects.filter(pk=user.pk).update(phone_verified=True)
-    user.phone_verified = True
+    """Check a code sent to the user's phone. A wrong try is counted and kept (committed
+    before the error is raised), so the sixth wrong code locks the code whatever the
+    caller does with the error (so no caller may wrap it in a transaction of its own)."""
+    with transaction.atomic():
+        pending = (
+            PhoneCode.objects.select_for_update()
+            .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if pending is None:
+            problem = _("The code has expired: ask for a new one.")
+        else:
+            pending.attempts += 1
+            if pending.attempts > MAX_ATTEMPTS:
+                pending.used_at = timezone.now()
+                problem = _("Too many wrong codes: ask for a new one.")
+            elif not secrets.compare_digest(pending.digest, _digest(code.strip())):
+                problem = _("The code is not right.")
+                if pending.attempts == MAX_ATTEMPTS:  # that was the last try
+                    pending.used_at = timezone.now()
+                    problem = _("Too many wrong codes: ask for a new one.")
+            else:
+                pending.used_at = timezone.now()
+                problem = ""
+                User.objects.filter(pk=user.pk).update(phone_verified=True)
+                user.phone_verified = True
+            pending.save()
+    if problem:
+        raise ValidationError({"code": problem})
     return user
 
 

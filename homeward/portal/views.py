@@ -14,10 +14,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.accounts.models import Role
+from homeward.accounts.models import Role, User
 from homeward.cases.views import _form_errors
 from homeward.portal import services
 from homeward.portal.forms import CodeForm, NoticeFilter, SignupForm, TipForm
@@ -113,7 +114,13 @@ def notice_photo(request: HttpRequest, public_id) -> FileResponse:
     notice = _notice(public_id)
     if not notice.photo or not default_storage.exists(notice.photo.name):
         raise Http404
-    response = FileResponse(default_storage.open(notice.photo.name, "rb"))
+    # Every stored photo is a JPEG we wrote (web/images.py); it is served as one, whatever
+    # its name, and the browser may not sniff it into anything else.
+    response = FileResponse(
+        default_storage.open(notice.photo.name, "rb"), content_type="image/jpeg"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = 'inline; filename="notice.jpg"'
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
@@ -132,9 +139,16 @@ def signup(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # The same answer whether or not the number had an account: the code
+                # (or, for a known number, a warning) went to the phone, not to this page.
+                request.session[SIGNUP_KEY] = {"user": user.pk if user else None, "tries": 0}
                 return redirect("portal:verify")
     return render(request, "portal/signup.html", {"form": form})
+
+
+# A sign-up waiting for its code: the new account's id (None for a number that already had
+# one) and the wrong tries made in this browser.
+SIGNUP_KEY = "portal.signup"
 
 
 def _family(request: HttpRequest) -> None:
@@ -142,23 +156,50 @@ def _family(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-@login_required
 def verify(request: HttpRequest) -> HttpResponse:
-    _family(request)
+    """Enter the code sent by text message: after sign-up (not yet signed in), or signed in
+    with a number not yet verified."""
+    pending = request.session.get(SIGNUP_KEY)
+    if request.user.is_authenticated:
+        _family(request)
+        user = request.user
+    elif pending is not None:
+        user = User.objects.filter(pk=pending["user"], role=Role.FAMILY).first()
+    else:
+        return redirect(f"{reverse('login')}?next={reverse('portal:verify')}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("resend"):
-        if services.allow(f"code:{request.user.pk}", limit=3, per_seconds=900):
-            services.phone_code_send(user=request.user)
-            messages.info(request, _("A new code is on its way."))
+        if user is not None and services.allow(f"code:{user.pk}", limit=3, per_seconds=900):
+            services.phone_code_send(user=user)
+        messages.info(request, _("A new code is on its way."))
         return redirect("portal:verify")
     if request.method == "POST" and form.is_valid():
-        try:
-            services.phone_verify(user=request.user, code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            _form_errors(form, exc)
+        client = _client(request)
+        if not (
+            services.allow(f"verify-ip:{client}", limit=30, per_seconds=3600)
+            and services.allow(f"verify:{user.pk if user else client}", limit=10, per_seconds=3600)
+        ):
+            form.add_error(None, _("Too many tries: please wait an hour and ask for a new code."))
+        elif user is None:
+            pending["tries"] += 1
+            request.session[SIGNUP_KEY] = pending
+            problem = (
+                _("The code is not right.")
+                if pending["tries"] < services.MAX_ATTEMPTS
+                else _("Too many wrong codes: ask for a new one.")
+            )
+            form.add_error("code", problem)
         else:
-            messages.success(request, _("Your phone number is verified."))
-            return redirect("portal:me")
+            try:
+                services.phone_verify(user=user, code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                request.session.pop(SIGNUP_KEY, None)
+                if not request.user.is_authenticated:
+                    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Your phone number is verified."))
+                return redirect("portal:me")
     return render(request, "portal/verify.html", {"form": form})
 
 

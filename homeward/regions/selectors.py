@@ -7,7 +7,9 @@ import re
 import threading
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
@@ -28,6 +30,23 @@ def division_get(code: str) -> Division | None:
     if key is None:
         return None
     return Division.objects.select_related("parent").filter(code=key).first()
+
+
+def divisions_resolve(fields: dict, *names: str) -> None:
+    """Replace each code in `fields[name]` by its Division, in place; an empty code is
+    None, and an unknown one is a ValidationError naming every such field (never dropped
+    without a word)."""
+    errors = {}
+    for name in names:
+        code = fields.get(name)
+        if not code:
+            fields[name] = None
+            continue
+        fields[name] = division_get(str(code))
+        if fields[name] is None:
+            errors[name] = [_("No division has the code %(code)s.") % {"code": code}]
+    if errors:
+        raise ValidationError(errors)
 
 
 def divisions_by_name(name: str) -> QuerySet[Division]:

@@ -7,11 +7,10 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from homeward.reports.report import build
-from homeward.reports.scope import Period, scope_for
+from homeward.reports.scope import period_parse, scope_for
 from homeward.web.navigation import nav_item
 
 router = Router(tags=["reports"])
@@ -41,10 +40,7 @@ def figures(request: HttpRequest, q: Query[FiguresQuery]):
     """`end` is the last day included. Areas outside the caller's scope answer 404."""
     if not nav_item("reports").visible_to(request.user):
         raise PermissionDenied
-    if q.start and q.end and q.start <= q.end:
-        period = Period(q.start, date.fromordinal(q.end.toordinal() + 1))
-    else:
-        period = Period.year(q.year or timezone.localdate().year)
+    period = period_parse(start=q.start, end=q.end, year=q.year)  # 400 naming the field
     scope = scope_for(request.user, q.level, q.code)
     report = build(request.user, scope, period)
     figures = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -24,6 +25,33 @@ NATION = "nation"
 STATION = "station"
 DIVISION_LEVELS = ("province", "city", "county")
 LEVELS = (NATION, *DIVISION_LEVELS, STATION)
+# The years figures can be asked for: stations' records in Homeward start after 1990, and
+# a period may reach at most into next year (plans), never to the year 9999.
+FIRST_YEAR = 1990
+
+
+def period_parse(
+    *, start: date | None = None, end: date | None = None, year: int | None = None
+) -> Period:
+    """The period asked for: `start`..`end` (both days included), else `year`, else this
+    year. Raises ValidationError naming the field when it is outside the years we keep."""
+    last_year = timezone.localdate().year + 1
+    errors: dict[str, list[str]] = {}
+    bounds = {"first": FIRST_YEAR, "last": last_year}
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not FIRST_YEAR <= day.year <= last_year:
+            errors[name] = [_("Give a day from %(first)d to %(last)d.") % bounds]
+    if start is not None and end is not None and not errors and start > end:
+        errors["end"] = [_("The end comes before the start.")]
+    if (start is None) != (end is None):
+        errors["start" if start is None else "end"] = [_("Give both the start and the end.")]
+    if year is not None and not FIRST_YEAR <= year <= last_year:
+        errors["year"] = [_("Give a year from %(first)d to %(last)d.") % bounds]
+    if errors:
+        raise ValidationError(errors)
+    if start is not None and end is not None:
+        return Period(start, end + timedelta(days=1))
+    return Period.year(year or timezone.localdate().year)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from homeward.accounts.selectors import scoped_get, stations_visible
 from homeward.reports import charts, exports, forms, selectors, services
 from homeward.reports.models import Complaint
 from homeward.reports.report import build
-from homeward.reports.scope import Period, scope_for, trail
+from homeward.reports.scope import Period, period_parse, scope_for, trail
 from homeward.stations import selectors as station_selectors
 from homeward.stations import services as station_services
 from homeward.stations.models import SafetyCheck
 from homeward.web.navigation import require_section
+from homeward.web.text import ascii_int
 
 EXPORTS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
@@ -31,19 +32,28 @@ EXPORTS = {
 }
 
 
-def _period(request: HttpRequest) -> Period:
-    """?year=2024, or ?start=2024-01-01&end=2024-06-30 (both days included)."""
-    try:
-        start = date.fromisoformat(request.GET.get("start", ""))
-        end = date.fromisoformat(request.GET.get("end", ""))
-    except ValueError:
-        start = end = None
-    if start and end and start <= end:
-        return Period(start, end + timedelta(days=1))
-    year = request.GET.get("year", "")
-    return Period.year(
-        int(year) if year.isdigit() and 1990 <= int(year) <= 2100 else timezone.localdate().year
-    )
+def _period(request: HttpRequest) -> tuple[Period, dict[str, list[str]]]:
+    """?year=2024, or ?start=2024-01-01&end=2024-06-30 (both days included); with what was
+    wrong with the query (by field), in which case the period is this year."""
+    errors: dict[str, list[str]] = {}
+    days: dict[str, date | None] = {}
+    for name in ("start", "end"):
+        raw = request.GET.get(name, "").strip()
+        try:
+            days[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            days[name] = None
+            errors[name] = [_("Give the day as YYYY-MM-DD.")]
+    raw_year = request.GET.get("year", "").strip()
+    year = ascii_int(raw_year, max_digits=4) if raw_year else None
+    if raw_year and year is None:
+        errors["year"] = [_("Give the year as four digits.")]
+    if not errors:
+        try:
+            return period_parse(start=days["start"], end=days["end"], year=year), {}
+        except ValidationError as exc:
+            errors = exc.message_dict
+    return period_parse(), errors
 
 
 def _scope(request: HttpRequest):
@@ -58,7 +68,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_section(request, "reports")
-    scope, period = _scope(request), _period(request)
+    scope, (period, period_errors) = _scope(request), _period(request)
     report = build(request.user, scope, period)
     query = (
         {"year": period.start.year}
@@ -88,6 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
             "charts": charts.chart_data(report, request.user),
             "overdue": overdue,
+            "period_errors": period_errors,
             "nav_section": "reports",
         },
     )
@@ -98,7 +109,13 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     require_section(request, "reports")
     if fmt not in EXPORTS:
         raise Http404
-    scope, period = _scope(request), _period(request)
+    scope, (period, period_errors) = _scope(request), _period(request)
+    if period_errors:
+        return HttpResponse(
+            " ".join(m for ms in period_errors.values() for m in ms),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     report = build(request.user, scope, period)
     content_type, render_file = EXPORTS[fmt]
     audit_record(

@@ -4,17 +4,20 @@ public notices for anyone, with public fields only."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from homeward.accounts.audit import audit_record
-from homeward.regions.selectors import division_get
+from homeward.regions.selectors import divisions_resolve
 from homeward.tracing import selectors, services
 from homeward.tracing.models import Candidate, MissingReport, Notice
 from homeward.tracing.services.common import REPORT_TAKERS
+
+MAX_PAGE = 100_000
 
 router = Router(tags=["tracing"])
 
@@ -99,8 +102,7 @@ def file_report(request: HttpRequest, payload: ReportIn):
     if request.user.role not in REPORT_TAKERS:
         raise PermissionDenied
     fields = payload.dict()
-    for key in ("home_division", "lost_division"):
-        fields[key] = division_get(fields[key]) if fields[key] else None
+    divisions_resolve(fields, "home_division", "lost_division")
     report = services.report_file(data=services.ReportData(**fields), by=request.user)
     return Status(201, _report(report, ReportDetailOut))
 
@@ -177,11 +179,15 @@ def _notice(notice: Notice) -> NoticeOut:
 @router.get(
     "/notices", response=list[NoticeOut], auth=None, summary="Public tracing notices (no login)"
 )
-def list_notices(request: HttpRequest, sex: str = "", page: int = 1):
+def list_notices(
+    request: HttpRequest,
+    sex: Literal["", "M", "F", "U"] = "",
+    page: int = Query(1, ge=1, le=MAX_PAGE),  # a page past any list is a 422, not a 500
+):
     qs = selectors.public_notices().order_by("-published_at", "pk")
-    if sex in ("M", "F", "U"):
+    if sex:
         qs = qs.filter(sex=sex)
-    start = (max(page, 1) - 1) * 50
+    start = (page - 1) * 50
     return [_notice(n) for n in qs[start : start + 50]]
 
 

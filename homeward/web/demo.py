@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from homeward.accounts.models import Role, User
 from homeward.accounts.services import user_create
@@ -135,6 +135,28 @@ USERS = [
 
 
 @transaction.atomic
+def demo_refusal() -> str | None:
+    """Why the demo must not go into this database, or None.
+
+    Every demo account has the published password and the demo national administrator is
+    a superuser: they belong in the embedded demo database only, never in a database that
+    holds a station's real records.
+    """
+    if connection.vendor != "sqlite":
+        return (
+            f"This is a {connection.vendor} database, not the embedded demo: the demo's "
+            "accounts share a published password."
+        )
+    demo_users = {spec.username for spec in USERS}
+    demo_stations = {spec.name for spec in STATIONS}
+    if (
+        User.objects.exclude(username__in=demo_users).exists()
+        or Station.objects.exclude(name__in=demo_stations).exists()
+    ):
+        return "This database holds records that are not the demo's."
+    return None
+
+
 def demo_load() -> dict[str, int]:
     """Create whatever of the demo set is missing; returns counts of what was added."""
     added = {"stations": 0, "users": 0, "stays": 0}

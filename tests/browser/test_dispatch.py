@@ -66,7 +66,7 @@ def test_hotline_report_dispatch_team_phone_and_intake_draft(live_server, page, 
     incident = Incident.objects.get()
     assert incident.address == "江苏省苏州市姑苏区人民路100号"
     page.wait_for_selector(f"#list-dispatched [data-incident='{incident.pk}']")
-    page.wait_for_function("document.getElementById('live-map').dataset.incidents === '1'")
+    page.wait_for_selector("#live-map[data-incidents='1']")
     assert page.locator("#live-map .map-incident").count() == 1
     assert page.locator("#live-map .map-team").count() == 2
 

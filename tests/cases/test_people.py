@@ -42,7 +42,7 @@ def test_the_earlier_records_fragment_lists_what_the_clerk_may_link(client, suzh
     stay_exit(stay=first, data=ExitData(kind="left"), by=desk)
     client.force_login(desk)
     page = client.get("/cases/intake/earlier/", {"name": "李四", "sex": "M"}).content.decode()
-    assert f'value="{first.person_id}"' in page and 'value="new"' in page
+    assert f'data-person="{first.person_id}"' in page and 'value="new"' in page
 
 
 def test_a_merge_keeps_both_records_shows_one_timeline_and_can_be_undone(suzhou, desk):

@@ -54,8 +54,8 @@ def test_the_desk_is_told_when_a_new_photo_looks_like_someone_seen_before(
     same = client.post(
         "/cases/intake/earlier/", {"photo": face_file("obama3.jpg")}
     ).content.decode()
-    assert f'value="{earlier.person_id}"' in same and "相似人脸" in same
+    assert f'data-person="{earlier.person_id}"' in same and "相似人脸" in same
     other = client.post(
         "/cases/intake/earlier/", {"photo": face_file("biden.jpg")}
     ).content.decode()
-    assert f'value="{earlier.person_id}"' not in other
+    assert f'data-person="{earlier.person_id}"' not in other

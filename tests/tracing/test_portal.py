@@ -33,7 +33,7 @@ def test_a_family_signs_up_verifies_and_files_a_report(client, settings, tmp_pat
         },
     )
     assert response.status_code == 302 and response["Location"] == "/p/verify/"
-    assert client.get("/p/report/")["Location"] == "/p/verify/"  # not yet verified
+    assert client.get("/p/report/")["Location"].startswith("/login/")  # not signed in yet
     bad = client.post(
         "/p/verify/", {"code": "000000" if last_code(settings) != "000000" else "111111"}
     )

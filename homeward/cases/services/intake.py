@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,12 @@ from homeward.cases.signals import stay_admitted
 from homeward.regions.models import Division
 from homeward.stations.models import Station
 from homeward.web.clock import day_is_future, is_future
+from homeward.web.images import ImageRefused, clean_upload
+
+# Bounds of what the desk can mean: a belonging counted in the thousands is a typing
+# slip, and nobody now in a station was found before 1900.
+MAX_QUANTITY = 9999
+EARLIEST_YEAR = 1900
 
 
 @dataclass
@@ -105,7 +112,9 @@ def _check(data: IntakeData, today: date) -> dict[str, list[str]]:
         add("found_latitude", _("Latitude must be between -90 and 90."))
     if data.found_longitude is not None and not -180 <= data.found_longitude <= 180:
         add("found_longitude", _("Longitude must be between -180 and 180."))
-    if data.found_precision not in Stay.FoundPrecision.values:
+    if data.found_at and data.found_at.year < EARLIEST_YEAR:
+        add("found_at", _("The time found is before %(year)d.") % {"year": EARLIEST_YEAR})
+    elif data.found_precision not in Stay.FoundPrecision.values:
         add("found_at", _("Say whether the time found is known or only the day."))
     elif data.found_at and data.found_precision == Stay.FoundPrecision.DAY:
         if day_is_future(timezone.localdate(data.found_at), today):
@@ -113,10 +122,22 @@ def _check(data: IntakeData, today: date) -> dict[str, list[str]]:
     elif data.found_at and is_future(data.found_at):
         add("found_at", _("The time found is in the future."))
     for description, quantity in data.belongings:
-        if not description.strip() or quantity < 1:
-            add("belongings", _("Each belonging needs a description and a quantity of at least 1."))
+        if not description.strip() or not 1 <= quantity <= MAX_QUANTITY:
+            add(
+                "belongings",
+                _("Each belonging needs a description and a quantity from 1 to %(n)d.")
+                % {"n": MAX_QUANTITY},
+            )
             break
     return errors
+
+
+def _fact(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(getattr(value, "pk", value))
 
 
 def is_minor(person: Person, on: date) -> bool:
@@ -160,10 +181,16 @@ def intake_admit(
     admitted_at = admitted_at or timezone.now()
     today = timezone.localdate(admitted_at)
     errors = _check(data, today)
+    clean = None
     if photo is not None:
-        problems = intake_photo_problems(photo, face_number=photo_face)
-        if problems:
-            errors["photo"] = problems
+        try:
+            clean = clean_upload(photo)
+        except ImageRefused as refused:
+            errors["photo"] = [refused.message]
+        else:
+            problems = intake_photo_problems(ContentFile(clean.data), face_number=photo_face)
+            if problems:
+                errors["photo"] = problems
     if person is not None and person.stays.filter(status=Stay.Status.IN_STATION).exists():
         errors.setdefault("person", []).append(_("This person is already in a station."))
     if errors:
@@ -195,6 +222,7 @@ def intake_admit(
         person.aliases = sorted({*person.aliases, said})
         person_fields.pop("name")
         person_fields.pop("name_source")
+    before = {name: getattr(person, name) for name in person_fields} if person.pk else {}
     for name, value in person_fields.items():
         # A returning person keeps what we knew unless the desk learnt something new.
         if value not in ("", None, False, "U") or person.pk is None:
@@ -205,10 +233,24 @@ def intake_admit(
     person.conditions = sorted({*person.conditions, *data.conditions})
     if not person.birth_date and data.age_estimate_min is not None:
         person.set_age_estimate(data.age_estimate_min, data.age_estimate_max, today)
-    if photo is not None:
-        person.photo = photo
+    if clean is not None:
+        person.photo = clean.as_file()
     person.full_clean()
     person.save()
+    changes = {
+        name: [_fact(old), _fact(getattr(person, name))]
+        for name, old in before.items()
+        if old != getattr(person, name)
+    }
+    if changes:
+        # Another station's record changed: they see what, when, by whom (person page).
+        audit_record(
+            actor=by,
+            action="update",
+            obj=person,
+            station_id=station.pk,
+            detail={"changes": changes, "at_intake": station.name},
+        )
 
     stay = Stay(
         person=person,

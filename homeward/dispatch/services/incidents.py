@@ -38,6 +38,7 @@ from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
 from homeward.regions.selectors import address_parse
 from homeward.stations.models import Station
+from homeward.web.images import ImageRefused, clean_upload
 
 # Reports this close in space and time are taken to be about the same person.
 DUPLICATE_KM = 0.3
@@ -138,6 +139,12 @@ def incident_open(
         else:
             require_dispatcher(by, station)
     errors = _check(report)
+    clean = None
+    if photo is not None:
+        try:
+            clean = clean_upload(photo)
+        except ImageRefused as refused:
+            errors["photo"] = [refused.message]
     if errors:
         raise ValidationError(errors)
     division = report.division
@@ -172,8 +179,8 @@ def incident_open(
         received_at=received_at,
         created_by=by if by is not None and by.is_authenticated else None,
     )
-    if photo is not None:
-        incident.photo = photo
+    if clean is not None:
+        incident.photo = clean.as_file()
     incident.full_clean()
     incident.save()
     event_add(incident, IncidentEvent.Kind.RECEIVED, by=by, note=incident.get_channel_display())

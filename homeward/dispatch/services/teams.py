@@ -15,6 +15,7 @@ from homeward.accounts.models import User
 from homeward.dispatch.models import Team
 from homeward.dispatch.services.common import require_dispatcher
 from homeward.stations.models import Station
+from homeward.web.clock import is_future
 
 
 @transaction.atomic
@@ -61,6 +62,8 @@ def team_position_update(
             raise PermissionDenied(_("Only the team's members can report its position.")) from None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValidationError({"position": _("Latitude or longitude is out of range.")})
+    if at is not None and (is_future(at) or at.year < 2000):
+        raise ValidationError({"at": _("The time of the position is not possible.")})
     team.latitude, team.longitude = latitude, longitude
     team.position_at = at or timezone.now()
     team.save(update_fields=["latitude", "longitude", "position_at", "updated_at"])

@@ -28,12 +28,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from homeward.dispatch.models import Channel, Incident, Partner, WebhookReceipt
 from homeward.dispatch.services.incidents import Report, incident_open
 from homeward.regions.selectors import division_get
+from homeward.web.clock import is_future
+from homeward.web.text import ascii_int
 
 WINDOW_SECONDS = 300
 # A partner's clock may run a little ahead of ours; further ahead is refused, or a
@@ -85,11 +88,12 @@ def _verify(
     partner = Partner.objects.select_related("station").filter(code=partner_code).first()
     if partner is None:
         raise _refuse(401, "unknown_partner", PARTNER_HEADER, _("No partner system has this code."))
-    if not timestamp.isdigit():
+    seconds = ascii_int(timestamp, max_digits=12) if timestamp.isascii() else None
+    if seconds is None:
         raise _refuse(
             401, "bad_timestamp", TIMESTAMP_HEADER, _("The timestamp must be Unix seconds.")
         )
-    age = now - int(timestamp)
+    age = now - seconds
     if age > WINDOW_SECONDS:
         raise _refuse(
             401,
@@ -138,8 +142,8 @@ def _people(value, errors: dict) -> int:
         return 1
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str) and ascii_int(value, max_digits=3) is not None:
+        return ascii_int(value, max_digits=3) or 1
     errors["people"] = [_("Give the number of people as a whole number.")]
     return 1
 
@@ -168,8 +172,12 @@ def _report(partner: Partner, data: dict) -> Report:
             reported_at = parse_datetime(str(data["reported_at"]))
         except ValueError:
             reported_at = None
-        if reported_at is None:
+        if reported_at is not None and reported_at.tzinfo is None:
+            reported_at = timezone.make_aware(reported_at)  # the local time of the station
+        if reported_at is None or reported_at.year < 2000:
             errors["reported_at"] = [_("Give a date and time in ISO 8601.")]
+        elif is_future(reported_at):
+            errors["reported_at"] = [_("The time reported is in the future.")]
     if errors:
         raise WebhookError(400, "invalid", _("Some fields are not valid."), errors)
     return Report(

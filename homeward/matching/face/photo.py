@@ -14,6 +14,9 @@ from PIL import Image, ImageOps
 WORKING_SIDE_PX = 1024
 # The chip is cut from the full photo, but a 50-megapixel upload need not stay in memory.
 DETAIL_SIDE_PX = 3072
+# A picture may claim far more pixels than its file holds (a 116-byte PNG of 30000 x 30000):
+# the claim is checked before anything is decoded.
+MAX_PIXELS = 50_000_000
 
 
 class PhotoError(ValueError):
@@ -61,11 +64,13 @@ def load_photo(source: str | os.PathLike[str] | bytes | Image.Image) -> Photo:
             image = Image.open(io.BytesIO(source))
         else:
             image = Image.open(source)
+        if image.width * image.height > MAX_PIXELS:
+            raise PhotoError(f"the image claims {image.width} x {image.height} pixels")
         if image.format == "JPEG":
             # Let the JPEG decoder skip detail the cap would throw away (1/2, 1/4, 1/8 scale).
             image.draft("RGB", (DETAIL_SIDE_PX, DETAIL_SIDE_PX))
         image.load()
-    except (OSError, SyntaxError) as error:  # PIL raises both for damaged files
+    except (OSError, SyntaxError, Image.DecompressionBombError) as error:  # damaged or huge
         raise PhotoError(f"cannot read the image: {error}") from error
     orientation = int(image.getexif().get(0x0112, 1) or 1)
     image = ImageOps.exif_transpose(image) or image

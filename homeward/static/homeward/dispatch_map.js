@@ -13,6 +13,14 @@
   var colours = { received: "#d63384", dispatched: "#fd7e14", on_scene: "#198754" };
   var fitted = false;
 
+  // Labels come from callers, webhooks and staff: Leaflet reads a string tooltip as HTML,
+  // so every label goes in as a text node, never as markup.
+  function tip(text) {
+    var span = document.createElement("span");
+    span.textContent = String(text);
+    return span;
+  }
+
   function draw(data) {
     layer.clearLayers();
     var bounds = [];
@@ -20,7 +28,7 @@
       var m = L.circleMarker(i.point, {
         radius: i.overdue ? 11 : 8, color: i.overdue ? "#dc3545" : "#333", weight: i.overdue ? 3 : 1,
         fillColor: colours[i.status] || "#6c757d", fillOpacity: 0.9, className: "map-incident"
-      }).bindTooltip(i.label + (i.team ? " · " + i.team : ""));
+      }).bindTooltip(tip(i.label + (i.team ? " · " + i.team : "")));
       m.on("click", function () { window.location = el.dataset.incidentUrl.replace("0", i.id); });
       m.addTo(layer); bounds.push(i.point);
     });
@@ -28,13 +36,13 @@
       L.circleMarker(t.point, {
         radius: 6, color: "#0d6efd", fillColor: t.status === "available" ? "#0d6efd" : "#adb5bd",
         fillOpacity: 1, className: "map-team"
-      }).bindTooltip(t.label).addTo(layer);
+      }).bindTooltip(tip(t.label)).addTo(layer);
       bounds.push(t.point);
     });
     data.shelters.forEach(function (s) {
       L.circleMarker(s.point, {
         radius: 7, color: "#6f42c1", fillColor: "#fff", fillOpacity: 1, className: "map-shelter"
-      }).bindTooltip(s.label + " (" + s.capacity + ")").addTo(layer);
+      }).bindTooltip(tip(s.label + " (" + s.capacity + ")")).addTo(layer);
       bounds.push(s.point);
     });
     el.dataset.incidents = String(data.incidents.length);

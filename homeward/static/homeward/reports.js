@@ -4,6 +4,8 @@
   const el = document.getElementById("chart-data");
   if (!el || typeof echarts === "undefined") return;
   const data = JSON.parse(el.textContent);
+  // ECharts shows a formatter's string as HTML: names are escaped before they go in.
+  const text = (value) => echarts.format.encodeHTML(String(value));
   const draw = (id, option) => {
     const node = document.getElementById(id);
     if (!node) return;
@@ -37,7 +39,7 @@
     draw("chart-map", {
       title: { text: data.map.title, textStyle: { fontSize: 14 } },
       tooltip: {
-        formatter: (p) => `${p.data.name}: ${p.data.occupied}/${p.data.beds}`,
+        formatter: (p) => `${text(p.data.name)}: ${text(p.data.occupied)}/${text(p.data.beds)}`,
       },
       xAxis: { type: "value", scale: true, name: data.map.x },
       yAxis: { type: "value", scale: true, name: data.map.y },

@@ -119,16 +119,23 @@ def notice_withdraw(*, stay: Stay, now: datetime | None = None) -> int:
     return count
 
 
+TIP_MAX_CHARS = 2000
+
+
 @transaction.atomic
 def tip_leave(*, notice: Notice, message: str, contact: str) -> Tip:
     """“I may know this person”: reaches the station's tracing team."""
     errors = {}
     if len(message.strip()) < 4:
         errors["message"] = [_("Tell the station what you know.")]
+    elif len(message.strip()) > TIP_MAX_CHARS:
+        # Never cut what a member of the public wrote without telling them.
+        errors["message"] = [
+            _("Keep it to %(n)d characters (you wrote %(length)d).")
+            % {"n": TIP_MAX_CHARS, "length": len(message.strip())}
+        ]
     if len(contact.strip()) < 5:
         errors["contact"] = [_("Leave a phone number or another way to reach you.")]
     if errors:
         raise ValidationError(errors)
-    return Tip.objects.create(
-        notice=notice, message=message.strip()[:2000], contact=contact.strip()
-    )
+    return Tip.objects.create(notice=notice, message=message.strip(), contact=contact.strip())

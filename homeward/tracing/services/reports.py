@@ -20,6 +20,7 @@ from homeward.regions.models import Division
 from homeward.tracing.models import MissingReport, Relative, ReportPhoto
 from homeward.tracing.services.common import REPORT_TAKERS, require_tracer
 from homeward.web.clock import is_future
+from homeward.web.images import ImageRefused, clean_upload
 
 
 @dataclass
@@ -106,11 +107,16 @@ def report_file(
     the report waits for verification; staff file for a family and verify it at once."""
     today = timezone.localdate()
     errors = _check(data, today)
-    for _photo, year in photos or []:
+    cleaned = []
+    for upload, year in photos or []:
         if year is not None and not 1900 <= year <= today.year:
             errors.setdefault("photos", []).append(
                 _("A photo's year must be a real year, not later than now.")
             )
+        try:
+            cleaned.append((clean_upload(upload), year))
+        except ImageRefused as refused:
+            errors.setdefault("photos", []).append(refused.message)
     for relation, _name in relatives or []:
         if relation not in Relative.Relation.values:
             errors.setdefault("relatives", []).append(_("Unknown relation."))
@@ -135,8 +141,8 @@ def report_file(
     )
     report.full_clean()
     report.save()
-    for upload, year in photos or []:
-        ReportPhoto.objects.create(report=report, image=upload, taken_year=year)
+    for clean, year in cleaned:
+        ReportPhoto.objects.create(report=report, image=clean.as_file(), taken_year=year)
     for relation, name in relatives or []:
         Relative.objects.create(report=report, relation=relation, name=name.strip())
     audit_record(actor=by, action="create", obj=report, station_id=report.station_id)

@@ -1,0 +1,89 @@
+"""Request and response rules that hold for every page and API operation."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from homeward.web.text import bad_strings
+
+
+class ApiTextMiddleware:
+    """A JSON body sent to the API whose strings cannot all be kept (a NUL character, a
+    lone surrogate) is answered 400 naming each field, before any operation runs.
+
+    The operations' own parser would refuse the body only as "cannot parse", or let the
+    string reach the database, which refuses it with a 500.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.path.startswith("/api/")
+            and request.method in ("POST", "PUT", "PATCH")
+            and request.content_type == "application/json"
+        ):
+            try:
+                data = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                data = None  # the operation says what is wrong with it
+            problems = bad_strings(data) if data is not None else {}
+            if problems:
+                return JsonResponse(
+                    {"detail": _("Some fields are not valid."), "errors": problems}, status=400
+                )
+        return self.get_response(request)
+
+
+# Powerful browser features no page of ours uses; geolocation only where a page asks for
+# the user's own position (the public help form, the street team's phone).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "usb=(), interest-cohort=()"
+)
+
+
+def content_security_policy() -> str:
+    """No script but our own files: no inline script, no eval, nothing from elsewhere.
+    Inline styles stay allowed (Leaflet and ECharts set them; they run no code)."""
+    images = ["'self'", "data:", "blob:"]
+    tiles = getattr(settings, "MAP_TILE_URL", "")
+    if tiles:
+        parts = urlsplit(tiles)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            images.append(f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {' '.join(images)}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every answer."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.csp = content_security_policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

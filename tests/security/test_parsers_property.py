@@ -1,0 +1,158 @@
+"""Every parser of outside input meets hypothesis: whatever it is given, it answers with a
+value or its own refusal (which the form or API turns into a 4xx), never another error."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from homeward.cases.hwx import _Bad
+from homeward.cases.idcard import IdNumberError, parse_id_number
+from homeward.web.images import ImageRefused, clean_image
+from homeward.web.text import ascii_int, bad_strings, half_width, text_problem
+
+# JSON-like values: what a partner's body or an HWX line can hold.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+db_settings = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@given(st.text(max_size=30))
+def test_an_id_number_is_read_or_refused(text):
+    try:
+        parsed = parse_id_number(text)
+    except IdNumberError:
+        return
+    assert len(parsed.number) == 18 and parsed.number[:17].isascii()
+
+
+@given(st.text(alphabet="0123456789０１２３４５６７８９²³X ", max_size=20))
+def test_ascii_int_reads_only_ascii_or_full_width_digits(text):
+    value = ascii_int(text)
+    if value is not None:
+        assert value == int(half_width(text).strip())
+        assert "²" not in text and "³" not in text
+
+
+@given(json_values)
+def test_bad_strings_finds_every_unkeepable_string(value):
+    found = bad_strings(value)
+    for messages in found.values():
+        assert messages and all(messages)
+
+
+@given(st.text())
+def test_text_problem_is_none_exactly_for_storable_text(text):
+    storable = "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    assert (text_problem(text) is None) == storable
+
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=200, deadline=None)
+def test_any_bytes_are_a_clean_jpeg_or_refused(data):
+    try:
+        clean = clean_image(data)
+    except ImageRefused as refused:
+        assert refused.message
+    else:
+        assert clean.data.startswith(b"\xff\xd8")
+
+
+@pytest.mark.django_db
+@db_settings
+@given(record=st.dictionaries(st.text(max_size=20), json_values, max_size=8), kind=st.booleans())
+def test_an_hwx_found_record_is_read_or_refused_naming_a_field(record, kind):
+    from homeward.cases.hwx import intake_from_found
+
+    if kind:
+        record = {**record, "kind": "found", "id": "x"}
+    try:
+        intake_from_found(record)
+    except _Bad as bad:
+        assert bad.field and bad.message
+
+
+@pytest.mark.django_db
+@db_settings
+@given(record=st.dictionaries(st.text(max_size=20), json_values, max_size=8))
+def test_an_hwx_missing_record_is_read_or_refused_naming_a_field(record):
+    from homeward.tracing.hwx import report_from_missing
+
+    try:
+        report_from_missing({**record, "kind": "missing", "id": "x"}, contact="站", phone="1")
+    except _Bad as bad:
+        assert bad.field and bad.message
+
+
+@pytest.mark.django_db
+@db_settings
+@given(body=st.dictionaries(st.text(max_size=12), json_values, max_size=8) | json_values)
+def test_a_partner_body_is_read_or_refused_naming_a_field(body, suzhou):
+    from homeward.dispatch.models import Partner
+    from homeward.dispatch.services.webhooks import WebhookError, _report
+
+    partner = Partner(name="p", code="p", kind="police_110", key="k" * 32, station=suzhou)
+    try:
+        _report(partner, body)
+    except WebhookError as refused:
+        assert refused.status == 400 and refused.errors
+
+
+@pytest.mark.django_db
+@db_settings
+@given(
+    values=st.fixed_dictionaries(
+        {},
+        optional={
+            name: st.text(max_size=40)
+            for name in (
+                "brought_by",
+                "name",
+                "name_source",
+                "sex",
+                "id_number",
+                "birth_date",
+                "age_estimate_min",
+                "age_estimate_max",
+                "height_cm",
+                "found_at",
+                "found_division",
+                "belongings",
+                "found_latitude",
+                "marks",
+            )
+        },
+    )
+)
+def test_the_intake_form_validates_anything_typed(values, suzhou):
+    from homeward.cases.forms import IntakeForm
+
+    form = IntakeForm(values)
+    if form.is_valid():
+        form.intake_data()
+
+
+@pytest.mark.django_db
+@db_settings
+@given(
+    start=st.none() | st.dates(),
+    end=st.none() | st.dates(),
+    year=st.none() | st.integers(min_value=-(10**6), max_value=10**6),
+)
+def test_a_report_period_is_read_or_refused(start, end, year):
+    from django.core.exceptions import ValidationError
+
+    from homeward.reports.scope import period_parse
+
+    try:
+        period = period_parse(start=start, end=end, year=year)
+    except ValidationError as refused:
+        assert refused.message_dict
+    else:
+        assert period.start < period.end
