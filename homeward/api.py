@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
+from homeward.accounts.access import SECTIONS, route_allowed, route_section
 from homeward.accounts.api import router as accounts_router
+from homeward.accounts.models import ApiToken
 from homeward.accounts.services import api_token_authenticate
 from homeward.campaigns.api import router as campaigns_router
 from homeward.cases.api import router as cases_router
@@ -22,19 +24,50 @@ from homeward.stations.api import router as stations_router
 from homeward.tracing.api import router as tracing_router
 
 
+def _through_the_map(request: HttpRequest, user, token: ApiToken | None = None):
+    """Every authenticated operation goes through the permission map (accounts/access.py),
+    and a token's call through its scopes too. Raises PermissionDenied (a 403)."""
+    match = request.resolver_match
+    route, method = f"api:{match.url_name if match else ''}", request.method or "GET"
+    if not route_allowed(user, route, method):
+        raise PermissionDenied
+    if token is not None:
+        section, level = route_section(route, method) or ("", "")
+        if section in SECTIONS and not token.allows(section, level):
+            raise PermissionDenied(_("This token may not do this: see its scopes."))
+    return user
+
+
 class BearerToken(HttpBearer):
+    """A partner system's token (accounts.services.api_token_create)."""
+
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        return _through_the_map(request, found.user, found)
+
+
+class StaffSession(SessionAuth):
+    """Staff signed in to the site. A request with no session is a 401 (sign in), not the
+    CSRF 403 a session check would give it first."""
+
+    def _get_key(self, request: HttpRequest):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        return None if user is None else _through_the_map(request, user)
 
 
 api = NinjaAPI(
     title="Homeward API",
     version="1",
     description="Relief management stations and family tracing.",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), StaffSession()],
     urls_namespace="api",
 )
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/", include("homeward.reports.urls")),
     path("p/", include("homeward.portal.urls")),
     path("audit/", accounts_views.audit_list, name="audit-list"),
+    path("account/tokens/", accounts_views.tokens, name="account-tokens"),
     path("jobs/", web_views.job_failures, name="job-failures"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -24,7 +24,8 @@ class HomewardUserAdmin(UserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
+    # A token belongs to the user it was made for: it can never be moved to another.
+    readonly_fields = ("user", "prefix", "digest", "scopes", "created_at", "last_used_at")
 
     def has_add_permission(self, request) -> bool:
         # Tokens are made by accounts.services.api_token_create, which shows the secret once.

@@ -57,3 +57,16 @@ def audit_record(
         path=(request.get_full_path()[:300] if request else ""),
         detail=detail or {},
     )
+
+
+def audit_list(request: HttpRequest, object_type: str, *, shown: int | None = None) -> AuditEvent:
+    """A list page that shows people's records was read: by whom, which list (its address
+    with the filters), how many rows."""
+    return audit_record(
+        actor=getattr(request, "user", None),
+        action=AuditEvent.Action.LIST,
+        object_type=object_type,
+        label=request.get_full_path()[:200],
+        request=request,
+        detail={} if shown is None else {"shown": shown},
+    )

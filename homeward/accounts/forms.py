@@ -52,3 +52,39 @@ class AuditFilterForm(forms.Form):
         if data.get("until"):
             events = events.filter(at__lte=datetime.combine(data["until"], time.max, zone))
         return events
+
+
+class TokenForm(forms.Form):
+    """A new API token: what it is for, what it may do, how long it lasts."""
+
+    name = forms.CharField(label=_("What it is for"), max_length=100)
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"), widget=forms.CheckboxSelectMultiple
+    )
+    days = forms.IntegerField(label=_("Days it lasts"), min_value=1, max_value=366, initial=90)
+
+    def __init__(self, *args, scopes: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [(scope, scope_label(scope)) for scope in scopes]
+        self.fields["name"].widget.attrs["class"] = "form-control"
+        self.fields["days"].widget.attrs["class"] = "form-control"
+
+
+SECTION_LABELS = {
+    "cases": _("Intake and care"),
+    "tracing": _("Family tracing"),
+    "dispatch": _("Rescue command"),
+    "team": _("Street team"),
+    "campaigns": _("Campaigns"),
+    "reports": _("Figures"),
+    "stations": _("Stations and beds"),
+    "audit": _("Audit trail"),
+    "jobs": _("Failed jobs"),
+    "portal": _("Portal"),
+}
+
+
+def scope_label(scope: str) -> str:
+    section, _sep, level = scope.partition(":")
+    verb = _("read and write") if level == "write" else _("read")
+    return f"{SECTION_LABELS.get(section, section)}: {verb}"

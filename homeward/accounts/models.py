@@ -24,6 +24,8 @@ class Role(models.TextChoices):
     NATIONAL_ADMIN = "national_admin", _("National administrator")
     SUPERVISOR = "supervisor", _("Supervisor")
     FAMILY = "family", _("Family (public portal)")
+    # Another system that takes alerts by webhook (a police or civil-affairs platform).
+    PARTNER = "partner", _("Partner system")
 
 
 STATION_ROLES = frozenset(
@@ -110,6 +112,10 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8, db_index=True)
     digest = models.CharField(max_length=64, unique=True)
+    # What the token may do, as "section:read" or "section:write" (accounts/access.py);
+    # never more than its user's role grants, checked again at every use.
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires"), null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -120,6 +126,12 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def allows(self, section: str, level: str) -> bool:
+        """Whether the token's scopes cover `level` ("read", "write") on `section`."""
+        return f"{section}:write" in self.scopes or (
+            level == "read" and f"{section}:read" in self.scopes
+        )
 
 
 class AuditEvent(models.Model):

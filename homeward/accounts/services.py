@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,35 +81,80 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+TOKEN_DAYS = 90
+TOKEN_MAX_DAYS = 366
+
+
+def api_token_scopes_for(user: User) -> list[str]:
+    """Every scope `user` could give a token: the sections their role grants."""
+    from homeward.accounts.access import READ, SECTIONS, WRITE, can
+
+    return [
+        f"{section}:{level}"
+        for section in SECTIONS
+        for level in (READ, WRITE)
+        if can(user, section, level)
+    ]
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for a partner system; the raw token is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, scopes: list[str] | None = None, days: int = TOKEN_DAYS
+) -> tuple[ApiToken, str]:
+    """A new token for a partner system, for `scopes` (default: everything the user's role
+    grants) and `days`; the raw token is returned once and never stored."""
+    errors: dict[str, list[str]] = {}
     if not name.strip():
-        raise ValidationError({"name": _("Give the token a name.")})
+        errors["name"] = [_("Give the token a name.")]
+    allowed = api_token_scopes_for(user)
+    scopes = allowed if scopes is None else sorted(set(scopes))
+    if not scopes:
+        errors["scopes"] = [_("Choose at least one thing the token may do.")]
+    elif any(scope not in allowed for scope in scopes):
+        errors["scopes"] = [_("A token cannot do more than your role allows.")]
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        errors["days"] = [_("A token lasts from 1 to %(n)d days.") % {"n": TOKEN_MAX_DAYS}]
+    if errors:
+        raise ValidationError(errors)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name.strip(), prefix=raw[:8], digest=_digest(raw)
+        user=user,
+        name=name.strip(),
+        prefix=raw[:8],
+        digest=_digest(raw),
+        scopes=scopes,
+        expires_at=timezone.now() + timedelta(days=days),
     )
-    audit_record(actor=user, action="create", obj=token, station_id=user.station_id)
+    audit_record(
+        actor=user,
+        action="create",
+        obj=token,
+        station_id=user.station_id,
+        detail={"scopes": scopes, "days": days},
+    )
     return token, raw
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """The active user behind a bearer token, or None."""
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """The live token (not revoked, not expired, its user active) behind `raw`, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
+    now = timezone.now()
     token = (
-        ApiToken.objects.select_related("user", "user__division")
-        .filter(digest=_digest(raw), revoked_at__isnull=True)
+        ApiToken.objects.select_related("user", "user__division", "user__station")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    """Revoke a token: its own user's, or any token for a superuser."""
+    if token.user_id != by.pk and not by.is_superuser:
+        raise PermissionDenied(_("Only the token's own user can revoke it."))
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     audit_record(actor=by, action="update", obj=token, detail={"revoked": True})

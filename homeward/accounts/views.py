@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from homeward.accounts.forms import AuditFilterForm
+from homeward.accounts.forms import AuditFilterForm, TokenForm, scope_label
+from homeward.accounts.models import ApiToken
 from homeward.accounts.selectors import audit_events_visible
+from homeward.accounts.services import api_token_create, api_token_revoke, api_token_scopes_for
 
 
 @login_required
@@ -18,3 +24,40 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         events = form.apply(events)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_list.html", {"form": form, "page": page})
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens: make one (shown once), see when each was used,
+    revoke any. A token is its user's alone: nobody else lists or revokes it here."""
+    mine = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    form = TokenForm(request.POST or None, scopes=api_token_scopes_for(request.user))
+    secret = None
+    if request.method == "POST" and request.POST.get("revoke"):
+        token = mine.filter(pk=request.POST["revoke"]).first()
+        if token is not None and token.revoked_at is None:
+            api_token_revoke(token=token, by=request.user)
+            messages.success(request, _("The token is revoked: it no longer works."))
+        return redirect("account-tokens")
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            _token, secret = api_token_create(
+                user=request.user, name=d["name"], scopes=list(d["scopes"]), days=d["days"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form = TokenForm(scopes=api_token_scopes_for(request.user))
+    rows = [
+        {
+            "token": token,
+            "scopes": [scope_label(s) for s in token.scopes],
+            "live": token.revoked_at is None
+            and token.expires_at is not None
+            and token.expires_at > timezone.now(),
+        }
+        for token in mine
+    ]
+    return render(request, "accounts/tokens.html", {"form": form, "rows": rows, "secret": secret})

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.accounts.audit import audit_list
 from homeward.accounts.models import Role
 from homeward.accounts.permissions import VIEW_HEALTH, VIEW_MINOR_DETAILS
 from homeward.cases import selectors, services
@@ -31,7 +32,6 @@ from homeward.cases.services.common import CASE_WRITERS
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Bed, Room, Station
 from homeward.web.clock import start_of_day
-from homeward.web.navigation import require_section
 
 VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "transfers")
 
@@ -56,7 +56,6 @@ def _can_write(user, stay: Stay) -> bool:
 
 @login_required
 def stay_list(request: HttpRequest) -> HttpResponse:
-    require_section(request, "cases")
     view = request.GET.get("view", "in_station")
     view = view if view in VIEWS else "in_station"
     form = StayFilterForm(request.GET or None)
@@ -87,6 +86,7 @@ def stay_list(request: HttpRequest) -> HttpResponse:
         rows = selectors.stays_in_station(request.user, f, now)
     else:
         transfers = selectors.incoming_transfers(request.user)
+    audit_list(request, "cases.stay")
     return render(
         request,
         "cases/stay_list.html",
@@ -285,6 +285,7 @@ def night_duty(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.FAMILY:
         raise PermissionDenied
     today = timezone.localdate()
+    audit_list(request, "cases.stay")
     return render(
         request,
         "cases/night.html",

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from homeward.accounts.audit import audit_list
 from homeward.accounts.models import Role
 from homeward.dispatch import selectors, services
 from homeward.dispatch.forms import (
@@ -21,18 +22,11 @@ from homeward.dispatch.forms import (
 )
 from homeward.dispatch.models import Channel, Incident
 from homeward.dispatch.services.common import DISPATCHERS
-from homeward.web.navigation import NAVIGATION
 
 
 def _form_errors(form, exc: ValidationError) -> None:
     for name, errors in exc.message_dict.items():
         form.add_error(name if name in form.fields else None, errors)
-
-
-def _require_command(request: HttpRequest) -> None:
-    item = next(i for i in NAVIGATION if i.key == "dispatch")
-    if not item.visible_to(request.user):
-        raise PermissionDenied
 
 
 def _map_config() -> dict:
@@ -41,7 +35,6 @@ def _map_config() -> dict:
 
 @login_required
 def command_center(request: HttpRequest) -> HttpResponse:
-    _require_command(request)
     return render(
         request,
         "dispatch/command_center.html",
@@ -57,20 +50,17 @@ def command_center(request: HttpRequest) -> HttpResponse:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """The lists by status (htmx polls this fragment)."""
-    _require_command(request)
     return render(request, "dispatch/_board.html", {"board": selectors.board(request.user)})
 
 
 @login_required
 def map_data(request: HttpRequest) -> JsonResponse:
-    _require_command(request)
     return JsonResponse(selectors.map_features(request.user))
 
 
 @login_required
 def incident_new(request: HttpRequest) -> HttpResponse:
     """The hotline desk: one keyboard-only form, then straight to dispatch."""
-    _require_command(request)
     station = request.user.station
     if station is None or request.user.role not in DISPATCHERS | {Role.STREET_TEAM}:
         raise PermissionDenied
@@ -96,7 +86,6 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_command(request)
     incident = selectors.incident_get(request.user, pk, request=request)
     user = request.user
     ranked = selectors.teams_by_distance(incident) if incident.status in Incident.OPEN else []
@@ -175,7 +164,6 @@ def team_page(request: HttpRequest) -> HttpResponse:
     Each call has its own on-scene button and outcome form (prefixed by the
     incident's id); a resent tap finds the step done and says so, never twice.
     """
-    _require_command(request)
     assignments = list(selectors.team_assignments(request.user))
     forms = {i.pk: OutcomeForm(prefix=f"outcome-{i.pk}") for i in assignments}
     if request.method == "POST":
@@ -213,8 +201,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def drafts(request: HttpRequest) -> HttpResponse:
     """Intake drafts left by teams, waiting at the station's desk."""
-    if request.user.role == Role.FAMILY:
-        raise PermissionDenied
+    audit_list(request, "dispatch.intakedraft")
     return render(
         request,
         "dispatch/drafts.html",

@@ -106,10 +106,17 @@ class SubscriptionForm(forms.Form):
     notices = forms.BooleanField(label=_("New tracing notices"), required=False, initial=True)
     urgent = forms.BooleanField(label=_("Urgent missing reports"), required=False, initial=True)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, partner: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         styled(self)
         self.fields["channels"].widget.attrs.pop("class", None)
+        if not partner:
+            # Webhooks are for partner systems (tracing.services.alerts): not offered to
+            # families at all.
+            self.fields["channels"].choices = [
+                (code, label) for code, label in CHANNEL_CHOICES if code != "webhook"
+            ]
+            del self.fields["webhook_url"]
 
     def subscription_data(self):
         from homeward.tracing.services.alerts import SubscriptionData

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from homeward.accounts.models import Role
 from homeward.cases.views import _form_errors
 from homeward.portal.forms import SubscriptionForm
 from homeward.tracing import selectors
@@ -18,7 +19,7 @@ from homeward.tracing.services.alerts import subscription_create, subscription_e
 
 @login_required
 def subscriptions(request: HttpRequest) -> HttpResponse:
-    form = SubscriptionForm(request.POST or None)
+    form = SubscriptionForm(request.POST or None, partner=request.user.role == Role.PARTNER)
     mine = selectors.subscriptions_of(request.user)
     if request.method == "POST" and request.POST.get("end"):
         subscription = mine.filter(public_id=request.POST["end"]).first()

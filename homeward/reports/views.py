@@ -22,7 +22,6 @@ from homeward.reports.scope import Period, period_parse, scope_for, trail
 from homeward.stations import selectors as station_selectors
 from homeward.stations import services as station_services
 from homeward.stations.models import SafetyCheck
-from homeward.web.navigation import require_section
 from homeward.web.text import ascii_int
 
 EXPORTS = {
@@ -67,7 +66,6 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    require_section(request, "reports")
     scope, (period, period_errors) = _scope(request), _period(request)
     report = build(request.user, scope, period)
     query = (
@@ -106,7 +104,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    require_section(request, "reports")
     if fmt not in EXPORTS:
         raise Http404
     scope, (period, period_errors) = _scope(request), _period(request)
@@ -137,7 +134,6 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 def supervision(request: HttpRequest) -> HttpResponse:
     """Open days and complaints: recorded by station heads and administrators, read by all."""
-    require_section(request, "reports")
     stations = stations_visible(request.user)
     writable = not request.user.is_read_only
     open_day_form = forms.OpenDayForm(
@@ -183,7 +179,6 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
-    require_section(request, "reports")
     if request.method != "POST" or request.user.is_read_only:
         raise PermissionDenied
     complaint = scoped_get(request.user, Complaint.objects.all(), request=request, pk=pk)
@@ -203,7 +198,6 @@ def complaint_handle(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def safety(request: HttpRequest) -> HttpResponse:
     """Facility safety checks: what is due, what is overdue, hazards waiting for a fix."""
-    require_section(request, "reports")
     stations = stations_visible(request.user)
     writable = not request.user.is_read_only
     form = forms.CheckScheduleForm(request.POST or None, stations=stations)
@@ -240,7 +234,6 @@ def safety(request: HttpRequest) -> HttpResponse:
 @login_required
 def safety_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a check as done (?action=record) or its hazard fixed (?action=fix)."""
-    require_section(request, "reports")
     if request.method != "POST" or request.user.is_read_only:
         raise PermissionDenied
     check = scoped_get(request.user, SafetyCheck.objects.all(), request=request, pk=pk)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from homeward.accounts.audit import audit_list
 from homeward.accounts.permissions import VIEW_DNA
 from homeward.cases.views import _form_errors
 from homeward.tracing import selectors, services
@@ -24,7 +25,6 @@ from homeward.tracing.forms import (
 )
 from homeward.tracing.models import FoundDna, MissingReport, Relative
 from homeward.tracing.services.common import REPORT_TAKERS, TRACERS
-from homeward.web.navigation import require_section
 
 # The attribute model's fields, as a reviewer reads them.
 FIELD_LABELS = {
@@ -43,13 +43,8 @@ FIELD_LABELS = {
 TABS = ("queue", "reports", "pending", "exclusions", "reunions", "tips")
 
 
-def _staff(request: HttpRequest) -> None:
-    require_section(request, "tracing")
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    _staff(request)
     tab = request.GET.get("tab", "queue")
     tab = tab if tab in TABS else "queue"
     user = request.user
@@ -65,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "reunions": lambda: selectors.reunions_visible(user).order_by("-opened_at"),
         "tips": lambda: selectors.tips_visible(user),
     }[tab]()[:200]
+    audit_list(request, f"tracing.{tab}")
     return render(
         request,
         "tracing/home.html",
@@ -107,7 +103,6 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
     report = selectors.report_get(request.user, pk, request=request)
     if request.method == "POST" and request.POST.get("action") == "verify":
         try:
@@ -155,7 +150,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
     candidate = selectors.candidate_get(request.user, pk, request=request)
     forms = {
         "reject": RejectForm(prefix="reject"),
@@ -211,7 +205,6 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reunion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
     reunion = selectors.reunion_get(request.user, pk, request=request)
     form = ReunionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -237,7 +230,6 @@ def reunion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     """A found person's tracing panel: DNA sampling (police, within a month), candidates."""
-    _staff(request)
     from homeward.cases.selectors import person_get
 
     found = person_get(request.user, pk, request=request)

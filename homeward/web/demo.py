@@ -131,6 +131,7 @@ USERS = [
     DemoUser("national.admin", Role.NATIONAL_ADMIN, name="民政部"),
     DemoUser("jiangsu.supervisor", Role.SUPERVISOR, division="320000", name="江苏 第三方监督员"),
     DemoUser("family.demo", Role.FAMILY, name="寻亲家属"),
+    DemoUser("partner.demo", Role.PARTNER, name="市民政局预警平台"),
 ]
 
 

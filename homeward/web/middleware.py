@@ -6,9 +6,12 @@ import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from homeward.accounts.access import DELEGATED, route_allowed
 from homeward.web.text import bad_strings
 
 
@@ -87,3 +90,28 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class AccessMiddleware:
+    """Every page goes through the permission map (`accounts.access`) before its view.
+
+    The API's operations are checked by its authentication (`homeward.api`), where a
+    bearer token's user is known; Django's admin checks its own staff flag.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or match.namespace in DELEGATED or match.namespace == "api":
+            return None
+        route = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        if route_allowed(request.user, route, request.method or "GET"):
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied

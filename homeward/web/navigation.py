@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from homeward.accounts.models import Role, User
-
-ADMINS = frozenset({Role.COUNTY_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN})
-STATION_DESK = frozenset({Role.INTAKE, Role.CASEWORKER, Role.TRACING_OFFICER, Role.STATION_HEAD})
+from homeward.accounts import access
+from homeward.accounts.access import READ, can
+from homeward.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -19,8 +18,8 @@ class NavItem:
     key: str
     label: str | Promise
     url_name: str
-    roles: frozenset[str] | None = None  # None: every staff role
-    perm: str | None = None
+    section: str  # who sees it: whoever may read this section (accounts/access.py)
+    unless: str | None = None  # ...but not who reads this one (it leads there already)
 
     @property
     def href(self) -> str:
@@ -29,40 +28,22 @@ class NavItem:
         return reverse(self.url_name)
 
     def visible_to(self, user: User) -> bool:
-        if user.is_superuser:
-            return True
-        if user.role == Role.FAMILY:
+        if self.unless and can(user, self.unless, READ):
             return False
-        if self.perm and not user.has_perm(self.perm):
-            return False
-        return self.roles is None or user.role in self.roles
+        return can(user, self.section, READ)
 
 
 NAVIGATION = [
-    NavItem("dashboard", _("Dashboard"), "dashboard"),
-    NavItem("cases", _("Intake and care"), "cases:stay-list", STATION_DESK | ADMINS),
-    NavItem("tracing", _("Family tracing"), "tracing:home", STATION_DESK | ADMINS),
-    NavItem(
-        "dispatch",
-        _("Rescue command"),
-        "dispatch:center",
-        frozenset({Role.DISPATCHER, Role.STREET_TEAM, Role.STATION_HEAD}) | ADMINS,
-    ),
-    NavItem(
-        "campaigns",
-        _("Campaigns"),
-        "campaigns:list",
-        frozenset({Role.DISPATCHER, Role.STATION_HEAD}) | ADMINS,
-    ),
-    NavItem(
-        "reports",
-        _("Figures"),
-        "reports:dashboard",
-        frozenset({Role.STATION_HEAD, Role.SUPERVISOR}) | ADMINS,
-    ),
-    NavItem("stations", _("Stations and beds"), "station-list"),
-    NavItem("audit", _("Audit trail"), "audit-list", perm="accounts.view_audit"),
-    NavItem("jobs", _("Failed jobs"), "job-failures", frozenset({Role.STATION_HEAD}) | ADMINS),
+    NavItem("dashboard", _("Dashboard"), "dashboard", access.STAFF),
+    NavItem("cases", _("Intake and care"), "cases:stay-list", access.CASES),
+    NavItem("tracing", _("Family tracing"), "tracing:home", access.TRACING),
+    NavItem("dispatch", _("Rescue command"), "dispatch:center", access.DISPATCH),
+    NavItem("team", _("My calls"), "dispatch:team", access.TEAM, unless=access.DISPATCH),
+    NavItem("campaigns", _("Campaigns"), "campaigns:list", access.CAMPAIGNS),
+    NavItem("reports", _("Figures"), "reports:dashboard", access.REPORTS),
+    NavItem("stations", _("Stations and beds"), "station-list", access.STATIONS),
+    NavItem("audit", _("Audit trail"), "audit-list", access.AUDIT),
+    NavItem("jobs", _("Failed jobs"), "job-failures", access.JOBS),
 ]
 
 

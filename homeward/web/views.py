@@ -12,7 +12,7 @@ from homeward.accounts.models import Role
 from homeward.accounts.selectors import audit_events_visible, stations_visible
 from homeward.stations.selectors import stations_with_occupancy
 from homeward.web.models import JobFailure
-from homeward.web.navigation import require_section, section
+from homeward.web.navigation import section
 
 SECTION_TEXT = {
     "dispatch": _(
@@ -27,6 +27,8 @@ SECTION_TEXT = {
 def dashboard(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.FAMILY:
         return redirect("portal:me")
+    if request.user.role == Role.PARTNER:
+        return redirect("portal:alerts")
     stations = stations_with_occupancy(stations_visible(request.user)).order_by("division_id")
     recent = audit_events_visible(request.user)[:8]
     return render(
@@ -43,7 +45,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_failures(request: HttpRequest) -> HttpResponse:
     """Failed background jobs, for station heads and administrators."""
-    require_section(request, "jobs")
     failures = JobFailure.objects.all()[:200]
     return render(request, "web/jobs.html", {"failures": failures})
 

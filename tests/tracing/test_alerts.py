@@ -38,12 +38,12 @@ def _outboxes(settings, tmp_path):
     settings.PUBLIC_URL = "https://homeward.test"
 
 
-def family(name: str, *, verified: bool = True) -> User:
+def family(name: str, *, verified: bool = True, role: str = Role.FAMILY) -> User:
     # No password: hashing one is the slowest thing a fixture can do.
     user = user_create(
         username=name,
         password=None,
-        role=Role.FAMILY,
+        role=role,
         phone=f"139{zlib.crc32(name.encode()) % 10**8:08d}",
     )
     User.objects.filter(pk=user.pk).update(phone_verified=verified)
@@ -51,8 +51,21 @@ def family(name: str, *, verified: bool = True) -> User:
     return user
 
 
+def public_resolver(host, port, **kwargs):
+    """DNS for the tests' webhook hosts (no network): hook.test is a public address."""
+    import socket
+
+    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+
+
+@pytest.fixture(autouse=True)
+def _webhook_hosts_resolve(settings):
+    settings.WEBHOOK_RESOLVER = "tests.tracing.test_alerts.public_resolver"
+
+
 def subscribe(name: str, code: str, *, radius: int = 50, channels=("sms",), **fields):
-    user = family(name)
+    # Webhooks are for partner systems only.
+    user = family(name, role=Role.PARTNER if "webhook" in channels else Role.FAMILY)
     division = Division.objects.get(code=code)
     data = SubscriptionData(
         channels=list(channels),

@@ -31,7 +31,8 @@ def test_navigation_follows_the_role(client, suzhou, jiangsu_supervisor):
     street = make_user("sz.street", Role.STREET_TEAM, station=suzhou)
     client.force_login(street)
     page = client.get("/").content.decode()
-    assert 'data-nav="dispatch"' in page and 'data-nav="tracing"' not in page
+    assert 'data-nav="team"' in page and 'data-nav="tracing"' not in page
+    assert 'data-nav="dispatch"' not in page  # its own calls, not the command center
     client.force_login(jiangsu_supervisor)
     page = client.get("/").content.decode()
     assert 'data-nav="audit"' in page and 'data-nav="reports"' in page
@@ -41,7 +42,8 @@ def test_navigation_follows_the_role(client, suzhou, jiangsu_supervisor):
 def test_a_section_outside_the_role_is_forbidden(client, suzhou):
     street = make_user("sz.street", Role.STREET_TEAM, station=suzhou)
     client.force_login(street)
-    assert client.get("/dispatch/").status_code == 200
+    assert client.get("/dispatch/team/").status_code == 200
+    assert client.get("/dispatch/").status_code == 403
     assert client.get("/tracing/").status_code == 403
     assert client.get("/cases/").status_code == 403
     assert client.get("/s/nonsense/").status_code == 404

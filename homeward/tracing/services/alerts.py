@@ -27,12 +27,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
-from homeward.accounts.models import User
+from homeward.accounts.models import Role, User
 from homeward.portal.senders import sms_sender, webhook_sender, wechat_sender
 from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
 from homeward.tracing.models import AlertDelivery, Candidate, MissingReport, Notice, Subscription
 from homeward.tracing.models.alerts import Channel
+from homeward.web.outbound import webhook_url_check, webhook_url_problem
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +130,13 @@ def subscription_create(*, user: User, data: SubscriptionData) -> Subscription:
         add("channels", _("Verify your phone number before choosing text messages."))
     if Channel.WECHAT in channels and not data.wechat_openid.strip():
         add("wechat_openid", _("Give your WeChat ID."))
-    if Channel.WEBHOOK in channels and not data.webhook_url.strip():
-        add("webhook_url", _("Give the webhook address."))
+    if Channel.WEBHOOK in channels:
+        if user.role != Role.PARTNER and not user.is_superuser:
+            add("channels", _("Alerts by webhook are for partner systems."))
+        elif not data.webhook_url.strip():
+            add("webhook_url", _("Give the webhook address."))
+        elif problem := webhook_url_problem(data.webhook_url):
+            add("webhook_url", problem)
     if not data.notices and not data.urgent:
         add("notices", _("Choose what you want to hear of."))
     if Subscription.objects.filter(user=user, active=True).count() >= MAX_SUBSCRIPTIONS:
@@ -402,6 +408,8 @@ def _send(channel: str, subscription: Subscription, message: Message) -> None:
     elif channel == Channel.WECHAT:
         wechat_sender().send(subscription.wechat_openid, message.text)
     elif channel == Channel.WEBHOOK:
+        # Checked again now: the host may have been pointed at a private address since.
+        webhook_url_check(subscription.webhook_url)
         body = json.dumps(message.payload, ensure_ascii=False, sort_keys=True)
         webhook_sender().send(subscription.webhook_url, body)
     else:
