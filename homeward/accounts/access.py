@@ -86,7 +86,7 @@ def can(user: User, section: str, level: str = READ) -> bool:
     if user.is_superuser:
         return True
     if section == STAFF:
-        return user.role != Role.FAMILY
+        return user.role not in (Role.FAMILY, Role.PARTNER)
     granted = ACCESS.get(user.role, {}).get(section)
     return granted == WRITE or (granted == READ and level == READ)
 
@@ -191,7 +191,7 @@ ROUTES: dict[str, Rule] = {
     "api:get_incident": _R(DISPATCH),
     "api:team_position": _R(TEAM),
     "api:post_warning": _R(CAMPAIGNS),
-    "api:list_shelters": _R(CAMPAIGNS),
+    "api:list_shelters": _R(PUBLIC),  # open shelter points, as on the portal
     "api:list_reports": _R(TRACING),
     "api:file_report": _R(TRACING),
     "api:get_report": _R(TRACING),

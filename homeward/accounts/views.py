@@ -31,7 +31,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     """The signed-in user's API tokens: make one (shown once), see when each was used,
     revoke any. A token is its user's alone: nobody else lists or revokes it here."""
     mine = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    form = TokenForm(request.POST or None, scopes=api_token_scopes_for(request.user))
+    form = TokenForm(
+        request.POST if request.method == "POST" else None,
+        scopes=api_token_scopes_for(request.user),
+    )
     secret = None
     if request.method == "POST" and request.POST.get("revoke"):
         token = mine.filter(pk=request.POST["revoke"]).first()

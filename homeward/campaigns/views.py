@@ -20,7 +20,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    form = WarningForm(request.POST or None)
+    form = WarningForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             warning = services.warning_record(data=form.data_(), by=request.user)
@@ -48,7 +48,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get(request.user, pk, request=request)
-    form = ShelterForm(request.POST or None)
+    form = ShelterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,7 +131,9 @@ def intake(request: HttpRequest) -> HttpResponse:
     if station is None:
         raise PermissionDenied
     initial = handoff.draft_initial(request)
-    form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
+    form = IntakeForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, initial=initial
+    )
     earlier = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -252,7 +254,7 @@ def stay_exit(request: HttpRequest, pk: int) -> HttpResponse:
     if not _can_write(request.user, stay):
         raise PermissionDenied
     stations = Station.objects.filter(is_active=True).exclude(pk=stay.station_id)
-    form = ExitForm(request.POST or None, stations=stations)
+    form = ExitForm(request.POST if request.method == "POST" else None, stations=stations)
     if request.method == "POST" and form.is_valid():
         try:
             services.stay_exit(stay=stay, data=form.exit_data(), by=request.user)
@@ -270,7 +272,9 @@ def stay_exit(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     _require_desk(request)
     exit_ = selectors.incoming_transfers(request.user).filter(pk=pk).first()
-    if exit_ is None or request.method != "POST":
+    if exit_ is None:
+        raise Http404  # not a transfer to this user's station: as if there were none
+    if request.method != "POST":
         return redirect(f"{request.build_absolute_uri('/cases/')}?view=transfers")
     try:
         stay = services.transfer_receive(exit_=exit_, by=request.user)
@@ -300,7 +304,7 @@ def night_duty(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk, request=request)
-    form = MergeForm(request.POST or None)
+    form = MergeForm(request.POST if request.method == "POST" else None)
     writable = request.user.role in CASE_WRITERS or request.user.is_superuser
     if request.method == "POST" and writable:
         if request.POST.get("action") == "undo":

@@ -65,7 +65,7 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
         person=stay.person, defaults={"station": stay.station}
     )
     initial = {name: getattr(record, name) for name in ("institution", *Settlement.STEPS)}
-    form = SettlementForm(request.POST or None, initial=initial)
+    form = SettlementForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.settlement_update(settlement=record, by=request.user, **form.cleaned_data)
@@ -83,7 +83,7 @@ def outsourced(request: HttpRequest, pk: int) -> HttpResponse:
     stay = selectors.stay_get(request.user, pk, request=request)
     _writer(request, stay)
     running = stay.outsourced_care.filter(until__isnull=True).first()
-    form = OutsourcedForm(request.POST or None)
+    form = OutsourcedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

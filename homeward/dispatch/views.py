@@ -64,7 +64,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     station = request.user.station
     if station is None or request.user.role not in DISPATCHERS | {Role.STREET_TEAM}:
         raise PermissionDenied
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.incident_open(
@@ -211,7 +211,9 @@ def drafts(request: HttpRequest) -> HttpResponse:
 
 def public_report(request: HttpRequest) -> HttpResponse:
     """The portal's report form: anyone, no account; the nearest station receives it."""
-    form = PublicReportForm(request.POST or None, request.FILES or None)
+    form = PublicReportForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST" and form.is_valid():
         report = form.report(channel=Channel.PUBLIC)
         station = selectors.station_for_report(report)

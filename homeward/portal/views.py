@@ -82,7 +82,7 @@ def _notice(public_id) -> object:
 
 def notice_detail(request: HttpRequest, public_id) -> HttpResponse:
     notice = _notice(public_id)
-    form = TipForm(request.POST or None)
+    form = TipForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not services.allow(f"tip:{_client(request)}", limit=5, per_seconds=3600):
             form.add_error(None, _("Too many messages from here: please try again later."))
@@ -126,7 +126,7 @@ def notice_photo(request: HttpRequest, public_id) -> FileResponse:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not services.allow(f"signup:{_client(request)}", limit=10, per_seconds=3600):
             form.add_error(None, _("Too many sign-ups from here: please try again later."))
@@ -167,7 +167,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         user = User.objects.filter(pk=pending["user"], role=Role.FAMILY).first()
     else:
         return redirect(f"{reverse('login')}?next={reverse('portal:verify')}")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and request.POST.get("resend"):
         if user is not None and services.allow(f"code:{user.pk}", limit=3, per_seconds=900):
             services.phone_code_send(user=user)
@@ -209,7 +209,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if not request.user.phone_verified:
         return redirect("portal:verify")
     form = ReportForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         request.FILES or None,
         initial={"contact_phone": request.user.phone, "contact_name": request.user.display_name},
     )

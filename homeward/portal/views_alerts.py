@@ -19,7 +19,10 @@ from homeward.tracing.services.alerts import subscription_create, subscription_e
 
 @login_required
 def subscriptions(request: HttpRequest) -> HttpResponse:
-    form = SubscriptionForm(request.POST or None, partner=request.user.role == Role.PARTNER)
+    form = SubscriptionForm(
+        request.POST if request.method == "POST" else None,
+        partner=request.user.role == Role.PARTNER,
+    )
     mine = selectors.subscriptions_of(request.user)
     if request.method == "POST" and request.POST.get("end"):
         subscription = mine.filter(public_id=request.POST["end"]).first()

@@ -200,7 +200,9 @@ def safety(request: HttpRequest) -> HttpResponse:
     """Facility safety checks: what is due, what is overdue, hazards waiting for a fix."""
     stations = stations_visible(request.user)
     writable = not request.user.is_read_only
-    form = forms.CheckScheduleForm(request.POST or None, stations=stations)
+    form = forms.CheckScheduleForm(
+        request.POST if request.method == "POST" else None, stations=stations
+    )
     if request.method == "POST":
         if not writable:
             raise PermissionDenied

@@ -78,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def report_new(request: HttpRequest) -> HttpResponse:
     if request.user.role not in REPORT_TAKERS:
         raise PermissionDenied
-    form = ReportForm(request.POST or None, request.FILES or None)
+    form = ReportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
         data = form.report_data()
@@ -206,7 +206,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reunion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reunion = selectors.reunion_get(request.user, pk, request=request)
-    form = ReunionForm(request.POST or None)
+    form = ReunionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.reunion_complete(reunion=reunion, by=request.user, **form.cleaned_data)
@@ -235,7 +235,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     found = person_get(request.user, pk, request=request)
     dna = FoundDna.objects.filter(person=found).first()
     form = DnaForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         choices=FoundDna.Status.choices,
         initial={"status": dna.status if dna else "", "lab": dna.lab if dna else ""},
     )

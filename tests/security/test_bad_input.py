@@ -190,3 +190,11 @@ def test_a_team_position_from_2099_is_refused(client, suzhou):
     assert response.status_code == 400 and "at" in response.json()["errors"]
     team.refresh_from_db()
     assert team.position_at is None or team.position_at.year < 2099
+
+
+@pytest.mark.parametrize("path", ["/p/signup/", "/cases/intake/"])
+def test_empty_posts_past_the_rate_limit_are_never_a_500(client, path, suzhou):
+    if path.startswith("/cases"):
+        client.force_login(make_user("sz.desk3", Role.INTAKE, station=suzhou))
+    codes = {client.post(path, {}).status_code for _ in range(12)}
+    assert codes <= {200, 400, 429}, codes
