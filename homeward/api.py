@@ -7,9 +7,11 @@ token. Scoping is the same as in the staff UI: it comes from the selectors.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from homeward.accounts.access import SECTIONS, route_allowed, route_section
@@ -63,13 +65,74 @@ class StaffSession(SessionAuth):
         return None if user is None else _through_the_map(request, user)
 
 
-api = NinjaAPI(
+class Error(Schema):
+    """Every error answer of the API: what went wrong, and by field where a field is at
+    fault (a body field's name, a query parameter's, or a header's)."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+# The error answers every operation may give, declared once for the whole document.
+ERRORS = {
+    400: "A field is not valid (the service's checks): see errors.",
+    401: "No session and no valid bearer token.",
+    403: "The role or the token's scopes do not allow this.",
+    404: "No such record, or not in the caller's scope (the same answer).",
+    409: "The request conflicts with what is there (an Idempotency-Key reused).",
+    422: "The request does not have the declared shape: see errors.",
+}
+
+
+class HomewardAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = Error.model_json_schema()
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in ERRORS.items():
+                    if code == 401 and not operation.get("security"):
+                        continue  # a public operation asks nobody to sign in
+                    responses.setdefault(code, {"description": text, **ref})
+        return schema
+
+
+api = HomewardAPI(
     title="Homeward API",
     version="1",
     description="Relief management stations and family tracing.",
     auth=[BearerToken(), StaffSession()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(NinjaValidationError)
+def _shape_error(request: HttpRequest, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        errors.setdefault(".".join(location[-2:] if location else ["body"]), []).append(
+            str(error.get("msg", ""))
+        )
+    return api.create_response(
+        request,
+        {"detail": _("The request does not have the declared shape."), "errors": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError):
+    detail = _("Sign in, or send a bearer token.") if exc.status_code == 401 else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(ValidationError)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from homeward.campaigns import selectors, services
 
@@ -16,8 +16,8 @@ class WarningIn(Schema):
     """A signal in the national early-warning shape; type and level in Chinese or our codes."""
 
     id: str = ""
-    type: str
-    level: str
+    type: str = Field(min_length=1)
+    level: str = Field(min_length=1)
     divisions: list[str]
     valid_from: datetime
     valid_until: datetime

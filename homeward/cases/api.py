@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from ninja import Router, Schema, Status
 from homeward.accounts.audit import audit_record
 from homeward.accounts.permissions import VIEW_HEALTH, VIEW_MINOR_DETAILS
 from homeward.cases import selectors, services
-from homeward.cases.models import Stay
+from homeward.cases.models import Exit, Person, Stay
 from homeward.regions.selectors import divisions_resolve
 from homeward.stations.models import Station
 
@@ -78,13 +79,19 @@ def get_stay(request: HttpRequest, stay_id: int):
     return _out(selectors.stay_get(request.user, stay_id, request=request), request.user)
 
 
+BroughtBy = Literal[tuple(Stay.BroughtBy.values)]  # type: ignore[valid-type]
+NameSource = Literal[tuple(Person.NameSource.values)]  # type: ignore[valid-type]
+ExitKind = Literal[tuple(Exit.Kind.values)]  # type: ignore[valid-type]
+Sex = Literal["M", "F", "U"]
+
+
 class IntakeIn(Schema):
-    brought_by: str
+    brought_by: BroughtBy
     referring_unit: str = ""
     name: str = ""
-    name_source: str = "unknown"
+    name_source: NameSource = "unknown"
     id_number: str = ""
-    sex: str = "U"
+    sex: Sex = "U"
     birth_date: date | None = None
     age_estimate_min: int | None = None
     age_estimate_max: int | None = None
@@ -119,7 +126,7 @@ def intake(request: HttpRequest, payload: IntakeIn):
 
 
 class ExitIn(Schema):
-    kind: str
+    kind: ExitKind
     note: str = ""
     destination_division: str | None = None
     ticket: str = ""

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from homeward.accounts.audit import audit_record
 from homeward.regions.selectors import divisions_resolve
@@ -76,11 +76,11 @@ def get_report(request: HttpRequest, report_id: int):
 
 
 class ReportIn(Schema):
-    name: str
-    sex: str = "U"
-    contact_name: str
-    contact_relation: str
-    contact_phone: str
+    name: str = Field(min_length=1)
+    sex: Literal["M", "F", "U"] = "U"
+    contact_name: str = Field(min_length=1)
+    contact_relation: str = Field(min_length=1)
+    contact_phone: str = Field(min_length=1)
     contact_email: str = ""
     aliases: list[str] = []
     birth_date: date | None = None

@@ -1,0 +1,223 @@
+"""Every page this round touched, as its users see it: at 1366 px and at 390 px, in Chinese
+and in English. Each screenshot is kept (HOMEWARD_SCREENSHOTS=DIR keeps them there) for a
+person to look at; the test checks what a person would notice first: the page's main
+element is there, no text reads as markup, and the staff pages fit a phone's width."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.utils import timezone
+
+from homeward.accounts.models import Role
+from homeward.accounts.services import api_token_create
+from homeward.cases.models import Stay
+from homeward.cases.services import ExitData, IntakeData, intake_admit, stay_exit
+from homeward.dispatch.services import Report, incident_open
+from tests.conftest import make_station, make_user
+from tests.security.test_uploads import bomb_png
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
+LANGUAGES = ("zh-hans", "en")
+HOSTILE = '<img src=x onerror="window.__xss=1">人民路'
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("HOMEWARD_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _as(page, live_server, user, language: str) -> None:
+    context = page.context
+    context.clear_cookies()
+    cookies = [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language}]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        sessionid = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+        cookies.append({"name": django_settings.SESSION_COOKIE_NAME, "value": sessionid})
+    context.add_cookies([{**c, "url": live_server.url} for c in cookies])
+
+
+def _look(page, shots: Path, name: str, selector: str, *, staff: bool = True) -> None:
+    """Screenshots of the current page in both sizes; checks each."""
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_selector(selector)
+        lang = page.locator("html").get_attribute("lang")
+        page.screenshot(path=str(shots / f"{name}-{lang}-{size}.png"), full_page=True)
+        assert page.evaluate("window.__xss") is None
+        assert "&lt;" not in page.locator("body").inner_text()  # no markup shown escaped twice
+        if staff and size == "phone":
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{name} ({lang}) is {overflow}px wider than a phone"
+
+
+@pytest.fixture
+def station(db):
+    return make_station("苏州测试站", "320508")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_tokens_page(live_server, page, station, shots, language):
+    head = make_user("sz.head", Role.STATION_HEAD, station=station)
+    api_token_create(user=head, name="110 指挥中心", scopes=["dispatch:read"], days=30)
+    _as(page, live_server, head, language)
+    page.goto(f"{live_server.url}/account/tokens/")
+    page.fill("#id_name", "市民政局")
+    page.check("input[value='reports:read']")
+    page.click("#create-token")
+    page.wait_for_selector("#token-secret")
+    assert page.locator("#tokens tbody tr").count() == 2
+    _look(page, shots, "tokens", "#token-secret")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_command_center_with_a_hostile_address(live_server, page, station, shots, language):
+    dispatcher = make_user("sz.dispatcher", Role.DISPATCHER, station=station)
+    incident_open(
+        station=station,
+        report=Report(
+            channel="hotline",
+            description="桥下有人",
+            address=HOSTILE,
+            latitude=31.31,
+            longitude=120.62,
+        ),
+        by=dispatcher,
+    )
+    _as(page, live_server, dispatcher, language)
+    page.goto(f"{live_server.url}/dispatch/")
+    page.wait_for_selector("#live-map[data-incidents='1']")
+    page.locator("#live-map .map-incident").first.hover()
+    assert "<img src=x" in page.locator(".leaflet-tooltip").first.inner_text()
+    _look(page, shots, "command-center", "#live-map .map-incident")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_person_page_with_the_changes_another_station_made(
+    live_server, page, station, shots, language
+):
+    other = make_station("广州测试站", "440103")
+    gz = make_user("gz.desk", Role.INTAKE, station=other)
+    sz = make_user("sz.desk", Role.INTAKE, station=station)
+    first = intake_admit(
+        station=other,
+        data=IntakeData(
+            brought_by="police", name="陈大", name_source="said", sex="M", height_cm=170
+        ),
+        by=gz,
+    )
+    stay_exit(stay=first, data=ExitData(kind="left"), by=gz)
+    intake_admit(
+        station=station,
+        data=IntakeData(brought_by="police", name="陈大", name_source="said", height_cm=172),
+        by=sz,
+        person=first.person,
+    )
+    _as(page, live_server, gz, language)
+    page.goto(f"{live_server.url}/cases/people/{first.person_id}/")
+    assert "172" in page.locator("#changes").inner_text()
+    _look(page, shots, "person-changes", "#changes")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_intake_refuses_a_picture_bomb_by_name(live_server, page, station, shots, language):
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/intake/")
+    page.select_option("#id_brought_by", "police")
+    page.fill("#id_name", "王五")
+    page.select_option("#id_sex", "M")
+    page.set_input_files(
+        "#id_photo", files=[{"name": "tiny.png", "mimeType": "image/png", "buffer": bomb_png()}]
+    )
+    page.click("#admit")
+    page.wait_for_selector("[data-error-for=photo]")
+    assert "50" in page.locator("[data-error-for=photo]").inner_text()
+    assert not Stay.objects.exists()
+    _look(page, shots, "intake-photo-refused", "[data-error-for=photo]")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_figures_for_an_impossible_period(live_server, page, station, shots, language):
+    head = make_user("sz.head", Role.STATION_HEAD, station=station)
+    _as(page, live_server, head, language)
+    page.goto(f"{live_server.url}/reports/?start=2024-01-01&end=9999-12-31")
+    assert page.locator("#period-errors [data-error-for=end]").count() == 1
+    _look(page, shots, "figures-period-refused", "#period-errors")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_street_team_sees_its_calls_not_the_command_center(
+    live_server, page, station, shots, language
+):
+    street = make_user("sz.street", Role.STREET_TEAM, station=station)
+    _as(page, live_server, street, language)
+    page.goto(f"{live_server.url}/")
+    assert page.locator("[data-nav=dispatch]").count() == 0
+    page.click("[data-nav=team]")
+    page.wait_for_selector("#no-assignments")
+    _look(page, shots, "street-team", "#no-assignments")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_alerts_offer_webhooks_to_partners_only(live_server, page, db, shots, language):
+    family = make_user("13900000001", Role.FAMILY)
+    _as(page, live_server, family, language)
+    page.goto(f"{live_server.url}/p/alerts/")
+    page.wait_for_selector("form")
+    assert page.locator("input[value=webhook]").count() == 0
+    _look(page, shots, "alerts-family", "form", staff=False)
+    partner = make_user("partner.sz", Role.PARTNER)
+    _as(page, live_server, partner, language)
+    page.goto(f"{live_server.url}/")  # a partner is sent on to its subscriptions
+    page.wait_for_selector("input[value=webhook]")
+    _look(page, shots, "alerts-partner", "input[value=webhook]", staff=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_up_then_the_code_page(live_server, page, db, shots, language, settings, tmp_path):
+    settings.SMS_OUTBOX = str(tmp_path / "sms.jsonl")
+    _as(page, live_server, None, language)
+    page.goto(f"{live_server.url}/p/signup/")
+    page.fill("#id_display_name", "李红")
+    page.fill("#id_phone", "13900000002")
+    page.fill("#id_password", "12345678")
+    page.wait_for_timeout(3100)  # people take more than three seconds to fill a form
+    page.click("#signup-form button[type=submit]")
+    page.wait_for_selector("[data-error-for=password]")
+    _look(page, shots, "signup-weak-password", "[data-error-for=password]", staff=False)
+    page.fill("#id_password", "a long family secret")
+    page.click("#signup-form button[type=submit]")
+    page.wait_for_selector("#verify-form")
+    _look(page, shots, "verify", "#verify-form", staff=False)
+
+
+def test_a_stay_found_on_a_day_only_shows_the_day(live_server, page, station, shots):
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    from homeward.cases.hwx import import_found
+
+    day = timezone.localdate() - timedelta(days=2)
+    import_found(
+        [f'{{"kind": "found", "id": "F-1", "found_date": "{day.isoformat()}"}}'],
+        station=station,
+        by=desk,
+    )
+    stay = Stay.objects.get()
+    _as(page, live_server, desk, "zh-hans")
+    page.goto(f"{live_server.url}/cases/stays/{stay.pk}/")
+    facts = page.locator("#stay-facts").inner_text()
+    assert day.isoformat() in facts and f"{day.isoformat()} 12:00" not in facts
+    _look(page, shots, "stay-found-day", "#stay-facts")
