@@ -16,6 +16,11 @@ class JobFailure(models.Model):
     retries_left = models.PositiveSmallIntegerField(_("retries left"))
     final = models.BooleanField(_("gave up"), default=False)
     failed_at = models.DateTimeField(_("failed at"), auto_now_add=True, db_index=True)
+    # The station whose record the job was about (web.jobs.station_of); none for the
+    # jobs that work for every station, which only the national level sees.
+    station = models.ForeignKey(
+        "stations.Station", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-failed_at", "-id"]

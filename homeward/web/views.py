@@ -45,7 +45,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def job_failures(request: HttpRequest) -> HttpResponse:
     """Failed background jobs, for station heads and administrators."""
-    failures = JobFailure.objects.all()[:200]
+    failures = JobFailure.objects.select_related("station")
+    if not (request.user.is_superuser or request.user.role == Role.NATIONAL_ADMIN):
+        # Each station's own failures; jobs for every station only nationally.
+        failures = failures.filter(station__in=stations_visible(request.user))
+    failures = failures[:200]
     return render(request, "web/jobs.html", {"failures": failures})
 
 
