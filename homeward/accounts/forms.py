@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import AuditEvent
+from homeward.web.forms import DayInput
 
 
 class AuditFilterForm(forms.Form):
@@ -17,12 +18,8 @@ class AuditFilterForm(forms.Form):
     )
     object_type = forms.CharField(label=_("Record type"), required=False)
     object_id = forms.CharField(label=_("Record"), required=False)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=DayInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DayInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,19 +10,15 @@ from homeward.campaigns.models import Hazard, Level, ShelterPoint
 from homeward.campaigns.services import WarningData
 from homeward.cases.forms import DivisionField
 from homeward.regions.selectors import division_get
-from homeward.web.forms import styled
+from homeward.web.forms import MomentInput, styled
 
 
 class WarningForm(forms.Form):
     hazard = forms.ChoiceField(label=_("Hazard"), choices=Hazard.choices)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     divisions = forms.CharField(label=_("Divisions (codes, separated by spaces)"), max_length=500)
-    valid_from = forms.DateTimeField(
-        label=_("Valid from"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    valid_until = forms.DateTimeField(
-        label=_("Valid until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    valid_from = forms.DateTimeField(label=_("Valid from"), widget=MomentInput())
+    valid_until = forms.DateTimeField(label=_("Valid until"), widget=MomentInput())
     text = forms.CharField(label=_("Text"), required=False, max_length=1000)
 
     def __init__(self, *args, **kwargs):

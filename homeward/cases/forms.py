@@ -24,7 +24,7 @@ from homeward.cases.models.vocabulary import Sex, mark_label
 from homeward.regions.models import Division
 from homeward.regions.selectors import address_parse, division_get, divisions_by_name
 from homeward.stations.models import Station
-from homeward.web.forms import styled
+from homeward.web.forms import DayInput, MomentInput, styled
 
 
 @functools.cache
@@ -91,9 +91,7 @@ class IntakeForm(forms.Form):
     )
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=20)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DayInput())
     age_estimate_min = forms.IntegerField(
         label=_("Estimated age from"), required=False, min_value=0
     )
@@ -126,7 +124,7 @@ class IntakeForm(forms.Form):
     found_at = forms.DateTimeField(
         label=_("Found at"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=MomentInput(),
     )
     found_address = forms.CharField(
         label=_("Where found (address)"), required=False, max_length=200

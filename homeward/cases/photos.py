@@ -66,3 +66,80 @@ def intake_photo_problems(upload: UploadedFile, *, face_number: int | None = Non
         messages[r.code] % {"value": r.value or 0, "threshold": r.threshold or 0}
         for r in analysis.report.reasons
     ]
+
+
+# A photo chosen on an intake form that then had an error is held for the clerk (an hour),
+# so that correcting a field does not lose the photo: the form carries this signed token.
+HELD_SALT = "cases.held-photo"
+HELD_MAX_AGE_S = 3600
+HELD_FOLDER = "pending"
+
+
+def photo_hold(upload, *, user) -> str | None:
+    """Keep a readable photo for `user` and return the token that brings it back."""
+    import uuid
+
+    from django.core import signing
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from homeward.web.images import ImageRefused, clean_upload
+
+    try:
+        clean = clean_upload(upload)
+    except ImageRefused:
+        return None
+    name = default_storage.save(f"{HELD_FOLDER}/{uuid.uuid4().hex}.jpg", ContentFile(clean.data))
+    return signing.dumps({"name": name, "user": user.pk}, salt=HELD_SALT)
+
+
+def photo_held(token: str, *, user):
+    """The photo held under `token` for `user` (a file to pass to intake), or None."""
+    from django.core import signing
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    try:
+        held = signing.loads(token, salt=HELD_SALT, max_age=HELD_MAX_AGE_S)
+    except signing.BadSignature:
+        return None
+    name = held.get("name", "") if isinstance(held, dict) else ""
+    if held.get("user") != user.pk or not name.startswith(f"{HELD_FOLDER}/"):
+        return None
+    if not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        return ContentFile(handle.read(), name="held.jpg")
+
+
+def photo_release(token: str) -> None:
+    """Remove a held photo once the intake that used it is saved."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+
+    try:
+        held = signing.loads(token, salt=HELD_SALT, max_age=HELD_MAX_AGE_S)
+    except signing.BadSignature:
+        return
+    name = held.get("name", "") if isinstance(held, dict) else ""
+    if name.startswith(f"{HELD_FOLDER}/") and default_storage.exists(name):
+        default_storage.delete(name)
+
+
+def photos_held_forget(*, older_than_s: int = 24 * 3600) -> int:
+    """Remove held photos nobody came back for (their tokens have long expired)."""
+    import time
+
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(HELD_FOLDER):
+        return 0
+    _folders, files = default_storage.listdir(HELD_FOLDER)
+    cutoff = time.time() - older_than_s
+    removed = 0
+    for name in files:
+        path = f"{HELD_FOLDER}/{name}"
+        if default_storage.get_modified_time(path).timestamp() < cutoff:
+            default_storage.delete(path)
+            removed += 1
+    return removed

@@ -28,6 +28,7 @@ from homeward.cases.forms import (
     StayFilterForm,
 )
 from homeward.cases.models import PersonMerge, Stay
+from homeward.cases.photos import photo_held, photo_hold, photo_release
 from homeward.cases.services.common import CASE_WRITERS
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Bed, Room, Station
@@ -135,6 +136,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, request.FILES or None, initial=initial
     )
     earlier = []
+    # A photo chosen before an error comes back with the form (cases.photos.photo_hold).
+    photo = request.FILES.get("photo")
+    if photo is None and request.POST.get("photo_held"):
+        photo = photo_held(request.POST["photo_held"], user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         person = None
@@ -154,7 +159,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 data=form.intake_data(),
                 by=request.user,
                 person=person,
-                photo=request.FILES.get("photo"),
+                photo=photo,
                 photo_face=d.get("photo_face"),
             )
         except ValidationError as exc:
@@ -166,11 +171,18 @@ def intake(request: HttpRequest) -> HttpResponse:
                 % {"name": stay.person, "number": stay.number},
             )
             handoff.draft_admitted(request, stay)
+            if request.POST.get("photo_held"):
+                photo_release(request.POST["photo_held"])
             return redirect("cases:stay-detail", pk=stay.pk)
+    held = None
     if request.method == "POST" and form.is_bound:
         earlier = _earlier(request, form.cleaned_data if hasattr(form, "cleaned_data") else {})
+        if photo is not None and "photo" not in form.errors:
+            held = photo_hold(photo, user=request.user)
     return render(
-        request, "cases/intake.html", {"form": form, "earlier": earlier, "station": station}
+        request,
+        "cases/intake.html",
+        {"form": form, "earlier": earlier, "station": station, "photo_held": held},
     )
 
 

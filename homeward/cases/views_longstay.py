@@ -15,13 +15,11 @@ from homeward.cases import selectors, services
 from homeward.cases.models import OutsourcedCare, Settlement, Stay
 from homeward.cases.services.common import CASE_WRITERS
 from homeward.cases.views import _form_errors
-from homeward.web.forms import styled
+from homeward.web.forms import DayInput, styled
 
 
 def _date_field(label) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    return forms.DateField(label=label, required=False, widget=DayInput())
 
 
 class SettlementForm(forms.Form):

@@ -10,7 +10,7 @@ from homeward.cases.forms import DivisionField
 from homeward.cases.models.vocabulary import Sex
 from homeward.tracing.models import Subscription
 from homeward.tracing.models.alerts import Channel
-from homeward.web.forms import styled
+from homeward.web.forms import DayInput, styled
 
 RADIUS_CHOICES = Subscription.RADIUS_CHOICES
 CHANNEL_CHOICES = Channel.choices
@@ -50,9 +50,7 @@ class NoticeFilter(forms.Form):
     height_to = forms.IntegerField(label=_("Height to (cm)"), required=False, max_value=250)
     found_in = DivisionField(label=_("Found in"), required=False)
     accent = DivisionField(label=_("Accent from"), required=False)
-    since = forms.DateField(
-        label=_("Found since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("Found since"), required=False, widget=DayInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.reports.models import Complaint
 from homeward.stations.models import SafetyCheck
-from homeward.web.forms import styled
+from homeward.web.forms import DayInput, styled
 
 
-def _date() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
+def _date() -> DayInput:
+    return DayInput()
 
 
 class StationChoiceForm(forms.Form):

@@ -13,7 +13,7 @@ from homeward.cases.forms import MARK_CHOICES, DivisionField
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import Sex
 from homeward.tracing.models import InquiryTask, Relative, Reunion
-from homeward.web.forms import styled
+from homeward.web.forms import DayInput, styled
 
 PHOTO_SLOTS = 3
 RELATIVE_SLOTS = 3
@@ -25,13 +25,9 @@ class ReportForm(forms.Form):
         label=_("Other names (comma separated)"), required=False, max_length=200
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(
-        label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DayInput())
     home_division = DivisionField(label=_("Home (division)"), required=False)
-    lost_date = forms.DateField(
-        label=_("Date lost"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    lost_date = forms.DateField(label=_("Date lost"), required=False, widget=DayInput())
     lost_time = forms.TimeField(
         label=_("Time lost (if known)"),
         required=False,
@@ -149,13 +145,25 @@ class InquiryForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
+    """Confirming a match is a decision with consequences: the officer says what decided it
+    (the figures count reunions by it) and ticks that they are sure."""
+
     channel = forms.ChoiceField(
-        label=_("Found through"), required=False, choices=[("", "—"), *Reunion.Channel.choices]
+        label=_("What decided it"), choices=Reunion.Channel.choices, widget=forms.RadioSelect
+    )
+    sure = forms.BooleanField(
+        label=_(
+            "I compared the person with the report (photos, what is known, the evidence) and "
+            "I am sure this is the same person."
+        )
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, suggested: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         styled(self)
+        self.fields["channel"].widget.attrs.pop("class", None)
+        if suggested:
+            self.fields["channel"].initial = suggested
 
 
 class ReunionForm(forms.Form):

@@ -154,11 +154,12 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     forms = {
         "reject": RejectForm(prefix="reject"),
         "inquire": InquiryForm(prefix="inquire"),
-        "confirm": ConfirmForm(prefix="confirm"),
+        "confirm": ConfirmForm(prefix="confirm", suggested=services.suggested_channel(candidate)),
     }
     action = request.POST.get("action")
     if request.method == "POST" and action in forms:
-        form = type(forms[action])(request.POST, prefix=action)
+        extra = {"suggested": services.suggested_channel(candidate)} if action == "confirm" else {}
+        form = type(forms[action])(request.POST, prefix=action, **extra)
         forms[action] = form
         if form.is_valid():
             d, by = form.cleaned_data, request.user

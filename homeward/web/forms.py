@@ -15,3 +15,22 @@ def styled(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-control")
+
+
+class DayInput(forms.DateInput):
+    """`<input type="date">`. Its value must be ISO (2026-12-01) in every language: a
+    browser shows a localised "2026/12/01" as empty, and the next save wipes the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MomentInput(forms.DateTimeInput):
+    """`<input type="datetime-local">`, its value ISO to the minute for the same reason."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")

@@ -26,6 +26,14 @@ def forget_old_login_failures() -> int:
     return deleted
 
 
+@db_periodic_task(crontab(minute="23", hour="3"))
+def forget_held_photos() -> int:
+    """Remove intake photos held across a form error that nobody came back for."""
+    from homeward.cases.photos import photos_held_forget
+
+    return photos_held_forget()
+
+
 @db_task(retries=1, retry_delay=0)
 def fail_on_purpose(message: str) -> None:
     """A job that always fails: lets an administrator (and the tests) see failures recorded."""

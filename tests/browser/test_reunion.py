@@ -15,7 +15,7 @@ from django.utils import timezone
 from homeward.accounts.models import Role
 from homeward.stations.models import Room
 from homeward.stations.services import room_create
-from homeward.tracing.models import Candidate, Notice
+from homeward.tracing.models import Candidate, Notice, Reunion
 from homeward.tracing.services import notices_sync
 from tests.conftest import PASSWORD, make_user
 
@@ -99,8 +99,15 @@ def test_from_a_family_report_to_a_verified_reunion(live_server, page, suzhou, s
     page.goto(f"{url}/tracing/")
     page.click("#rows a")
     assert float(page.locator("#posterior").inner_text()) > 0.5
+    page.click("#confirm")  # not yet: the browser asks whether the officer is sure
+    assert page.locator("#id_confirm-sure:invalid").count() == 1
+    assert not Reunion.objects.exists()
+    assert page.locator("input[name=confirm-channel]:checked").count() == 1  # a suggestion
+    page.check("input[name=confirm-channel][value=face]")
+    page.check("#id_confirm-sure")
     page.click("#confirm")
     page.wait_for_selector("text=另一名工作人员")
+    assert Reunion.objects.get().channel == "face"
     sign_in(page, url, "sz.tracer2")
     page.goto(f"{url}/tracing/?tab=reunions")
     page.click("#rows a")

@@ -137,3 +137,17 @@ def test_a_person_already_in_a_station_cannot_be_admitted_twice(suzhou, desk):
             station=suzhou, by=desk, person=stay.person, data=IntakeData(brought_by="self")
         )
     assert "person" in err.value.message_dict
+
+
+def test_every_problem_of_an_id_number_is_named_at_once(suzhou, desk):
+    from datetime import date as day
+
+    with pytest.raises(ValidationError) as err:
+        admit(
+            suzhou,
+            desk,
+            id_number="320508198503121235",  # the check character is wrong
+            sex="F",  # the digits say a man
+            birth_date=day(1985, 3, 13),  # the digits say the 12th
+        )
+    assert {"id_number", "sex", "birth_date"} <= set(err.value.message_dict)

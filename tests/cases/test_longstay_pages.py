@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from homeward.cases.models import OutsourcedCare, Settlement
@@ -44,3 +45,19 @@ def test_another_station_cannot_open_the_long_stay_pages(client, suzhou, desk, h
     client.force_login(hangzhou_desk)
     assert client.get(f"/cases/stays/{stay.pk}/settlement/").status_code == 404
     assert client.get(f"/cases/stays/{stay.pk}/outsourced/").status_code == 404
+
+
+def test_saved_dates_show_in_the_form_and_survive_a_second_save(client, suzhou, desk):
+    stay = admit(suzhou, desk)
+    client.force_login(desk)
+    url = f"/cases/stays/{stay.pk}/settlement/"
+    client.post(url, {"placed_on": "2026-01-02", "hukou_applied_on": "2026-01-20"})
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        page = client.get(url).content.decode()
+        # A date input only shows an ISO value: "2026/01/02" would look empty.
+        assert 'value="2026-01-02"' in page and 'value="2026-01-20"' in page
+    fields = re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', page)
+    client.post(url, {name: value for name, value in fields if name != "csrfmiddlewaretoken"})
+    record = Settlement.objects.get()
+    assert (record.placed_on, record.hukou_applied_on) == (date(2026, 1, 2), date(2026, 1, 20))

@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image, ImageEnhance, ImageFilter
 
+from homeward.accounts.models import Role
 from homeward.cases.models import Person
 from homeward.cases.services import IntakeData, intake_admit
+from tests.conftest import make_user
 
 IMAGES = Path(__file__).resolve().parents[1] / "matching" / "face" / "images"
 
@@ -70,3 +72,37 @@ def test_two_faces_ask_the_desk_to_choose_and_a_choice_is_accepted(suzhou, desk,
         assert "2 faces were found" in err.value.message_dict["photo"][0]
     stay = admit_with(suzhou, desk, upload(both), face=2)
     assert stay.person.photo
+
+
+def test_a_photo_chosen_before_an_error_is_kept_and_saved_with_the_record(client, suzhou, desk):
+    import re
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from homeward.cases.models import Person
+
+    face = Path(__file__).resolve().parents[1] / "matching" / "face" / "images" / "grace_hopper.jpg"
+    client.force_login(desk)
+    fields = {"brought_by": "police", "name": "王芳", "name_source": "said", "sex": "F"}
+    first = client.post(
+        "/cases/intake/",
+        {
+            **fields,
+            "id_number": "320508198503121235",
+            "photo": SimpleUploadedFile("f.jpg", face.read_bytes()),
+        },
+    ).content.decode()
+    assert 'id="photo-held"' in first and not Person.objects.exists()
+    token = re.search(r'name="photo_held" value="([^"]+)"', first).group(1)
+    second = client.post("/cases/intake/", {**fields, "photo_held": token})
+    assert second.status_code == 302
+    person = Person.objects.get()
+    assert person.photo and default_storage.exists(person.photo.name)
+    assert default_storage.listdir("pending")[1] == []  # the held copy is gone
+    # Another clerk cannot use the token.
+    other = make_user("sz.other", Role.INTAKE, station=suzhou)
+    client.force_login(other)
+    client.post("/cases/intake/", {**fields, "name": "李四", "photo_held": token})
+    assert not Person.objects.filter(name="李四").exclude(photo="").exists()

@@ -158,7 +158,7 @@ def candidate(suzhou, desk, tracer, django_capture_on_commit_callbacks):
 def test_every_review_step_is_audited(candidate, tracer, second_tracer):
     task = candidate_inquire(candidate=candidate, kind="phone_family", note="核实口音", by=tracer)
     inquiry_done(task=task, result="家属确认口音一致", by=tracer)
-    reunion = candidate_confirm(candidate=candidate, by=tracer)
+    reunion = candidate_confirm(candidate=candidate, by=tracer, channel="attributes")
     reunion_complete(reunion=reunion, by=second_tracer, kinship_evidence="police", **CLAIMANT)
     rows = AuditEvent.objects.filter(station=candidate.station)
     assert rows.filter(actor=tracer, object_type="tracing.inquirytask", action="create").exists()
@@ -170,7 +170,7 @@ def test_every_review_step_is_audited(candidate, tracer, second_tracer):
 def test_a_person_with_dementia_goes_home_on_police_confirmation(candidate, tracer, second_tracer):
     from django.core.exceptions import ValidationError
 
-    reunion = candidate_confirm(candidate=candidate, by=tracer)
+    reunion = candidate_confirm(candidate=candidate, by=tracer, channel="attributes")
     with pytest.raises(ValidationError) as err:
         reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
     assert "kinship_evidence" in err.value.message_dict

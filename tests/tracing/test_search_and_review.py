@@ -92,7 +92,7 @@ def test_a_rejected_pair_is_excluded_from_every_later_search(pair, tracer):
 
 def test_only_the_stations_tracing_team_decides(pair, desk):
     with pytest.raises(PermissionDenied):
-        candidate_confirm(candidate=Candidate.objects.get(), by=desk)
+        candidate_confirm(candidate=Candidate.objects.get(), by=desk, channel="attributes")
 
 
 def test_an_inquiry_keeps_the_candidate_in_the_queue(pair, tracer):
@@ -111,7 +111,7 @@ CLAIMANT = {
 
 
 def test_the_officer_who_confirmed_cannot_complete_the_reunion(pair, tracer):
-    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer)
+    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer, channel="attributes")
     with pytest.raises(ValidationError) as err:
         reunion_complete(reunion=reunion, by=tracer, **CLAIMANT)
     assert "reunion" in err.value.message_dict
@@ -120,8 +120,11 @@ def test_the_officer_who_confirmed_cannot_complete_the_reunion(pair, tracer):
 
 def test_a_second_officer_completes_the_reunion_after_the_checks(pair, tracer, second_tracer):
     stay, report = pair
-    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer)
-    assert reunion.channel == Reunion.Channel.ATTRIBUTES
+    with pytest.raises(ValidationError) as err:  # what decided it is never guessed
+        candidate_confirm(candidate=Candidate.objects.get(), by=tracer, channel="")
+    assert "channel" in err.value.message_dict
+    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer, channel="face")
+    assert reunion.channel == Reunion.Channel.FACE
     with pytest.raises(ValidationError) as err:
         reunion_complete(
             reunion=reunion, by=second_tracer, **{**CLAIMANT, "claimant_name": "陌生人"}
@@ -154,7 +157,7 @@ def test_a_minor_goes_home_only_on_dna_or_police_proof(
         age_estimate_min=10,
         age_estimate_max=13,
     )
-    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer)
+    reunion = candidate_confirm(candidate=Candidate.objects.get(), by=tracer, channel="attributes")
     with pytest.raises(ValidationError) as err:
         reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
     assert "kinship_evidence" in err.value.message_dict
@@ -179,3 +182,17 @@ def test_a_pair_scores_the_same_whichever_side_arrived_last(
     Candidate.objects.all().delete()
     search_for_report(first)
     assert Candidate.objects.get(report=first).posterior == pytest.approx(from_intake)
+
+
+def test_confirming_on_the_page_asks_what_decided_it_and_whether_the_officer_is_sure(
+    client, pair, tracer
+):
+    candidate = Candidate.objects.get()
+    client.force_login(tracer)
+    url = f"/tracing/candidates/{candidate.pk}/"
+    page = client.post(url, {"action": "confirm", "confirm-channel": "face"}).content.decode()
+    assert 'data-error-for="sure"' in page and not Reunion.objects.exists()
+    page = client.post(url, {"action": "confirm", "confirm-sure": "on"}).content.decode()
+    assert 'data-error-for="channel"' in page and not Reunion.objects.exists()
+    done = client.post(url, {"action": "confirm", "confirm-channel": "dna", "confirm-sure": "on"})
+    assert done.status_code == 302 and Reunion.objects.get().channel == "dna"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
-from homeward.cases.idcard import IdNumberError, parse_id_number
+from homeward.cases.idcard import IdNumberError, id_number_facts, parse_id_number
 from homeward.cases.models import CONDITIONS, MINOR_AGE, Belonging, Person, Stay
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.cases.photos import intake_photo_problems
@@ -86,9 +86,14 @@ def _check(data: IntakeData, today: date) -> dict[str, list[str]]:
         else:
             if not Division.objects.filter(code=parsed.division_code[:2] + "0000").exists():
                 add("id_number", _("The first digits of the ID number are not a Chinese division."))
-            if data.sex != "U" and data.sex != parsed.sex:
+        # Every mismatch at once, even beside a wrong check character: the clerk corrects
+        # them in one go instead of meeting one more on each submit.
+        facts = id_number_facts(data.id_number)
+        if facts is not None:
+            born, sex = facts
+            if data.sex != "U" and data.sex != sex:
                 add("sex", _("The sex does not match the ID number."))
-            if data.birth_date and data.birth_date != parsed.birth_date:
+            if data.birth_date and data.birth_date != born:
                 add("birth_date", _("The birth date does not match the ID number."))
     low, high = data.age_estimate_min, data.age_estimate_max
     if (low is None) != (high is None):

@@ -14,6 +14,7 @@ from homeward.tracing.services.review import (
     candidate_reject,
     inquiry_done,
     reunion_complete,
+    suggested_channel,
 )
 from homeward.tracing.services.search import (
     face_embed_person,
@@ -27,6 +28,7 @@ from homeward.tracing.services.search import (
 __all__ = [
     "ReportData",
     "candidate_confirm",
+    "suggested_channel",
     "candidate_inquire",
     "candidate_reject",
     "duplicate_reports",

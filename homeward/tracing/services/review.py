@@ -75,7 +75,8 @@ def inquiry_done(*, task: InquiryTask, result: str, by: User) -> InquiryTask:
     return task
 
 
-def _channel(candidate: Candidate) -> str:
+def suggested_channel(candidate: Candidate) -> str:
+    """The evidence that weighs most for this pair: what the confirm form offers first."""
     parts = {
         Reunion.Channel.DNA: candidate.log10_dna,
         Reunion.Channel.FACE: candidate.log10_face,
@@ -86,8 +87,11 @@ def _channel(candidate: Candidate) -> str:
 
 
 @transaction.atomic
-def candidate_confirm(*, candidate: Candidate, by: User, channel: str = "") -> Reunion:
-    """The same person: a reunion opens. Another officer completes it."""
+def candidate_confirm(*, candidate: Candidate, by: User, channel: str) -> Reunion:
+    """The same person: a reunion opens. Another officer completes it.
+
+    `channel` is what decided it, as the officer says (never guessed here: the figures
+    count reunions by it)."""
     candidate = _decide(candidate, by)
     stay = (
         candidate.person.stays.filter(status=Stay.Status.IN_STATION)
@@ -96,14 +100,16 @@ def candidate_confirm(*, candidate: Candidate, by: User, channel: str = "") -> R
     )
     if stay is None:
         raise ValidationError({"status": _("The person is no longer in a station.")})
-    if channel and channel not in Reunion.Channel.values:
-        raise ValidationError({"channel": _("Unknown channel.")})
+    if channel not in Reunion.Channel.values:
+        raise ValidationError(
+            {"channel": _("Say what decided it: face, DNA, information, a tip, the police.")}
+        )
     candidate.status = Candidate.Status.CONFIRMED
     candidate.reviewed_by = by
     candidate.reviewed_at = timezone.now()
     candidate.save()
     reunion = Reunion.objects.create(
-        candidate=candidate, stay=stay, channel=channel or _channel(candidate), confirmed_by=by
+        candidate=candidate, stay=stay, channel=channel, confirmed_by=by
     )
     audit_record(actor=by, action="create", obj=reunion, station_id=candidate.station_id)
     return reunion
