@@ -132,11 +132,13 @@ ROUTES: dict[str, Rule] = {
     "cases:outsourced": _R(CASES),
     "cases:transfer-receive": _R(CASES),
     "cases:person-detail": _R(CASES),
+    "cases:person-photo": _R(CASES, write=False),
     "dispatch:drafts": _R(CASES),  # what teams saw, waiting at the intake desk
     # Family tracing
     "tracing:home": _R(TRACING),
     "tracing:report-new": _R(TRACING),
     "tracing:report-detail": _R(TRACING),
+    "tracing:report-photo": _R(TRACING, write=False),
     "tracing:candidate-detail": _R(TRACING),
     "tracing:reunion-detail": _R(TRACING),
     "tracing:person": _R(TRACING),

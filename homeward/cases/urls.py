@@ -14,4 +14,5 @@ urlpatterns = [
     path("stays/<int:pk>/outsourced/", views_longstay.outsourced, name="outsourced"),
     path("transfers/<int:pk>/receive/", views.transfer_receive, name="transfer-receive"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("people/<int:pk>/photo", views.person_photo, name="person-photo"),
 ]

@@ -33,6 +33,7 @@ from homeward.cases.services.common import CASE_WRITERS
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Bed, Room, Station
 from homeward.web.clock import start_of_day
+from homeward.web.images import image_response
 
 VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "transfers")
 
@@ -363,3 +364,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": selectors.person_changes(person),
         },
     )
+
+
+@login_required
+def person_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's intake photo, for staff who may see the person (scoped, audited)."""
+    person = selectors.person_get(request.user, pk, request=request)
+    return image_response(person.photo)

@@ -20,9 +20,25 @@ def _search_new_stay(sender, stay, **kwargs) -> None:
 
 @receiver(stay_ended)
 def _withdraw_notice(sender, stay, **kwargs) -> None:
+    from django.utils.translation import gettext as _
+
     from homeward.tracing.services.notices import notice_withdraw
+    from homeward.tracing.services.review import candidates_close
 
     notice_withdraw(stay=stay)
+    # The person left: nothing is left to decide on their other candidates. A transfer is
+    # not leaving care: the receiving station goes on with them.
+    exit_ = getattr(stay, "exit", None)
+    if exit_ is not None and exit_.kind == "transferred":
+        return
+    how = exit_.get_kind_display() if exit_ is not None else ""
+    candidates_close(
+        person=stay.person,
+        reason=_("The person left the station (%(how)s).") % {"how": how}
+        if how
+        else _("The person left the station."),
+        by=kwargs.get("by"),
+    )
 
 
 def _reports_changed(sender, **kwargs) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from homeward.tracing.forms import (
 )
 from homeward.tracing.models import FoundDna, MissingReport, Relative
 from homeward.tracing.services.common import REPORT_TAKERS, TRACERS
+from homeward.web.images import image_response
 
 # The attribute model's fields, as a reviewer reads them.
 FIELD_LABELS = {
@@ -260,3 +261,13 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "candidates": found.candidates.select_related("report").order_by("-posterior"),
         },
     )
+
+
+@login_required
+def report_photo(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
+    """A photo of a missing person, for staff who may see the report (scoped, audited)."""
+    report = selectors.report_get(request.user, pk, request=request)
+    found = report.photos.filter(pk=photo).first()
+    if found is None:
+        raise Http404
+    return image_response(found.image)

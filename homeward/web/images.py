@@ -155,3 +155,19 @@ def is_clean_jpeg(data: bytes) -> bool:
             return False
         at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
     return False
+
+
+def image_response(field_file):
+    """A stored photo as an answer: always image/jpeg (every stored photo is one we wrote),
+    never sniffed into anything else, never cached by a shared cache (staff photos are
+    personal data)."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    if not field_file or not default_storage.exists(field_file.name):
+        raise Http404
+    response = FileResponse(default_storage.open(field_file.name, "rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = 'inline; filename="photo.jpg"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

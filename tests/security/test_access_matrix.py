@@ -14,6 +14,7 @@ To rewrite the table after a deliberate change:
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -21,10 +22,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from homeward.accounts.access import PUBLIC, route_allowed, route_rule
 from homeward.accounts.models import Role
@@ -35,7 +38,7 @@ from homeward.dispatch.services import Report, incident_open, team_create
 from homeward.regions.models import Division
 from homeward.reports.models import Complaint
 from homeward.stations.models import SafetyCheck
-from homeward.tracing.models import Candidate, Notice, Reunion
+from homeward.tracing.models import Candidate, Notice, ReportPhoto, Reunion
 from homeward.tracing.services import notices_sync
 from tests.cases.conftest import admit
 from tests.conftest import make_station, make_user
@@ -77,6 +80,7 @@ class Side:
     complaint: object
     check: object
     notice: object
+    report_photo: object
 
 
 def _side(station, code: str, tag: str, hazard: str) -> Side:
@@ -93,6 +97,10 @@ def _side(station, code: str, tag: str, hazard: str) -> Side:
         stay=moving, data=ExitData(kind="transferred", to_station=station), by=away_desk
     )
     report = staff_report(tracer, name=f"{tag}报告")
+    stay.person.photo.save("face.jpg", ContentFile(_jpeg()), save=True)
+    report_photo = ReportPhoto.objects.create(
+        report=report, image=ContentFile(_jpeg(), name="r.jpg"), taken_year=2020
+    )
     candidate = Candidate.objects.create(
         person=stay.person, report=report, station=station, posterior=0.5, log10_total=1
     )
@@ -154,7 +162,14 @@ def _side(station, code: str, tag: str, hazard: str) -> Side:
         complaint=complaint,
         check=check,
         notice=Notice.objects.get(stay=stay),
+        report_photo=report_photo,
     )
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 50), (120, 90, 80)).save(out, "JPEG")
+    return out.getvalue()
 
 
 # How each route's parameters are filled from one side of the world.
@@ -166,6 +181,8 @@ FILL = {
     "cases:outsourced": lambda w: {"pk": w.stay.pk},
     "cases:transfer-receive": lambda w: {"pk": w.transfer.pk},
     "cases:person-detail": lambda w: {"pk": w.stay.person_id},
+    "cases:person-photo": lambda w: {"pk": w.stay.person_id},
+    "tracing:report-photo": lambda w: {"pk": w.report.pk, "photo": w.report_photo.pk},
     "tracing:report-detail": lambda w: {"pk": w.report.pk},
     "tracing:candidate-detail": lambda w: {"pk": w.candidate.pk},
     "tracing:reunion-detail": lambda w: {"pk": w.reunion.pk},

@@ -196,3 +196,53 @@ def test_confirming_on_the_page_asks_what_decided_it_and_whether_the_officer_is_
     assert 'data-error-for="channel"' in page and not Reunion.objects.exists()
     done = client.post(url, {"action": "confirm", "confirm-channel": "dna", "confirm-sure": "on"})
     assert done.status_code == 302 and Reunion.objects.get().channel == "dna"
+
+
+def _undecided(person, report, station) -> Candidate:
+    return Candidate.objects.create(
+        person=person, report=report, station=station, posterior=0.3, log10_total=1
+    )
+
+
+def test_a_reunion_closes_the_other_candidates_of_the_person_and_of_the_report(
+    pair, tracer, second_tracer, suzhou, desk, django_capture_on_commit_callbacks
+):
+    stay, report = pair
+    other_report = staff_report(tracer, name="王五", contact_phone="13900000009")
+    other_person = admit(suzhou, desk, name="赵六")
+    his_other = _undecided(stay.person, other_report, suzhou)
+    someone_else = _undecided(other_person.person, report, suzhou)
+    unrelated = _undecided(other_person.person, other_report, suzhou)
+    candidate = Candidate.objects.get(person=stay.person, report=report)
+    reunion = candidate_confirm(candidate=candidate, by=tracer, channel="face")
+    with django_capture_on_commit_callbacks(execute=True):
+        reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
+    for closed in (his_other, someone_else):
+        closed.refresh_from_db()
+        assert closed.status == "closed" and closed.reject_reason
+    unrelated.refresh_from_db()
+    assert unrelated.status == "open"
+    from homeward.tracing.selectors import review_queue
+
+    assert list(review_queue(tracer)) == [unrelated]
+
+
+def test_leaving_closes_the_candidates_and_a_transfer_does_not(
+    pair, tracer, suzhou, hangzhou, desk, django_capture_on_commit_callbacks
+):
+    from homeward.cases.services import ExitData, stay_exit
+
+    stay, report = pair
+    moved = admit(suzhou, desk, name="钱七")
+    kept = _undecided(moved.person, report, suzhou)
+    with django_capture_on_commit_callbacks(execute=True):
+        stay_exit(stay=moved, data=ExitData(kind="transferred", to_station=hangzhou), by=desk)
+        stay_exit(stay=stay, data=ExitData(kind="left"), by=desk)
+    kept.refresh_from_db()
+    assert kept.status == "open"  # still in care, at another station
+    closed = Candidate.objects.get(person=stay.person, report=report)
+    assert (
+        closed.status == "closed"
+        and "自行离站" in closed.reject_reason
+        or ("Left on own will" in closed.reject_reason)
+    )

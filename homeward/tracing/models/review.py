@@ -17,6 +17,9 @@ class Candidate(models.Model):
         INQUIRY = "inquiry", _("Inquiry under way")
         REJECTED = "rejected", _("Rejected")
         CONFIRMED = "confirmed", _("Confirmed")
+        # Nothing left to decide: the person left the station, or the report's person was
+        # found. Opened again if the person comes back to a station and still matches.
+        CLOSED = "closed", _("Closed")
 
     person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="candidates")
     report = models.ForeignKey(

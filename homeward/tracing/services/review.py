@@ -185,6 +185,8 @@ def reunion_complete(
         status=MissingReport.Status.REUNITED, updated_at=now
     )
     notice_withdraw(stay=reunion.stay, now=now)
+    # The report's person is found: no other person is them.
+    candidates_close(report=report, reason=_("The reported person was found and reunited."), by=by)
     audit_record(
         actor=by,
         action="update",
@@ -193,3 +195,28 @@ def reunion_complete(
         detail={"completed": True},
     )
     return reunion
+
+
+UNDECIDED = (Candidate.Status.OPEN, Candidate.Status.INQUIRY)
+
+
+def candidates_close(*, person=None, report=None, reason: str, by: User | None = None) -> int:
+    """Close the undecided candidates of a person who left, or of a report whose person was
+    found, with the reason; they leave the review queue. Returns how many were closed."""
+    undecided = Candidate.objects.filter(status__in=UNDECIDED)
+    if person is not None:
+        undecided = undecided.filter(person=person)
+    if report is not None:
+        undecided = undecided.filter(report=report)
+    closing = list(undecided.values_list("pk", "station_id"))
+    undecided.update(status=Candidate.Status.CLOSED, reject_reason=reason[:200])
+    for pk, station_id in closing:
+        audit_record(
+            actor=by,
+            action="update",
+            object_type="tracing.candidate",
+            object_id=str(pk),
+            station_id=station_id,
+            detail={"closed": reason[:200]},
+        )
+    return len(closing)

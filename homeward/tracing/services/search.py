@@ -81,7 +81,14 @@ def _store(
         existing = Candidate.objects.filter(person=person, report=report).first()
         if existing is None:
             kept.append(Candidate.objects.create(person=person, report=report, **values))
-        elif existing.status in (Candidate.Status.OPEN, Candidate.Status.INQUIRY):
+        elif existing.status in (
+            Candidate.Status.OPEN,
+            Candidate.Status.INQUIRY,
+            Candidate.Status.CLOSED,
+        ):
+            # A pair closed when the person left is open again: they are back in a station.
+            if existing.status == Candidate.Status.CLOSED:
+                existing.status, existing.reject_reason = Candidate.Status.OPEN, ""
             for name, value in values.items():
                 setattr(existing, name, value)
             existing.save()
