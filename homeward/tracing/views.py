@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from homeward.accounts.audit import audit_list
 from homeward.accounts.permissions import VIEW_DNA
 from homeward.cases.views import _form_errors
-from homeward.tracing import selectors, services
+from homeward.tracing import evidence, selectors, services
 from homeward.tracing.forms import (
     ConfirmForm,
     DnaForm,
@@ -190,6 +190,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tracing/candidate_detail.html",
         {
             "c": candidate,
+            "reading": evidence.read(candidate),
             "person": candidate.person,
             "stay": stay,
             "report": candidate.report,

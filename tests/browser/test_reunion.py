@@ -98,7 +98,9 @@ def test_from_a_family_report_to_a_verified_reunion(live_server, page, suzhou, s
     sign_in(page, url, "sz.tracer")
     page.goto(f"{url}/tracing/")
     page.click("#rows a")
-    assert float(page.locator("#posterior").inner_text()) > 0.5
+    assert float(page.locator("#posterior-band").get_attribute("data-posterior")) > 0.5
+    assert "%" in page.locator("#posterior-band").inner_text()  # a band, not 1.0000
+    assert page.locator("#evidence-words [data-part=information] li").count() >= 1
     page.click("#confirm")  # not yet: the browser asks whether the officer is sure
     assert page.locator("#id_confirm-sure:invalid").count() == 1
     assert not Reunion.objects.exists()

@@ -221,3 +221,51 @@ def test_a_stay_found_on_a_day_only_shows_the_day(live_server, page, station, sh
     facts = page.locator("#stay-facts").inner_text()
     assert day.isoformat() in facts and f"{day.isoformat()} 12:00" not in facts
     _look(page, shots, "stay-found-day", "#stay-facts")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_candidate_page_with_both_faces_and_the_evidence_in_words(
+    live_server, page, station, shots, language
+):
+    from homeward.tracing.models import Candidate
+    from tests.tracing.conftest import face_file, staff_report
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    tracer = make_user("sz.tracer", Role.TRACING_OFFICER, station=station)
+    stay = intake_admit(
+        station=station,
+        data=IntakeData(
+            brought_by="police",
+            name="王维",
+            name_source="said",
+            sex="M",
+            age_estimate_min=55,
+            age_estimate_max=65,
+        ),
+        by=desk,
+        photo=face_file("obama.jpg"),
+    )
+    report = staff_report(
+        tracer, name="王伟", photos=[(face_file("obama2.jpg"), 2012)], contact_phone="13900000008"
+    )
+    # The automatic search made the pair already; its figures are fixed here so that the
+    # page is the same on every run.
+    candidate, _made = Candidate.objects.update_or_create(
+        person=stay.person,
+        report=report,
+        defaults={
+            "station": station,
+            "posterior": 0.93,
+            "log10_total": 3.1,
+            "log10_face": 2.2,
+            "log10_attributes": 0.9,
+        },
+    )
+    _as(page, live_server, tracer, language)
+    page.goto(f"{live_server.url}/tracing/candidates/{candidate.pk}/")
+    page.wait_for_selector("#person-photo")
+    page.wait_for_load_state("load")  # images included
+    for image in page.locator("img.staff-photo").all():  # each face really loaded
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+    assert page.locator("img.staff-photo").count() == 2
+    _look(page, shots, "candidate", "#evidence-words")
