@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.models import (
@@ -346,3 +348,79 @@ class MergeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         styled(self)
+
+
+class PersonForm(forms.Form):
+    """Correcting a person's record: every fact the desk can learn after intake."""
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    name_source = forms.ChoiceField(label=_("Name comes from"), choices=Person.NameSource.choices)
+    aliases = forms.CharField(
+        label=_("Other names (separated by commas)"), required=False, max_length=200
+    )
+    id_number = forms.CharField(label=_("ID number"), required=False, max_length=20)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DayInput())
+    age_estimate_min = forms.IntegerField(
+        label=_("Estimated age from"), required=False, min_value=0, max_value=120
+    )
+    age_estimate_max = forms.IntegerField(
+        label=_("Estimated age to"), required=False, min_value=0, max_value=120
+    )
+    home_division = DivisionField(label=_("Home (division)"), required=False)
+    dialect_division = DivisionField(label=_("Dialect points to (division)"), required=False)
+    language = forms.CharField(label=_("Language or dialect"), required=False, max_length=50)
+    height_cm = forms.IntegerField(label=_("Height (cm)"), required=False)
+    marks = forms.MultipleChoiceField(
+        label=_("Marks"),
+        required=False,
+        choices=MARK_CHOICES,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    photo = forms.FileField(label=_("A new photo"), required=False)
+
+    def __init__(self, *args, person: Person | None = None, **kwargs) -> None:
+        if person is not None:
+            age = None if person.birth_date else person.age_on(timezone.localdate())
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": person.name,
+                    "name_source": person.name_source,
+                    "aliases": "，".join(person.aliases),
+                    "id_number": person.id_number,
+                    "sex": person.sex,
+                    "birth_date": person.birth_date,
+                    "age_estimate_min": age[0] if age else None,
+                    "age_estimate_max": age[1] if age else None,
+                    "home_division": person.home_division,
+                    "dialect_division": person.dialect_division,
+                    "language": person.language,
+                    "height_cm": person.height_cm,
+                    "marks": person.marks,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        styled(self)
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+    def correction(self):
+        from homeward.cases.services import PersonCorrection
+
+        d = self.cleaned_data
+        aliases = [a for a in re.split(r"[,，、;；\s]+", d.get("aliases") or "") if a]
+        return PersonCorrection(
+            name=d.get("name") or "",
+            name_source=d["name_source"],
+            aliases=aliases,
+            id_number=d.get("id_number") or "",
+            sex=d["sex"],
+            birth_date=d.get("birth_date"),
+            age_estimate_min=d.get("age_estimate_min"),
+            age_estimate_max=d.get("age_estimate_max"),
+            home_division=d.get("home_division"),
+            dialect_division=d.get("dialect_division"),
+            language=d.get("language") or "",
+            height_cm=d.get("height_cm"),
+            marks=list(d.get("marks") or []),
+        )

@@ -6,3 +6,5 @@ from django.dispatch import Signal
 stay_admitted = Signal()
 # Sent after a stay's exit commits, with `stay`.
 stay_ended = Signal()
+# Sent after a correction of a person's record commits, with `person` and `new_photo`.
+person_corrected = Signal()

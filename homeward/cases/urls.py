@@ -15,4 +15,5 @@ urlpatterns = [
     path("transfers/<int:pk>/receive/", views.transfer_receive, name="transfer-receive"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/photo", views.person_photo, name="person-photo"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
 ]

@@ -25,6 +25,7 @@ from homeward.cases.forms import (
     IncidentForm,
     IntakeForm,
     MergeForm,
+    PersonForm,
     StayFilterForm,
 )
 from homeward.cases.models import PersonMerge, Stay
@@ -371,3 +372,34 @@ def person_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's intake photo, for staff who may see the person (scoped, audited)."""
     person = selectors.person_get(request.user, pk, request=request)
     return image_response(person.photo)
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a person's record; the changes are kept and shown on the person's page."""
+    person = selectors.person_get(request.user, pk, request=request)
+    last = person.stays.order_by("-admitted_at").first()
+    if last is None or not _can_write(request.user, last):
+        raise PermissionDenied  # only the desk of the person's station corrects the record
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        person=person,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.person_correct(
+                person=person,
+                data=form.correction(),
+                by=request.user,
+                photo=request.FILES.get("photo"),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            if changes:
+                messages.success(request, _("The record is corrected; the search runs again."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("cases:person-detail", pk=person.pk)
+    return render(request, "cases/person_edit.html", {"person": person, "form": form})

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from homeward.cases.signals import stay_admitted, stay_ended
+from homeward.cases.signals import person_corrected, stay_admitted, stay_ended
 from homeward.tracing.models import FaceVector, MissingReport, Relative, ReportPhoto
 
 
@@ -16,6 +16,17 @@ def _search_new_stay(sender, stay, **kwargs) -> None:
     from homeward.tracing.tasks import search_for_person_job
 
     search_for_person_job(stay.person_id)
+
+
+@receiver(person_corrected)
+def _search_corrected_person(sender, person, new_photo=False, **kwargs) -> None:
+    from homeward.cases.models import Stay
+    from homeward.tracing.tasks import search_for_person_job
+
+    if new_photo:  # the old face goes; the search embeds the new one before it compares
+        FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, person=person).delete()
+    if person.stays.filter(status=Stay.Status.IN_STATION).exists():
+        search_for_person_job(person.pk)
 
 
 @receiver(stay_ended)

@@ -269,3 +269,26 @@ def test_the_candidate_page_with_both_faces_and_the_evidence_in_words(
         assert image.evaluate("i => i.complete && i.naturalWidth > 0")
     assert page.locator("img.staff-photo").count() == 2
     _look(page, shots, "candidate", "#evidence-words")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_correcting_a_record(live_server, page, station, shots, language):
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(station=station, data=IntakeData(brought_by="police"), by=desk)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/people/{stay.person_id}/")
+    page.click("#edit-person")
+    page.wait_for_selector("#person-form")
+    page.fill("#id_name", "李明")
+    page.select_option("#id_name_source", "said")
+    page.fill("#id_aliases", "李小明，明子")
+    page.fill("#id_height_cm", "500")  # a slip: refused, naming the field
+    page.click("#save-person")
+    page.wait_for_selector("[data-error-for=height_cm]")
+    assert page.input_value("#id_name") == "李明"  # what was typed is kept
+    _look(page, shots, "person-edit-error", "[data-error-for=height_cm]")
+    page.fill("#id_height_cm", "170")
+    page.click("#save-person")
+    page.wait_for_selector("#changes")
+    assert "170" in page.locator("#changes").inner_text()
+    _look(page, shots, "person-corrected", "#changes")

@@ -182,6 +182,7 @@ FILL = {
     "cases:transfer-receive": lambda w: {"pk": w.transfer.pk},
     "cases:person-detail": lambda w: {"pk": w.stay.person_id},
     "cases:person-photo": lambda w: {"pk": w.stay.person_id},
+    "cases:person-edit": lambda w: {"pk": w.stay.person_id},
     "tracing:report-photo": lambda w: {"pk": w.report.pk, "photo": w.report_photo.pk},
     "tracing:report-detail": lambda w: {"pk": w.report.pk},
     "tracing:candidate-detail": lambda w: {"pk": w.candidate.pk},

@@ -142,6 +142,8 @@ def _fact(value: object) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "、".join(str(item) for item in value)
     return str(getattr(value, "pk", value))
 
 

@@ -1,0 +1,157 @@
+"""Correcting a person's record after intake (更正档案): what the desk learns later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.accounts.audit import audit_record
+from homeward.accounts.models import User
+from homeward.cases.idcard import IdNumberError, parse_id_number
+from homeward.cases.models import Person
+from homeward.cases.models.vocabulary import Sex, invalid_marks, normalise_mark
+from homeward.cases.photos import intake_photo_problems
+from homeward.cases.services.common import require_case_writer
+from homeward.cases.services.intake import _fact
+from homeward.cases.signals import person_corrected
+from homeward.regions.models import Division
+from homeward.web.images import ImageRefused, clean_upload
+
+
+@dataclass
+class PersonCorrection:
+    """The record's facts as they should now read (every field, not only the changed)."""
+
+    name: str = ""
+    name_source: str = Person.NameSource.UNKNOWN
+    aliases: list[str] = field(default_factory=list)
+    id_number: str = ""
+    sex: str = "U"
+    birth_date: date | None = None
+    age_estimate_min: int | None = None
+    age_estimate_max: int | None = None
+    home_division: Division | None = None
+    dialect_division: Division | None = None
+    language: str = ""
+    height_cm: int | None = None
+    marks: list[str] = field(default_factory=list)
+
+
+FIELDS = (
+    "name", "name_source", "aliases", "id_number", "sex", "birth_date", "born_after",
+    "born_before", "home_division", "dialect_division", "language", "height_cm", "marks",
+)  # fmt: skip
+
+
+def _check(data: PersonCorrection, today: date) -> tuple[dict[str, list[str]], object]:
+    errors: dict[str, list[str]] = {}
+    parsed = None
+    if data.id_number.strip():
+        try:
+            parsed = parse_id_number(data.id_number, today=today)
+        except IdNumberError as exc:
+            errors["id_number"] = [str(exc.message)]
+        else:
+            if data.sex not in ("U", parsed.sex):
+                errors["sex"] = [_("The sex does not match the ID number.")]
+            if data.birth_date and data.birth_date != parsed.birth_date:
+                errors["birth_date"] = [_("The birth date does not match the ID number.")]
+    if data.sex not in Sex.values:
+        errors["sex"] = [_("Choose the sex.")]
+    if data.name_source not in Person.NameSource.values:
+        errors["name_source"] = [_("Say where the name comes from.")]
+    if data.birth_date and data.birth_date > today:
+        errors["birth_date"] = [_("The birth date is in the future.")]
+    low, high = data.age_estimate_min, data.age_estimate_max
+    if (low is None) != (high is None):
+        errors["age_estimate_max"] = [_("Give both ends of the estimated age, or neither.")]
+    elif low is not None and high is not None and not 0 <= low <= high <= 120:
+        errors["age_estimate_max"] = [_("The estimated age range runs backwards.")]
+    if data.height_cm is not None and not 40 <= data.height_cm <= 230:
+        errors["height_cm"] = [_("Height must be between 40 and 230 cm.")]
+    bad = invalid_marks([normalise_mark(m) for m in data.marks])
+    if bad:
+        errors["marks"] = [_("Unknown marks: %(marks)s") % {"marks": ", ".join(bad)}]
+    return errors, parsed
+
+
+@transaction.atomic
+def person_correct(
+    *, person: Person, data: PersonCorrection, by: User, photo: UploadedFile | None = None
+) -> dict[str, list[str]]:
+    """Correct the record; returns what changed ({field: [before, after]}).
+
+    Only the desk of the station the person is in (or was last in) corrects it. Every
+    change is on the audit trail with its before and after, shown on the person's page;
+    a new photo replaces the intake photo once it meets the recognition standard; the
+    automatic search runs again for the corrected record.
+    """
+    last = person.stays.order_by("-admitted_at").select_related("station").first()
+    if last is not None:
+        require_case_writer(by, last.station)
+    today = timezone.localdate()
+    errors, parsed = _check(data, today)
+    clean = None
+    if photo is not None:
+        try:
+            clean = clean_upload(photo)
+        except ImageRefused as refused:
+            errors["photo"] = [refused.message]
+        else:
+            problems = intake_photo_problems(ContentFile(clean.data))
+            if problems:
+                errors["photo"] = problems
+    if errors:
+        raise ValidationError(errors)
+    before = {name: getattr(person, name) for name in FIELDS}
+    person.name = data.name.strip()
+    person.name_source = data.name_source if person.name else Person.NameSource.UNKNOWN
+    person.aliases = sorted({a.strip() for a in data.aliases if a.strip()} - {person.name})
+    person.id_number = parsed.number if parsed else ""
+    person.sex = parsed.sex if parsed else data.sex
+    person.birth_date = parsed.birth_date if parsed else data.birth_date
+    if person.birth_date:
+        person.born_after = person.born_before = None
+    elif data.age_estimate_min is not None and data.age_estimate_max is not None:
+        known = person.age_on(today)
+        if known != (data.age_estimate_min, data.age_estimate_max):
+            person.set_age_estimate(data.age_estimate_min, data.age_estimate_max, today)
+    else:
+        person.born_after = person.born_before = None
+    person.home_division = data.home_division
+    person.dialect_division = data.dialect_division
+    person.language = data.language.strip()
+    person.height_cm = data.height_cm
+    person.marks = sorted({normalise_mark(m) for m in data.marks})
+    if clean is not None:
+        person.photo = clean.as_file()
+    person.full_clean()
+    person.save()
+    changes = {
+        name: [_fact(old), _fact(getattr(person, name))]
+        for name, old in before.items()
+        if old != getattr(person, name)
+    }
+    if clean is not None:
+        changes["photo"] = ["", _("a new photo")]
+    if changes:
+        audit_record(
+            actor=by,
+            action="update",
+            obj=person,
+            station_id=last.station_id if last else None,
+            detail={"changes": changes, "at_intake": last.station.name if last else ""},
+        )
+        # Tracing embeds a new face and searches again for the corrected record.
+        new_photo = clean is not None
+        transaction.on_commit(
+            lambda: person_corrected.send(sender=Person, person=person, new_photo=new_photo)
+        )
+    return changes
