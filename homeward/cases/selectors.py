@@ -161,6 +161,7 @@ class TimelineEvent:
     kind: str
     text: str
     stay: Stay
+    by: str = ""  # who recorded it (their display name, else user name)
 
 
 def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
@@ -173,7 +174,12 @@ def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
 
     events: list[TimelineEvent] = []
     stays = Stay.objects.filter(person__in=person_records(person)).select_related(
-        "station", "exit", "exit__to_station", "exit__destination_division"
+        "station",
+        "admitted_by",
+        "exit",
+        "exit__to_station",
+        "exit__destination_division",
+        "exit__recorded_by",
     )
     for stay in stays:
         events.append(
@@ -183,6 +189,7 @@ def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
                 _("Admitted at %(station)s (%(by)s)")
                 % {"station": stay.station.name, "by": stay.get_brought_by_display()},
                 stay,
+                _who(stay.admitted_by),
             )
         )
         for a in stay.bed_assignments.select_related("bed__room"):
@@ -194,17 +201,18 @@ def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
                     stay,
                 )
             )
-        for note in stay.care_notes.all():
+        for note in stay.care_notes.select_related("by"):
             hidden = note.kind in CareNote.SENSITIVE and not sensitive
             text = _("Care given") if hidden else f"{note.get_kind_display()}: {note.text}"
-            events.append(TimelineEvent(note.at, "care", text, stay))
-        for incident in stay.incidents.all():
+            events.append(TimelineEvent(note.at, "care", text, stay, _who(note.by)))
+        for incident in stay.incidents.select_related("by"):
             events.append(
                 TimelineEvent(
                     incident.at,
                     "incident",
                     f"{incident.get_kind_display()}: {incident.description}",
                     stay,
+                    _who(incident.by),
                 )
             )
         exit_ = getattr(stay, "exit", None)
@@ -214,9 +222,15 @@ def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
                 detail += f" → {exit_.destination_division.name}"
             if exit_.to_station:
                 detail += f" → {exit_.to_station.name}"
-            events.append(TimelineEvent(exit_.at, "exit", detail, stay))
+            events.append(TimelineEvent(exit_.at, "exit", detail, stay, _who(exit_.recorded_by)))
     events.sort(key=lambda e: (e.at, e.kind != "intake"))
     return events
+
+
+def _who(user) -> str:
+    if user is None:
+        return ""
+    return user.display_name or user.get_username()
 
 
 def _change(name: str, pair: list[str]) -> tuple[str, list[str]]:

@@ -228,3 +228,42 @@ class DnaForm(forms.Form):
 
     def clean_profile(self):
         return parse_profile_text(self.cleaned_data.get("profile") or "")
+
+
+class QueueFilter(forms.Form):
+    """What a tracing officer narrows the review queue to."""
+
+    EVIDENCE = [
+        ("", _("Any evidence")),
+        ("face", _("With a face comparison")),
+        ("dna", _("With DNA")),
+        ("information", _("Information only")),
+    ]
+    LEAST = [("", _("Any probability")), ("0.5", "≥ 50%"), ("0.8", "≥ 80%"), ("0.95", "≥ 95%")]
+
+    evidence = forms.ChoiceField(label=_("Evidence"), choices=EVIDENCE, required=False)
+    least = forms.ChoiceField(label=_("Probability"), choices=LEAST, required=False)
+    old = forms.BooleanField(label=_("Waiting more than two weeks"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+    def apply(self, candidates):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        d = self.cleaned_data
+        kind = d.get("evidence")
+        if kind == "face":
+            candidates = candidates.filter(log10_face__isnull=False)
+        elif kind == "dna":
+            candidates = candidates.filter(log10_dna__isnull=False)
+        elif kind == "information":
+            candidates = candidates.filter(log10_face__isnull=True, log10_dna__isnull=True)
+        if d.get("least"):
+            candidates = candidates.filter(posterior__gte=float(d["least"]))
+        if d.get("old"):
+            candidates = candidates.filter(created_at__lt=timezone.now() - timedelta(days=14))
+        return candidates

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +22,7 @@ from homeward.tracing.forms import (
     ConfirmForm,
     DnaForm,
     InquiryForm,
+    QueueFilter,
     RejectForm,
     ReportForm,
     ReunionForm,
@@ -42,6 +46,9 @@ FIELD_LABELS = {
 }
 
 TABS = ("queue", "reports", "pending", "exclusions", "reunions", "tips")
+PAGE_SIZE = 50
+# A candidate older than this has waited too long for a decision: it is highlighted.
+OLD_CANDIDATE_DAYS = 14
 
 
 @login_required
@@ -49,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "queue")
     tab = tab if tab in TABS else "queue"
     user = request.user
-    rows = {
+    lists = {
         "queue": lambda: selectors.review_queue(user),
         "reports": lambda: selectors.reports_visible(user).exclude(
             status=MissingReport.Status.PENDING
@@ -60,17 +67,43 @@ def home(request: HttpRequest) -> HttpResponse:
         "exclusions": lambda: selectors.exclusions(user),
         "reunions": lambda: selectors.reunions_visible(user).order_by("-opened_at"),
         "tips": lambda: selectors.tips_visible(user),
-    }[tab]()[:200]
-    audit_list(request, f"tracing.{tab}")
+    }
+    counts = {name: make().count() for name, make in lists.items()}
+    filters = QueueFilter(request.GET or None)
+    rows = lists[tab]()
+    if tab == "queue" and filters.is_valid():
+        rows = filters.apply(rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    old = timezone.now() - timedelta(days=OLD_CANDIDATE_DAYS)
+    if tab in ("queue", "exclusions"):
+        for c in page:
+            c.band = evidence.posterior_band(c.posterior)
+            c.words = {
+                part: evidence.verbal(value)
+                for part, value in (
+                    ("face", c.log10_face),
+                    ("dna", c.log10_dna),
+                    ("information", c.log10_attributes),
+                )
+            }
+            c.is_old = c.created_at < old
+    audit_list(request, f"tracing.{tab}", shown=len(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "tracing/home.html",
         {
             "tab": tab,
             "tabs": TABS,
-            "rows": rows,
+            "counts": counts,
+            "rows": page,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
             "can_file": user.role in REPORT_TAKERS,
             "today": timezone.localdate(),
+            "old_days": OLD_CANDIDATE_DAYS,
         },
     )
 

@@ -128,3 +128,15 @@ def test_bed_moves_and_care_notes_leave_audit_rows(suzhou, desk):
     assert rows.filter(
         object_type="cases.carenote", object_id=str(note.pk), action="create"
     ).exists()
+
+
+def test_each_timeline_entry_names_who_recorded_it(client, suzhou, desk):
+    from homeward.cases.services import care_record
+    from tests.cases.conftest import admit as admit_one
+
+    stay = admit_one(suzhou, desk)
+    care_record(stay=stay, kind="meal", text="午餐", by=desk)
+    client.force_login(desk)
+    page = client.get(f"/cases/stays/{stay.pk}/").content.decode()
+    entries = page.split('id="timeline"')[1].split("</ol>")[0]
+    assert entries.count("sz.desk") >= 2  # the intake and the meal

@@ -162,3 +162,43 @@ def test_the_poster_is_an_a4_page_with_a_qr_code_to_the_notice(client, notice, s
     assert "小强" in page and "乙肝" not in page and "13812345678" not in page
     poster = f"/p/notices/{notice.public_id}/poster/"
     assert poster in client.get(f"/p/notices/{notice.public_id}/").content.decode()
+
+
+def test_the_queue_pages_counts_filters_and_speaks_in_words(client, suzhou, desk, tracer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from homeward.tracing.models import Candidate
+    from tests.cases.conftest import admit
+    from tests.tracing.conftest import staff_report
+
+    report = staff_report(tracer)
+    for n in range(55):
+        stay = admit(suzhou, desk, name=f"人{n}")
+        Candidate.objects.create(
+            person=stay.person,
+            report=report,
+            station=suzhou,
+            posterior=0.97 if n == 0 else 0.3,
+            log10_total=2,
+            log10_face=2.5 if n == 0 else None,
+            log10_attributes=0.5,
+        )
+    Candidate.objects.filter(person__name="人1").update(
+        created_at=timezone.now() - timedelta(days=20)
+    )
+    client.force_login(tracer)
+    page = client.get("/tracing/").content.decode()
+    assert 'data-count="queue">55<' in page and 'id="next-page"' in page
+    assert page.count('href="/tracing/candidates/') == 50
+    assert "−1.0" not in page and "30.000" not in page
+    assert "20–50%" in page and 'data-old="1"' in page
+    second = client.get("/tracing/", {"tab": "queue", "page": "2"}).content.decode()
+    assert second.count('href="/tracing/candidates/') == 5
+    faces = client.get("/tracing/", {"tab": "queue", "evidence": "face"}).content.decode()
+    assert faces.count('href="/tracing/candidates/') == 1 and "95–99%" in faces
+    old = client.get("/tracing/", {"tab": "queue", "old": "on"}).content.decode()
+    assert old.count('href="/tracing/candidates/') == 1
+    empty = client.get("/tracing/", {"tab": "exclusions"}).content.decode()
+    assert "没有已排除的配对" in empty
