@@ -171,3 +171,15 @@ def image_response(field_file):
     response["Content-Disposition"] = 'inline; filename="photo.jpg"'
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def clean_or_errors(upload, errors: dict[str, list[str]], field: str) -> CleanImage | None:
+    """`clean_upload(upload)` for a service that gathers every error by field: on a refusal
+    the reason goes into `errors[field]` and None comes back."""
+    if upload is None:
+        return None
+    try:
+        return clean_upload(upload)
+    except ImageRefused as refused:
+        errors.setdefault(field, []).append(refused.message)
+        return None

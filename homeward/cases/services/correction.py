@@ -12,17 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import Person
 from homeward.cases.models.vocabulary import Sex, invalid_marks, normalise_mark
 from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
-from homeward.cases.services.intake import _fact
+from homeward.cases.services.intake import person_changes_record
 from homeward.cases.signals import person_corrected
 from homeward.regions.models import Division
-from homeward.web.images import ImageRefused, clean_upload
+from homeward.web.images import clean_or_errors
 
 
 @dataclass
@@ -98,16 +97,11 @@ def person_correct(
         require_case_writer(by, last.station)
     today = timezone.localdate()
     errors, parsed = _check(data, today)
-    clean = None
-    if photo is not None:
-        try:
-            clean = clean_upload(photo)
-        except ImageRefused as refused:
-            errors["photo"] = [refused.message]
-        else:
-            problems = intake_photo_problems(ContentFile(clean.data))
-            if problems:
-                errors["photo"] = problems
+    clean = clean_or_errors(photo, errors, "photo")
+    if clean is not None:
+        problems = intake_photo_problems(ContentFile(clean.data))
+        if problems:
+            errors["photo"] = problems
     if errors:
         raise ValidationError(errors)
     before = {name: getattr(person, name) for name in FIELDS}
@@ -134,21 +128,14 @@ def person_correct(
         person.photo = clean.as_file()
     person.full_clean()
     person.save()
-    changes = {
-        name: [_fact(old), _fact(getattr(person, name))]
-        for name, old in before.items()
-        if old != getattr(person, name)
-    }
-    if clean is not None:
-        changes["photo"] = ["", _("a new photo")]
+    changes = person_changes_record(
+        person,
+        before,
+        by=by,
+        station=last.station if last else None,
+        extra={"photo": ["", _("a new photo")]} if clean is not None else None,
+    )
     if changes:
-        audit_record(
-            actor=by,
-            action="update",
-            obj=person,
-            station_id=last.station_id if last else None,
-            detail={"changes": changes, "at_intake": last.station.name if last else ""},
-        )
         # Tracing embeds a new face and searches again for the corrected record.
         new_photo = clean is not None
         transaction.on_commit(

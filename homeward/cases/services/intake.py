@@ -23,7 +23,7 @@ from homeward.cases.signals import stay_admitted
 from homeward.regions.models import Division
 from homeward.stations.models import Station
 from homeward.web.clock import day_is_future, is_future
-from homeward.web.images import ImageRefused, clean_upload
+from homeward.web.images import clean_or_errors
 
 # Bounds of what the desk can mean: a belonging counted in the thousands is a typing
 # slip, and nobody now in a station was found before 1900.
@@ -137,6 +137,28 @@ def _check(data: IntakeData, today: date) -> dict[str, list[str]]:
     return errors
 
 
+def person_changes_record(
+    person: Person, before: dict, *, by: User | None, station: Station | None, extra=None
+) -> dict[str, list[str]]:
+    """Write what changed on `person` since `before` ({field: old value}) to the audit
+    trail, before and after, which the person's page shows; returns the changes."""
+    changes = {
+        name: [_fact(old), _fact(getattr(person, name))]
+        for name, old in before.items()
+        if old != getattr(person, name)
+    }
+    changes |= extra or {}
+    if changes:
+        audit_record(
+            actor=by,
+            action="update",
+            obj=person,
+            station_id=station.pk if station else None,
+            detail={"changes": changes, "at_intake": station.name if station else ""},
+        )
+    return changes
+
+
 def _fact(value: object) -> str:
     if value is None:
         return ""
@@ -188,16 +210,11 @@ def intake_admit(
     admitted_at = admitted_at or timezone.now()
     today = timezone.localdate(admitted_at)
     errors = _check(data, today)
-    clean = None
-    if photo is not None:
-        try:
-            clean = clean_upload(photo)
-        except ImageRefused as refused:
-            errors["photo"] = [refused.message]
-        else:
-            problems = intake_photo_problems(ContentFile(clean.data), face_number=photo_face)
-            if problems:
-                errors["photo"] = problems
+    clean = clean_or_errors(photo, errors, "photo")
+    if clean is not None:
+        problems = intake_photo_problems(ContentFile(clean.data), face_number=photo_face)
+        if problems:
+            errors["photo"] = problems
     if person is not None and person.stays.filter(status=Stay.Status.IN_STATION).exists():
         errors.setdefault("person", []).append(_("This person is already in a station."))
     if errors:
@@ -244,20 +261,8 @@ def intake_admit(
         person.photo = clean.as_file()
     person.full_clean()
     person.save()
-    changes = {
-        name: [_fact(old), _fact(getattr(person, name))]
-        for name, old in before.items()
-        if old != getattr(person, name)
-    }
-    if changes:
-        # Another station's record changed: they see what, when, by whom (person page).
-        audit_record(
-            actor=by,
-            action="update",
-            obj=person,
-            station_id=station.pk,
-            detail={"changes": changes, "at_intake": station.name},
-        )
+    # Another station's record changed: they see what, when, by whom (person page).
+    person_changes_record(person, before, by=by, station=station)
 
     stay = Stay(
         person=person,

@@ -38,7 +38,7 @@ from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
 from homeward.regions.selectors import address_parse
 from homeward.stations.models import Station
-from homeward.web.images import ImageRefused, clean_upload
+from homeward.web.images import clean_or_errors
 
 # Reports this close in space and time are taken to be about the same person.
 DUPLICATE_KM = 0.3
@@ -139,12 +139,7 @@ def incident_open(
         else:
             require_dispatcher(by, station)
     errors = _check(report)
-    clean = None
-    if photo is not None:
-        try:
-            clean = clean_upload(photo)
-        except ImageRefused as refused:
-            errors["photo"] = [refused.message]
+    clean = clean_or_errors(photo, errors, "photo")
     if errors:
         raise ValidationError(errors)
     division = report.division

@@ -20,7 +20,7 @@ from homeward.regions.models import Division
 from homeward.tracing.models import MissingReport, Relative, ReportPhoto
 from homeward.tracing.services.common import REPORT_TAKERS, require_tracer
 from homeward.web.clock import is_future
-from homeward.web.images import ImageRefused, clean_upload
+from homeward.web.images import clean_or_errors
 
 
 @dataclass
@@ -113,10 +113,9 @@ def report_file(
             errors.setdefault("photos", []).append(
                 _("A photo's year must be a real year, not later than now.")
             )
-        try:
-            cleaned.append((clean_upload(upload), year))
-        except ImageRefused as refused:
-            errors.setdefault("photos", []).append(refused.message)
+        clean = clean_or_errors(upload, errors, "photos")
+        if clean is not None:
+            cleaned.append((clean, year))
     for relation, _name in relatives or []:
         if relation not in Relative.Relation.values:
             errors.setdefault("relatives", []).append(_("Unknown relation."))
