@@ -11,18 +11,31 @@ from homeward.accounts.models import AuditEvent
 from homeward.web.forms import DayInput
 
 
+def record_types() -> list[tuple[str, str]]:
+    """Every kind of record the trail names, as ("cases.person", "受助人员"), by label."""
+    from django.apps import apps
+
+    found = {
+        model._meta.label_lower: str(model._meta.verbose_name)
+        for model in apps.get_models()
+        if model.__module__.startswith("homeward.")
+    }
+    return sorted(found.items(), key=lambda item: item[1])
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("User name"), required=False)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", "—"), *AuditEvent.Action.choices]
     )
-    object_type = forms.CharField(label=_("Record type"), required=False)
+    object_type = forms.ChoiceField(label=_("Record type"), required=False)
     object_id = forms.CharField(label=_("Record"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DayInput())
     until = forms.DateField(label=_("To"), required=False, widget=DayInput())
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", "—"), *record_types()]
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs["class"] = f"{css} form-control-sm"

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.accounts.forms import AuditFilterForm, TokenForm, scope_label
+from homeward.accounts.forms import AuditFilterForm, TokenForm, record_types, scope_label
 from homeward.accounts.models import ApiToken
 from homeward.accounts.selectors import audit_events_visible
 from homeward.accounts.services import api_token_create, api_token_revoke, api_token_scopes_for
@@ -22,7 +22,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     events = audit_events_visible(request.user)
     if form.is_valid():
         events = form.apply(events)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(events.select_related("actor", "station"), 50).get_page(
+        request.GET.get("page")
+    )
+    labels = dict(record_types())
+    for event in page:
+        event.type_label = labels.get(event.object_type, event.object_type)
     return render(request, "accounts/audit_list.html", {"form": form, "page": page})
 
 

@@ -43,6 +43,26 @@ def people_visible(user: User) -> QuerySet[Person]:
     return Person.objects.filter(condition | incoming).distinct()
 
 
+def beds_suitable(stay: Stay) -> QuerySet[Bed]:
+    """The free beds this person may take: minors apart from adults, and a room of their
+    sex (as `services.care._check_bed_fits` will insist)."""
+    from homeward.stations.models import Room
+
+    beds = Bed.objects.filter(room__station=stay.station, state=Bed.State.FREE).select_related(
+        "room"
+    )
+    if stay.is_minor:
+        beds = beds.filter(room__kind=Room.Kind.MINORS)
+    else:
+        beds = beds.exclude(room__kind=Room.Kind.MINORS)
+    sex = stay.person.sex
+    if sex == "M":
+        beds = beds.exclude(room__kind=Room.Kind.WOMEN)
+    elif sex == "F":
+        beds = beds.exclude(room__kind=Room.Kind.MEN)
+    return beds.order_by("room__name", "label")
+
+
 def person_get(user: User, pk: int, *, request: HttpRequest | None = None) -> Person:
     person = people_visible(user).filter(pk=pk).first()
     if person is None:

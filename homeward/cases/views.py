@@ -32,7 +32,7 @@ from homeward.cases.models import PersonMerge, Stay
 from homeward.cases.photos import photo_held, photo_hold, photo_release
 from homeward.cases.services.common import CASE_WRITERS
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
-from homeward.stations.models import Bed, Room, Station
+from homeward.stations.models import Station
 from homeward.web.clock import start_of_day
 from homeward.web.images import image_response
 
@@ -202,14 +202,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stay = selectors.stay_get(request.user, pk, request=request)
     user = request.user
     writable = _can_write(user, stay) and stay.status == Stay.Status.IN_STATION
-    free_beds = Bed.objects.filter(room__station=stay.station, state=Bed.State.FREE).select_related(
-        "room"
-    )
-    free_beds = (
-        free_beds.filter(room__kind=Room.Kind.MINORS)
-        if stay.is_minor
-        else free_beds.exclude(room__kind=Room.Kind.MINORS)
-    )
+    free_beds = selectors.beds_suitable(stay)
     forms = {
         "bed": BedForm(prefix="bed", beds=free_beds),
         "care": CareForm(prefix="care"),

@@ -63,3 +63,19 @@ def test_a_bad_date_range_names_the_field(client, jiangsu_supervisor):
     page = client.get("/audit/", {"since": "2026-05-02", "until": "2026-05-01"})
     assert page.status_code == 200
     assert page.context["form"].errors["until"]
+
+
+def test_the_audit_page_names_record_types_and_people_in_words(client, suzhou):
+    from homeward.accounts.audit import audit_record
+    from homeward.accounts.models import Role
+    from tests.conftest import make_user
+
+    head = make_user("sz.head", Role.STATION_HEAD, station=suzhou)
+    head.display_name = "王站长"
+    head.save()
+    audit_record(actor=head, action="view", obj=suzhou)
+    client.force_login(head)
+    page = client.get("/audit/", {"object_type": "stations.station"}).content.decode()
+    assert "王站长" in page and "救助站" in page
+    assert '<option value="cases.person">' in page  # record types to choose from
+    assert "<td>stations.station</td>" not in page

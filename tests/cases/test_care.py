@@ -140,3 +140,15 @@ def test_each_timeline_entry_names_who_recorded_it(client, suzhou, desk):
     page = client.get(f"/cases/stays/{stay.pk}/").content.decode()
     entries = page.split('id="timeline"')[1].split("</ol>")[0]
     assert entries.count("sz.desk") >= 2  # the intake and the meal
+
+
+def test_the_bed_chooser_offers_only_beds_the_person_may_take(client, suzhou, desk):
+    from tests.cases.conftest import admit as admit_one
+
+    man = admit_one(suzhou, desk, sex="M")
+    woman = admit_one(suzhou, desk, name="李芳", sex="F")
+    client.force_login(desk)
+    for stay, allowed, refused in ((man, "101-", "201-"), (woman, "201-", "101-")):
+        page = client.get(f"/cases/stays/{stay.pk}/").content.decode()
+        chooser = page.split('id="id_bed-bed"')[1].split("</select>")[0]
+        assert allowed in chooser and refused not in chooser and "301-" not in chooser
