@@ -13,6 +13,7 @@ from homeward.accounts.selectors import audit_events_visible, stations_visible
 from homeward.stations.selectors import stations_with_occupancy
 from homeward.web.models import JobFailure
 from homeward.web.navigation import section
+from homeward.web.work import work_for
 
 SECTION_TEXT = {
     "dispatch": _(
@@ -29,6 +30,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect("portal:me")
     if request.user.role == Role.PARTNER:
         return redirect("portal:alerts")
+    if request.user.role == Role.STREET_TEAM:
+        return redirect("dispatch:team")  # the street team's work is its calls
     stations = stations_with_occupancy(stations_visible(request.user)).order_by("division_id")
     recent = audit_events_visible(request.user)[:8]
     return render(
@@ -38,6 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "stations": stations,
             "recent_audit": recent,
             "beds_total": sum(s.beds_total for s in stations),
+            "work": work_for(request.user),
         },
     )
 

@@ -19,7 +19,7 @@ def sign_in(page, url: str, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit].w-100")
-    page.wait_for_selector("#stations-count")
+    page.wait_for_selector("#whoami", state="attached")  # signed in: dashboard or team calls
 
 
 def test_hotline_report_dispatch_team_phone_and_intake_draft(live_server, page, suzhou):

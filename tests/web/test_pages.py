@@ -70,3 +70,26 @@ def test_station_page_shows_beds_and_their_use(client, suzhou, suzhou_caseworker
     client.force_login(suzhou_caseworker)
     page = client.get(f"/stations/{suzhou.pk}/").content.decode()
     assert "0 / 4" in page
+
+
+def test_each_role_lands_on_its_work(client, suzhou):
+    from homeward.tracing.models import Candidate
+    from tests.cases.conftest import admit
+    from tests.tracing.conftest import staff_report
+
+    desk = make_user("sz.desk", Role.INTAKE, station=suzhou)
+    tracer = make_user("sz.tracer", Role.TRACING_OFFICER, station=suzhou)
+    stay = admit(suzhou, desk, age_estimate_min=12, age_estimate_max=14)
+    Candidate.objects.create(
+        person=stay.person, report=staff_report(tracer), station=suzhou, posterior=0.5,
+        log10_total=1,
+    )  # fmt: skip
+    client.force_login(desk)
+    page = client.get("/").content.decode()
+    assert 'data-work="minors"' in page and 'data-work="drafts"' in page
+    client.force_login(tracer)
+    page = client.get("/").content.decode()
+    queue = page.split('data-work="queue"')[1].split("</a>")[0]
+    assert ">1<" in queue
+    client.force_login(make_user("sz.street", Role.STREET_TEAM, station=suzhou))
+    assert client.get("/")["Location"] == "/dispatch/team/"
