@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from homeward.accounts import access
 from homeward.accounts.access import WRITE, can
 from homeward.accounts.models import User
+from homeward.tracing.services.common import TRACERS
 
 # A stay whose last care note is older than this is one a caseworker should look at.
 CARE_GAP_DAYS = 3
@@ -33,8 +34,8 @@ def work_for(user: User) -> list[WorkItem]:
     items: list[WorkItem] = []
     if can(user, access.CASES, WRITE):
         items += _desk(user)
-    if can(user, access.TRACING, WRITE):
-        items += _tracing(user)
+    if can(user, access.TRACING, WRITE) and (user.role in TRACERS or user.is_superuser):
+        items += _tracing(user)  # the officers who decide on candidates
     if can(user, access.DISPATCH, WRITE):
         from homeward.dispatch.models import Incident
         from homeward.dispatch.selectors import incidents_visible

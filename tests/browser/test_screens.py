@@ -292,3 +292,17 @@ def test_correcting_a_record(live_server, page, station, shots, language):
     page.wait_for_selector("#changes")
     assert "170" in page.locator("#changes").inner_text()
     _look(page, shots, "person-corrected", "#changes")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_home_page_shows_the_work(live_server, page, station, shots, language):
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    intake_admit(
+        station=station,
+        data=IntakeData(brought_by="police", age_estimate_min=12, age_estimate_max=14),
+        by=desk,
+    )
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/")
+    assert page.locator("[data-work=minors] .fs-4").inner_text() == "1"
+    _look(page, shots, "home-desk", "#work")

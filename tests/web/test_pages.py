@@ -30,7 +30,7 @@ def test_english_is_the_second_language(client, suzhou_caseworker):
 def test_navigation_follows_the_role(client, suzhou, jiangsu_supervisor):
     street = make_user("sz.street", Role.STREET_TEAM, station=suzhou)
     client.force_login(street)
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()  # the street team lands on its calls
     assert 'data-nav="team"' in page and 'data-nav="tracing"' not in page
     assert 'data-nav="dispatch"' not in page  # its own calls, not the command center
     client.force_login(jiangsu_supervisor)
