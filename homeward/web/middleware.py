@@ -16,8 +16,9 @@ from homeward.web.text import bad_strings
 
 
 class ApiTextMiddleware:
-    """A JSON body sent to the API whose strings cannot all be kept (a NUL character, a
-    lone surrogate) is answered 400 naming each field, before any operation runs.
+    """Query parameters (any page) and JSON bodies (the API) whose strings cannot all be
+    kept (a NUL character, a lone surrogate) are answered 400 naming each field, before
+    any view or operation runs.
 
     The operations' own parser would refuse the body only as "cannot parse", or let the
     string reach the database, which refuses it with a 500.
@@ -27,8 +28,13 @@ class ApiTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith("/api/")
+        # Query parameters, on every page and operation: many reach a query unchecked
+        # (a filter, an area code), and PostgreSQL refuses a NUL with a 500.
+        problems = bad_strings(dict(request.GET.lists()))
         if (
-            request.path.startswith("/api/")
+            not problems
+            and api
             and request.method in ("POST", "PUT", "PATCH")
             and request.content_type == "application/json"
         ):
@@ -37,10 +43,18 @@ class ApiTextMiddleware:
             except (ValueError, UnicodeDecodeError):
                 data = None  # the operation says what is wrong with it
             problems = bad_strings(data) if data is not None else {}
-            if problems:
-                return JsonResponse(
-                    {"detail": _("Some fields are not valid."), "errors": problems}, status=400
+        if problems:
+            # "status[0]" (a query parameter's first value) reads as "status".
+            errors = {name.split("[", 1)[0]: messages for name, messages in problems.items()}
+            if not api:
+                return HttpResponse(
+                    " ".join(f"{name}: {' '.join(m)}" for name, m in errors.items()),
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
                 )
+            return JsonResponse(
+                {"detail": _("Some fields are not valid."), "errors": errors}, status=400
+            )
         return self.get_response(request)
 
 

@@ -198,3 +198,14 @@ def test_empty_posts_past_the_rate_limit_are_never_a_500(client, path, suzhou):
         client.force_login(make_user("sz.desk3", Role.INTAKE, station=suzhou))
     codes = {client.post(path, {}).status_code for _ in range(12)}
     assert codes <= {200, 400, 429}, codes
+
+
+@pytest.mark.parametrize(
+    "path,param",
+    [("/api/dispatch/incidents", "status"), ("/reports/", "code"), ("/cases/", "view")],
+)
+def test_a_nul_in_a_query_parameter_is_a_400_naming_it(client, suzhou, path, param):
+    # Found by the schemathesis pass on PostgreSQL, which refuses NUL characters.
+    client.force_login(make_user("sz.head", Role.STATION_HEAD, station=suzhou))
+    response = client.get(path, {param: "a\x00b"})
+    assert response.status_code == 400 and param in response.content.decode()
