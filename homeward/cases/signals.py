@@ -8,3 +8,8 @@ stay_admitted = Signal()
 stay_ended = Signal()
 # Sent after a correction of a person's record commits, with `person` and `new_photo`.
 person_corrected = Signal()
+# Sent after a photo of a person is added (the transaction committed), with `person`, `photo`.
+person_photo_added = Signal()
+# Sent inside the merge's transaction, with `kept`, `merged` and `by`; with `undone=True`
+# when a merge is undone.
+person_merged = Signal()

@@ -15,5 +15,7 @@ urlpatterns = [
     path("transfers/<int:pk>/receive/", views.transfer_receive, name="transfer-receive"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/photo", views.person_photo, name="person-photo"),
+    path("people/<int:pk>/photos/<int:photo>", views.person_photo_one, name="person-photo-one"),
+    path("people/<int:pk>/photos/add/", views.person_photo_add, name="person-photo-add"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
 ]

@@ -26,6 +26,7 @@ from homeward.cases.forms import (
     IntakeForm,
     MergeForm,
     PersonForm,
+    PhotoAddForm,
     StayFilterForm,
 )
 from homeward.cases.models import PersonMerge, Stay
@@ -241,6 +242,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "stay": stay,
             "person": stay.person,
+            "photos": stay.person.photos.all(),
             "forms": forms,
             "writable": writable,
             "bed": selectors.current_bed(stay),
@@ -347,6 +349,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/person_detail.html",
         {
             "person": person,
+            "photos": person.photos.all(),
+            "can_add_photo": _can_add_photo(request.user, person),
             "records": selectors.person_records(person),
             "timeline": selectors.person_timeline(person, sensitive=sees_health),
             "merges": PersonMerge.objects.filter(Q(kept=person) | Q(merged=person)).select_related(
@@ -362,9 +366,49 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's intake photo, for staff who may see the person (scoped, audited)."""
+    """A person's newest photo, for staff who may see the person (scoped, audited)."""
     person = selectors.person_get(request.user, pk, request=request)
     return image_response(person.photo)
+
+
+@login_required
+def person_photo_one(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
+    """One of a person's photos (scoped and audited as the person's record is)."""
+    person = selectors.person_get(request.user, pk, request=request)
+    found = person.photos.filter(pk=photo).first()
+    if found is None:
+        raise Http404
+    return image_response(found.image)
+
+
+def _can_add_photo(user, person) -> bool:
+    last = person.stays.order_by("-admitted_at").first()
+    return last is not None and _can_write(user, last) and not person.merged_into_id
+
+
+@login_required
+def person_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a photo of the person (the desk of their station); it is embedded and searched."""
+    person = selectors.person_get(request.user, pk, request=request)
+    if not _can_add_photo(request.user, person):
+        raise PermissionDenied
+    form = PhotoAddForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_photo_add(
+                person=person,
+                photo=form.cleaned_data["photo"],
+                taken_on=form.cleaned_data.get("taken_on"),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The photo is added; the search runs again."))
+            return redirect("cases:person-detail", pk=person.pk)
+    return render(request, "cases/person_photo_add.html", {"person": person, "form": form})
 
 
 @login_required

@@ -5,8 +5,11 @@ Idempotent: runs only while no report exists. Names, phones and places are made 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
@@ -64,6 +67,80 @@ def tracing_demo_load() -> int:
             ),
         )
         made += 1
+    faces = _faces()
+    if faces:
+        made += _photographed(officer, faces, today)
+        _embed_all()
     notices_sync()
     relink_all()
     return made
+
+
+def _photographed(officer: User, faces: Path, today: date) -> int:
+    """With the demo faces, two men with no name in the officer's station get photos: the
+    first two (at intake and yesterday) and a family's report with an old photo of him; the
+    second a photo of another man, whose family has none to give."""
+    men = list(
+        Stay.objects.filter(
+            status=Stay.Status.IN_STATION,
+            station=officer.station,
+            person__name="",
+            person__sex="M",
+            is_minor=False,
+        ).order_by("admitted_at")[:2]
+    )
+    for turn, stay in enumerate(men):
+        admitted = timezone.localdate(stay.admitted_at)
+        _photograph(stay.person, faces, ("obama2.jpg", "biden.jpg")[turn], admitted)
+    if not men:
+        return 0
+    stay = men[0]
+    _photograph(stay.person, faces, "obama3.jpg", today - timedelta(days=1), later=True)
+    age = stay.person.age_on(today) or (45, 55)
+    report_file(
+        by=officer,
+        photos=[(_upload(faces, "obama.jpg"), 2009)],
+        data=ReportData(
+            name="周建国",
+            sex="M",
+            contact_name="周丽",
+            contact_relation="女儿",
+            contact_phone="13900009999",
+            birth_date=date(today.year - (age[0] + age[1]) // 2, 1, 1),
+            birth_precision="year",
+            home_division=stay.station.division,
+            lost_date=timezone.localdate(stay.admitted_at) - timedelta(days=20),
+            lost_division=stay.station.division,
+        ),
+    )
+    return 1
+
+
+def _faces() -> Path | None:
+    folder = Path(settings.DEMO_FACES)
+    names = ("obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg")
+    return folder if all((folder / n).exists() for n in names) else None
+
+
+def _upload(folder: Path, name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (folder / name).read_bytes(), content_type="image/jpeg")
+
+
+def _photograph(person, folder: Path, name: str, taken_on: date, later: bool = False) -> None:
+    from homeward.cases.models import PersonPhoto
+    from homeward.cases.services.photos import photo_store
+    from homeward.web.images import clean_upload
+
+    source = PersonPhoto.Source.ADDED if later else PersonPhoto.Source.INTAKE
+    photo_store(person, clean_upload(_upload(folder, name)), taken_on=taken_on, by=None, source=source)
+
+
+def _embed_all() -> None:
+    from homeward.cases.models import Person
+    from homeward.tracing.models import ReportPhoto
+    from homeward.tracing.services import face_embed_person, face_embed_report_photo
+
+    for photo in ReportPhoto.objects.filter(face__isnull=True):
+        face_embed_report_photo(photo)
+    for person in Person.objects.filter(photos__face__isnull=True).distinct():
+        face_embed_person(person)

@@ -182,3 +182,26 @@ def people_with_similar_face(photo_bytes: bytes, *, limit: int = 5, max_distance
     people = Person.objects.in_bulk(list(best))
     ranked = sorted(best.items(), key=lambda item: item[1])[:limit]
     return [(people[pid].merged_into or people[pid], d) for pid, d in ranked if pid in people]
+
+
+def photos_side_by_side(candidate) -> tuple[list, list]:
+    """The found person's photos and the report's photos for the candidate page, each with
+    its face check in words (`quality`, `accepted`); each report photo with the years
+    between it and the person's newest photo (`years_apart`), as faces age."""
+    from homeward.cases.photos import quality_words
+
+    def check(photo) -> None:
+        face = getattr(photo, "face", None)
+        photo.accepted = face.accepted if face is not None else None
+        photo.quality = quality_words(photo.accepted, face.reasons if face is not None else [])
+
+    person_photos = list(candidate.person.photos.select_related("face"))
+    report_photos = list(candidate.report.photos.select_related("face"))
+    for photo in person_photos:
+        check(photo)
+    newest = max((p.taken_on.year for p in person_photos if p.taken_on), default=None)
+    for photo in report_photos:
+        check(photo)
+        apart = newest - photo.taken_year if newest and photo.taken_year else None
+        photo.years_apart = apart if apart is not None and apart >= 0 else None
+    return person_photos, report_photos

@@ -7,7 +7,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from homeward.cases.signals import person_corrected, stay_admitted, stay_ended
+from homeward.cases.signals import (
+    person_corrected,
+    person_merged,
+    person_photo_added,
+    stay_admitted,
+    stay_ended,
+)
 from homeward.tracing.models import FaceVector, MissingReport, Relative, ReportPhoto
 
 
@@ -19,14 +25,29 @@ def _search_new_stay(sender, stay, **kwargs) -> None:
 
 
 @receiver(person_corrected)
-def _search_corrected_person(sender, person, new_photo=False, **kwargs) -> None:
+@receiver(person_photo_added)
+def _search_corrected_person(sender, person, **kwargs) -> None:
+    """A corrected record or a new photo: the search embeds the photos not embedded yet
+    and compares again, while the person is in a station."""
     from homeward.cases.models import Stay
     from homeward.tracing.tasks import search_for_person_job
 
-    if new_photo:  # the old face goes; the search embeds the new one before it compares
-        FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, person=person).delete()
     if person.stays.filter(status=Stay.Status.IN_STATION).exists():
         search_for_person_job(person.pk)
+
+
+@receiver(person_merged)
+def _follow_merge(sender, kept, merged, undone=False, **kwargs) -> None:
+    from homeward.tracing.services.review import candidates_follow_merge, faces_follow_unmerge
+    from homeward.tracing.tasks import search_for_person_job
+
+    if undone:
+        faces_follow_unmerge(merged=merged)
+        for person in (kept, merged):
+            transaction.on_commit(lambda pk=person.pk: search_for_person_job(pk))
+    else:
+        candidates_follow_merge(kept=kept, merged=merged, by=kwargs.get("by"))
+        transaction.on_commit(lambda: search_for_person_job(kept.pk))
 
 
 @receiver(stay_ended)

@@ -18,8 +18,7 @@ def search_for_person_job(person_id: int) -> int:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         return 0
-    if person.photo and not person.faces.exists():
-        services.face_embed_person(person)
+    services.face_embed_person(person)  # the photos not embedded yet
     return len(services.search_for_person(person))
 
 

@@ -218,6 +218,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("tracing:candidate-detail", pk=candidate.pk)
     stay = candidate.person.stays.order_by("-admitted_at").first()
+    person_photos, report_photos = selectors.photos_side_by_side(candidate)
     return render(
         request,
         "tracing/candidate_detail.html",
@@ -225,6 +226,8 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "c": candidate,
             "reading": evidence.read(candidate),
             "person": candidate.person,
+            "person_photos": person_photos,
+            "report_photos": report_photos,
             "stay": stay,
             "report": candidate.report,
             "forms": forms,

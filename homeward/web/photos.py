@@ -24,18 +24,19 @@ class Reencoded:
 
 
 def _fields():
-    from homeward.cases.models import Person
+    from homeward.cases.models import PersonPhoto
     from homeward.dispatch.models import Incident
     from homeward.tracing.models import ReportPhoto
 
-    return [(Person, "photo"), (ReportPhoto, "image"), (Incident, "photo")]
+    # (model, field, whether a row that is only its photo goes when the photo is refused)
+    return [(PersonPhoto, "image", True), (ReportPhoto, "image", True), (Incident, "photo", False)]
 
 
 def photos_reencode() -> Reencoded:
     """Re-encode every stored photo; safe to run again (a JPEG that holds only what
     the cleaner writes is left as it is)."""
     result = Reencoded()
-    for model, name in _fields():
+    for model, name, drop_row in _fields():
         rows = model.objects.exclude(**{name: ""}).exclude(**{f"{name}__isnull": True})
         for row in rows.iterator():
             stored = getattr(row, name)
@@ -49,7 +50,11 @@ def photos_reencode() -> Reencoded:
                 clean = clean_image(data)
             except (ImageRefused, OSError):
                 with transaction.atomic():
-                    model.objects.filter(pk=row.pk).update(**{name: ""})
+                    rows_of = model.objects.filter(pk=row.pk)
+                    if drop_row:
+                        rows_of.delete()
+                    else:
+                        rows_of.update(**{name: ""})
                 result.removed.append(old)
             else:
                 copy = clean.as_file()

@@ -33,6 +33,7 @@ from homeward.accounts.access import PUBLIC, route_allowed, route_rule
 from homeward.accounts.models import Role
 from homeward.campaigns.models import Campaign
 from homeward.campaigns.services import WarningData, warning_record
+from homeward.cases.models import PersonPhoto
 from homeward.cases.services import ExitData, stay_exit
 from homeward.dispatch.services import Report, incident_open, team_create
 from homeward.regions.models import Division
@@ -81,6 +82,7 @@ class Side:
     check: object
     notice: object
     report_photo: object
+    person_photo: object
 
 
 def _side(station, code: str, tag: str, hazard: str) -> Side:
@@ -97,7 +99,9 @@ def _side(station, code: str, tag: str, hazard: str) -> Side:
         stay=moving, data=ExitData(kind="transferred", to_station=station), by=away_desk
     )
     report = staff_report(tracer, name=f"{tag}报告")
-    stay.person.photo.save("face.jpg", ContentFile(_jpeg()), save=True)
+    person_photo = PersonPhoto.objects.create(
+        person=stay.person, image=ContentFile(_jpeg(), name="face.jpg")
+    )
     report_photo = ReportPhoto.objects.create(
         report=report, image=ContentFile(_jpeg(), name="r.jpg"), taken_year=2020
     )
@@ -163,6 +167,7 @@ def _side(station, code: str, tag: str, hazard: str) -> Side:
         check=check,
         notice=Notice.objects.get(stay=stay),
         report_photo=report_photo,
+        person_photo=person_photo,
     )
 
 
@@ -182,6 +187,8 @@ FILL = {
     "cases:transfer-receive": lambda w: {"pk": w.transfer.pk},
     "cases:person-detail": lambda w: {"pk": w.stay.person_id},
     "cases:person-photo": lambda w: {"pk": w.stay.person_id},
+    "cases:person-photo-one": lambda w: {"pk": w.stay.person_id, "photo": w.person_photo.pk},
+    "cases:person-photo-add": lambda w: {"pk": w.stay.person_id},
     "cases:person-edit": lambda w: {"pk": w.stay.person_id},
     "tracing:report-photo": lambda w: {"pk": w.report.pk, "photo": w.report_photo.pk},
     "tracing:report-detail": lambda w: {"pk": w.report.pk},

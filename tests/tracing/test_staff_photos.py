@@ -29,12 +29,13 @@ def test_the_candidate_page_shows_both_faces(client, suzhou, desk, tracer):
     stay, report, candidate = _pair(suzhou, desk, tracer)
     client.force_login(tracer)
     page = client.get(f"/tracing/candidates/{candidate.pk}/").content.decode()
-    person_src = f'src="/cases/people/{stay.person_id}/photo"'
+    person_src = f'src="/cases/people/{stay.person_id}/photos/{stay.person.photos.get().pk}"'
     photo = report.photos.get()
     report_src = f'src="/tracing/reports/{report.pk}/photos/{photo.pk}"'
     assert person_src in page and report_src in page and "2009" in page
     for url in (
         f"/cases/people/{stay.person_id}/photo",
+        f"/cases/people/{stay.person_id}/photos/{stay.person.photos.get().pk}",
         f"/tracing/reports/{report.pk}/photos/{photo.pk}",
     ):
         response = client.get(url)

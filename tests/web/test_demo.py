@@ -36,3 +36,27 @@ def test_loading_the_demo_twice_adds_nothing():
     counts = (Station.objects.count(), User.objects.count(), Bed.objects.count())
     assert demo_load() == {"stations": 0, "users": 0, "stays": 0}
     assert (Station.objects.count(), User.objects.count(), Bed.objects.count()) == counts
+
+
+def test_with_the_demo_faces_a_candidate_has_photos_on_both_sides(settings, client):
+    """`make run` fetches the demo faces; a tracing officer then sees two faces side by side
+    on a candidate the faces support, and a person whose photo is of another man."""
+    from pathlib import Path
+
+    from homeward.tracing.models import Candidate
+
+    faces = Path(__file__).resolve().parents[1] / "matching" / "face" / ".cache"
+    settings.DEMO_FACES = faces
+    demo_load()
+    both = [
+        c
+        for c in Candidate.objects.filter(status="open")
+        if c.person.photos.exists() and c.report.photos.exists()
+    ]
+    assert both and max(c.log10_face for c in both) > 1
+    best = max(both, key=lambda c: c.log10_face)
+    assert best.person.photos.count() == 2
+    officer = User.objects.filter(role=Role.TRACING_OFFICER, station=best.station_id).first()
+    client.force_login(officer)
+    page = client.get(f"/tracing/candidates/{best.pk}/").content.decode()
+    assert page.count("/cases/people/") >= 2 and f"/tracing/reports/{best.report_id}/photos/" in page

@@ -1,5 +1,5 @@
 from homeward.cases.models.care import CareNote, Incident, OutsourcedCare, Settlement
-from homeward.cases.models.people import Person, PersonMerge
+from homeward.cases.models.people import Person, PersonMerge, PersonPhoto
 from homeward.cases.models.stays import MINOR_AGE, STAY_FLAGS, BedAssignment, Belonging, Exit, Stay
 from homeward.cases.models.vocabulary import CONDITIONS, MARK_PLACES, MARK_TYPES, Sex
 
@@ -17,6 +17,7 @@ __all__ = [
     "OutsourcedCare",
     "Person",
     "PersonMerge",
+    "PersonPhoto",
     "Settlement",
     "Sex",
     "Stay",

@@ -89,7 +89,6 @@ class Person(models.Model):
     build = models.CharField(_("build"), max_length=8, choices=Build.choices, blank=True)
     marks = models.JSONField(_("marks"), default=list, blank=True)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
-    photo = models.FileField(_("intake photo"), upload_to="photos/%Y/%m/", blank=True)
     fingerprints_taken = models.BooleanField(_("fingerprints taken"), default=False)
     # Where an imported record came from (e.g. "hwx:F-1"), so a second import skips it.
     source_ref = models.CharField(_("source reference"), max_length=100, blank=True, db_index=True)
@@ -119,6 +118,18 @@ class Person(models.Model):
             facts = self.report_facts()
             self.stays.exclude(**facts).update(**facts)
 
+    @property
+    def photo(self):
+        """The newest photo's image (what thumbnails show), or None. Reads `photos`, so a
+        list that shows thumbnails prefetches them."""
+        newest = self.newest_photo
+        return newest.image if newest is not None else None
+
+    @property
+    def newest_photo(self) -> PersonPhoto | None:
+        photos = list(self.photos.all())
+        return max(photos, key=PersonPhoto.order_key) if photos else None
+
     def report_facts(self) -> dict[str, object]:
         """What the figures count stays by, copied onto each of the person's stays (see
         `Stay.person_sex`): sex, the latest possible birth date, the conditions as bits."""
@@ -147,6 +158,44 @@ class Person(models.Model):
             return "?"
         low, high = max(age[0], 0), max(age[1], 0)
         return str(low) if low == high else f"{low}–{high}"
+
+
+class PersonPhoto(models.Model):
+    """One photo of a person, with the day it was taken: a person has several over the
+    years (intake, a later photo, one the family recognised), and each is embedded and
+    searched. A merge moves the merged record's photos here, remembering whose they were."""
+
+    class Source(models.TextChoices):
+        INTAKE = "intake", _("Taken at intake")
+        ADDED = "added", _("Added later")
+        IMPORTED = "imported", _("Imported")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="photos/%Y/%m/")
+    taken_on = models.DateField(_("day taken"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ADDED
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    # The record this photo belonged to before a merge (so undoing the merge takes it back).
+    merged_from = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-taken_on", "-id"]
+        verbose_name = _("photo of a person")
+        verbose_name_plural = _("photos of people")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.pk}"
+
+    def order_key(self) -> tuple:
+        """Newer sorts higher: by the day taken, then by the order photos were added."""
+        return (self.taken_on or date.min, self.pk or 0)
 
 
 class PersonMerge(models.Model):

@@ -13,6 +13,7 @@ from homeward.cases.services.correction import PersonCorrection, person_correct
 from homeward.cases.services.exits import ExitData, settlement_update, stay_exit, transfer_receive
 from homeward.cases.services.intake import IntakeData, intake_admit
 from homeward.cases.services.people import person_merge, person_merge_undo
+from homeward.cases.services.photos import person_photo_add
 
 __all__ = [
     "ExitData",
@@ -29,6 +30,7 @@ __all__ = [
     "outsourced_care_start",
     "person_merge",
     "person_merge_undo",
+    "person_photo_add",
     "settlement_update",
     "stay_exit",
     "transfer_receive",

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
-from homeward.cases.models import Person
+from homeward.cases.models import Person, PersonPhoto
 from homeward.cases.models.vocabulary import Sex, invalid_marks, normalise_mark
 from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.intake import person_changes_record
+from homeward.cases.services.photos import photo_store
 from homeward.cases.signals import person_corrected
 from homeward.regions.models import Division
 from homeward.web.images import clean_or_errors
@@ -89,7 +90,7 @@ def person_correct(
 
     Only the desk of the station the person is in (or was last in) corrects it. Every
     change is on the audit trail with its before and after, shown on the person's page;
-    a new photo replaces the intake photo once it meets the recognition standard; the
+    a new photo is added beside the earlier ones once it meets the recognition standard; the
     automatic search runs again for the corrected record.
     """
     last = person.stays.order_by("-admitted_at").select_related("station").first()
@@ -124,10 +125,10 @@ def person_correct(
     person.language = data.language.strip()
     person.height_cm = data.height_cm
     person.marks = sorted({normalise_mark(m) for m in data.marks})
-    if clean is not None:
-        person.photo = clean.as_file()
     person.full_clean()
     person.save()
+    if clean is not None:  # a photo is added, never replaced: the earlier ones stay
+        photo_store(person, clean, taken_on=today, by=by, source=PersonPhoto.Source.ADDED)
     changes = person_changes_record(
         person,
         before,

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, id_number_facts, parse_id_number
-from homeward.cases.models import CONDITIONS, MINOR_AGE, Belonging, Person, Stay
+from homeward.cases.models import CONDITIONS, MINOR_AGE, Belonging, Person, PersonPhoto, Stay
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
+from homeward.cases.services.photos import photo_store
 from homeward.cases.signals import stay_admitted
 from homeward.regions.models import Division
 from homeward.stations.models import Station
@@ -257,10 +258,10 @@ def intake_admit(
     person.conditions = sorted({*person.conditions, *data.conditions})
     if not person.birth_date and data.age_estimate_min is not None:
         person.set_age_estimate(data.age_estimate_min, data.age_estimate_max, today)
-    if clean is not None:
-        person.photo = clean.as_file()
     person.full_clean()
     person.save()
+    if clean is not None:
+        photo_store(person, clean, taken_on=today, by=by, source=PersonPhoto.Source.INTAKE)
     # Another station's record changed: they see what, when, by whom (person page).
     person_changes_record(person, before, by=by, station=station)
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
-from homeward.cases.models import Person, PersonMerge
+from homeward.cases.models import Person, PersonMerge, PersonPhoto
 from homeward.cases.services.common import require_case_writer
+from homeward.cases.signals import person_merged
 
 
 @transaction.atomic
@@ -34,10 +35,14 @@ def person_merge(*, kept: Person, merged: Person, reason: str, by: User) -> Pers
     Person.objects.filter(merged_into=merged).update(merged_into=kept)
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
+    # The photos follow the person (remembering whose they were, for an undo); tracing
+    # moves the candidates and faces and searches again (`person_merged`).
+    PersonPhoto.objects.filter(person=merged).update(person=kept, merged_from=merged)
     merge = PersonMerge.objects.create(
         kept=kept, merged=merged, reason=reason.strip(), merged_by=by
     )
     audit_record(actor=by, action="update", obj=kept, detail={"merged": merged.pk})
+    person_merged.send(sender=Person, kept=kept, merged=merged, by=by, undone=False)
     return merge
 
 
@@ -46,8 +51,12 @@ def person_merge_undo(*, merge: PersonMerge, by: User) -> PersonMerge:
     if merge.undone_at is not None:
         raise ValidationError({"merge": _("This merge has already been undone.")})
     Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
+    PersonPhoto.objects.filter(person=merge.kept, merged_from=merge.merged).update(
+        person=merge.merged, merged_from=None
+    )
     merge.undone_at = timezone.now()
     merge.undone_by = by
     merge.save(update_fields=["undone_at", "undone_by"])
     audit_record(actor=by, action="update", obj=merge.kept, detail={"unmerged": merge.merged_id})
+    person_merged.send(sender=Person, kept=merge.kept, merged=merge.merged, by=by, undone=True)
     return merge

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FaceVector(models.Model):
-    """One embedded photo: a found person's intake photo or a report's photo.
+    """One embedded photo: a photo of a found person or a report's photo.
 
     The vector is float32 little-endian bytes; `model` names the face model,
     so a new model is a rebuild, never a mix.
@@ -20,6 +20,9 @@ class FaceVector(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     person = models.ForeignKey(
         "cases.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="faces"
+    )
+    person_photo = models.OneToOneField(
+        "cases.PersonPhoto", on_delete=models.CASCADE, null=True, blank=True, related_name="face"
     )
     report_photo = models.OneToOneField(
         "tracing.ReportPhoto", on_delete=models.CASCADE, null=True, blank=True, related_name="face"

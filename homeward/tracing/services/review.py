@@ -12,7 +12,7 @@ from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import Stay
 from homeward.cases.services import ExitData, stay_exit
-from homeward.tracing.models import Candidate, InquiryTask, MissingReport, Reunion
+from homeward.tracing.models import Candidate, FaceVector, InquiryTask, MissingReport, Reunion
 from homeward.tracing.services.common import require_tracer
 from homeward.tracing.services.notices import notice_withdraw
 
@@ -220,3 +220,37 @@ def candidates_close(*, person=None, report=None, reason: str, by: User | None =
             detail={"closed": reason[:200]},
         )
     return len(closing)
+
+
+def candidates_follow_merge(*, kept, merged, by: User | None = None) -> int:
+    """A merge: the merged record's undecided candidates move to the kept record, and its
+    faces with them. A report the kept record already has a candidate for keeps that one;
+    the merged record's duplicate is closed. Decided candidates stay where they were
+    decided (history). Returns how many moved."""
+    FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, person=merged).update(person=kept)
+    undecided = Candidate.objects.filter(person=merged, status__in=UNDECIDED)
+    have = set(Candidate.objects.filter(person=kept).values_list("report_id", flat=True))
+    moved = 0
+    for candidate in undecided:
+        if candidate.report_id in have:
+            reason = _("Merged into the record of %(person)s.") % {"person": kept}
+            candidates_close(person=merged, report=candidate.report, reason=reason, by=by)
+            continue
+        candidate.person = kept
+        candidate.save(update_fields=["person"])
+        audit_record(
+            actor=by,
+            action="update",
+            obj=candidate,
+            station_id=candidate.station_id,
+            detail={"moved_from_person": merged.pk},
+        )
+        moved += 1
+    return moved
+
+
+def faces_follow_unmerge(*, merged) -> int:
+    """An undone merge: the faces of the photos that went back go back too."""
+    return FaceVector.objects.filter(
+        kind=FaceVector.Kind.FOUND, person_photo__person=merged
+    ).update(person=merged)

@@ -40,13 +40,27 @@ def _embed(source, *, year: int | None) -> dict:
 
 
 @transaction.atomic
-def face_embed_person(person: Person) -> FaceVector | None:
-    """Embed the person's intake photo (replacing an earlier embedding of it)."""
-    if not person.photo:
-        return None
-    FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, person=person).delete()
-    fields = _embed(person.photo, year=None)
-    return FaceVector.objects.create(kind=FaceVector.Kind.FOUND, person=person, **fields)
+def face_embed_person(person: Person) -> list[FaceVector]:
+    """Embed each of the person's photos not embedded yet; returns the new embeddings.
+
+    Each photo keeps its own embedding (a face ages; every photo is compared), and an
+    embedding from before photos were kept apart (no photo named) is dropped.
+    """
+    FaceVector.objects.filter(
+        kind=FaceVector.Kind.FOUND, person=person, person_photo__isnull=True
+    ).delete()
+    made = []
+    for photo in person.photos.filter(face__isnull=True):
+        year = photo.taken_on.year if photo.taken_on else None
+        made.append(
+            FaceVector.objects.create(
+                kind=FaceVector.Kind.FOUND,
+                person=person,
+                person_photo=photo,
+                **_embed(photo.image, year=year),
+            )
+        )
+    return made
 
 
 @transaction.atomic
