@@ -392,9 +392,7 @@ def person_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(request.user, pk, request=request)
     if not _can_add_photo(request.user, person):
         raise PermissionDenied
-    form = PhotoAddForm(
-        request.POST if request.method == "POST" else None, request.FILES or None
-    )
+    form = PhotoAddForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_photo_add(

@@ -132,7 +132,9 @@ def _photograph(person, folder: Path, name: str, taken_on: date, later: bool = F
     from homeward.web.images import clean_upload
 
     source = PersonPhoto.Source.ADDED if later else PersonPhoto.Source.INTAKE
-    photo_store(person, clean_upload(_upload(folder, name)), taken_on=taken_on, by=None, source=source)
+    photo_store(
+        person, clean_upload(_upload(folder, name)), taken_on=taken_on, by=None, source=source
+    )
 
 
 def _embed_all() -> None:

@@ -59,4 +59,6 @@ def test_with_the_demo_faces_a_candidate_has_photos_on_both_sides(settings, clie
     officer = User.objects.filter(role=Role.TRACING_OFFICER, station=best.station_id).first()
     client.force_login(officer)
     page = client.get(f"/tracing/candidates/{best.pk}/").content.decode()
-    assert page.count("/cases/people/") >= 2 and f"/tracing/reports/{best.report_id}/photos/" in page
+    assert (
+        page.count("/cases/people/") >= 2 and f"/tracing/reports/{best.report_id}/photos/" in page
+    )

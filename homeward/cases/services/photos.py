@@ -57,7 +57,5 @@ def person_photo_add(
         source=PersonPhoto.Source.ADDED,
     )
     audit_record(actor=by, action="update", obj=person, detail={"photo_added": kept.pk})
-    transaction.on_commit(
-        lambda: person_photo_added.send(sender=Person, person=person, photo=kept)
-    )
+    transaction.on_commit(lambda: person_photo_added.send(sender=Person, person=person, photo=kept))
     return kept
