@@ -24,6 +24,14 @@ def _joined(lines: list[str]) -> str:
     return "".join(match.group(1) for match in found if match)
 
 
+def _unfuzzy(line: str) -> str:
+    """A flags line without "fuzzy" (python-format and the other flags stay)."""
+    if not line.startswith("#,"):
+        return line
+    flags = [f.strip() for f in line[2:].split(",") if f.strip() and f.strip() != "fuzzy"]
+    return "#, " + ", ".join(flags) if flags else "#,"
+
+
 def main(table_path: str) -> int:
     table = {}
     for line in Path(table_path).read_text(encoding="utf-8").splitlines():
@@ -40,16 +48,20 @@ def main(table_path: str) -> int:
         if not ids or not strs:
             out.append(block)
             continue
-        msgid = _joined(lines[ids[0] : strs[0]]).replace('\\"', '"')
+        plural = [i for i, line in enumerate(lines) if line.startswith("msgid_plural ")]
+        msgid = _joined(lines[ids[0] : (plural or strs)[0]]).replace('\\"', '"')
         msgstr = _joined(lines[strs[0] :])
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
         if msgid and (not msgstr or fuzzy):
             # msgmerge's fuzzy guesses are usually wrong (it offered "救助站" for
-            # "In the station"), so the table's entry replaces them.
+            # "In the station"), so the table's entry replaces them. Chinese has one
+            # plural form: a plural entry takes the table's line as msgstr[0].
             if msgid in table:
-                lines = lines[: strs[0]] + [f"msgstr {quote(table[msgid])}"]
+                key = "msgstr[0]" if plural else "msgstr"
+                lines = lines[: strs[0]] + [f"{key} {quote(table[msgid])}"]
                 lines = [ln for ln in lines if not ln.startswith("#|")]
-                lines = [ln for ln in lines if not (ln.startswith("#,") and "fuzzy" in ln)]
+                lines = [_unfuzzy(ln) for ln in lines]
+                lines = [ln for ln in lines if ln != "#,"]
             else:
                 untranslated.append(msgid)
         out.append("\n".join(lines))

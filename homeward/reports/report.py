@@ -23,7 +23,7 @@ from homeward.cases.models import CONDITIONS, Exit, Sex, Stay
 from homeward.reports import selectors as s
 from homeward.reports.drilldown import Row, breakdown
 from homeward.reports.scope import Period, Scope
-from homeward.tracing.models import Reunion
+from homeward.tracing.models import Candidate, Reunion
 
 AGE_LABELS = {
     "minor": _("Under 18"),
@@ -82,6 +82,7 @@ class Report:
         sex = dict(Sex.choices)
         exit_kinds = dict(Exit.Kind.choices)
         channels = dict(Reunion.Channel.choices)
+        ruled_out = dict(Candidate.RejectKind.choices)
         return [
             (
                 _("Person-times helped"),
@@ -112,6 +113,10 @@ class Report:
                     *[(channels[k], v) for k, v in r.by_channel.items()],
                     (_("Median days from intake to reunion"), r.median_days),
                 ],
+            ),
+            (
+                _("Candidates ruled out, by why"),
+                [(ruled_out[k], v) for k, v in r.ruled_out.items()],
             ),
             (_("Stays ended"), [(exit_kinds[k], v) for k, v in self.exits.items()]),
             (

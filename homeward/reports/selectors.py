@@ -29,7 +29,7 @@ from homeward.cases.models import (
 )
 from homeward.reports.scope import Period, Scope
 from homeward.stations.models import Bed
-from homeward.tracing.models import Notice, Reunion
+from homeward.tracing.models import Candidate, Notice, Reunion
 
 SOURCES = tuple(Stay.BroughtBy.values)
 SEXES = ("M", "F", "U")
@@ -229,6 +229,8 @@ class Reunions:
     total: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
     median_days: float | None = None
+    # Candidates ruled out in the period, by why: where the matcher misleads the officers.
+    ruled_out: dict[str, int] = field(default_factory=dict)
 
 
 def reunions(user: User, scope: Scope, period: Period) -> Reunions:
@@ -245,10 +247,20 @@ def reunions(user: User, scope: Scope, period: Period) -> Reunions:
         spans.values_list("span", flat=True)[(total - 1) // 2 : total // 2 + 1] if total else []
     )
     days = [span / timedelta(days=1) for span in middle]
+    rejected = _in(user, scope, Candidate.objects.filter(status=Candidate.Status.REJECTED))
+    kinds = dict(
+        rejected.filter(_period_q("reviewed_at", period))
+        .values_list("reject_kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    ruled_out = {k: kinds.get(k, 0) for k in Candidate.RejectKind.values}
+    ruled_out[Candidate.RejectKind.OTHER] += kinds.get("", 0)  # ruled out before kinds
     return Reunions(
         total=total,
         by_channel={c: counts.get(c, 0) for c in Reunion.Channel.values},
         median_days=round(statistics.median(days), 1) if days else None,
+        ruled_out=ruled_out,
     )
 
 

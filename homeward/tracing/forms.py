@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from homeward.cases.forms import MARK_CHOICES, DivisionField
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import Sex
-from homeward.tracing.models import InquiryTask, Relative, Reunion
+from homeward.tracing.models import Candidate, InquiryTask, Relative, Reunion
 from homeward.web.forms import DayInput, styled
 
 PHOTO_SLOTS = 3
@@ -128,7 +128,11 @@ class ReportForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Why this is not the same person"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Why this is not the same person"),
+        choices=[("", "—"), *Candidate.RejectKind.choices],
+    )
+    reason = forms.CharField(label=_("Details"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -243,15 +247,22 @@ class QueueFilter(forms.Form):
 
     evidence = forms.ChoiceField(label=_("Evidence"), choices=EVIDENCE, required=False)
     least = forms.ChoiceField(label=_("Probability"), choices=LEAST, required=False)
+    station = forms.ChoiceField(label=_("Station"), required=False)
     old = forms.BooleanField(label=_("Waiting more than two weeks"), required=False)
+    group = forms.BooleanField(label=_("Group by person"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, stations=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Only for users who see several stations' queues (supervisors, administrators).
+        self.fields["station"].choices = [("", _("All stations")), *stations]
+        if len(stations) < 2:
+            del self.fields["station"]
         styled(self)
 
     def apply(self, candidates):
         from datetime import timedelta
 
+        from django.db.models import F, Max, Window
         from django.utils import timezone
 
         d = self.cleaned_data
@@ -264,6 +275,12 @@ class QueueFilter(forms.Form):
             candidates = candidates.filter(log10_face__isnull=True, log10_dna__isnull=True)
         if d.get("least"):
             candidates = candidates.filter(posterior__gte=float(d["least"]))
+        if d.get("station"):
+            candidates = candidates.filter(station_id=int(d["station"]))
         if d.get("old"):
             candidates = candidates.filter(created_at__lt=timezone.now() - timedelta(days=14))
+        if d.get("group"):
+            # Each person's candidates together, the person with the strongest one first.
+            best = Window(Max("posterior"), partition_by=[F("person_id")])
+            candidates = candidates.annotate(best=best).order_by("-best", "person_id", "-posterior")
         return candidates

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from homeward.accounts.audit import audit_list
 from homeward.accounts.permissions import VIEW_DNA
@@ -30,6 +30,7 @@ from homeward.tracing.forms import (
 from homeward.tracing.models import FoundDna, MissingReport, Relative
 from homeward.tracing.services.common import REPORT_TAKERS, TRACERS
 from homeward.web.images import image_response
+from homeward.web.text import ascii_int
 
 # The attribute model's fields, as a reviewer reads them.
 FIELD_LABELS = {
@@ -69,13 +70,23 @@ def home(request: HttpRequest) -> HttpResponse:
         "tips": lambda: selectors.tips_visible(user),
     }
     counts = {name: make().count() for name, make in lists.items()}
-    filters = QueueFilter(request.GET or None)
+    filters = QueueFilter(request.GET or None, stations=_queue_stations(user))
+    can_decide = user.role in TRACERS
+    bulk = RejectForm(prefix="bulk")
+    chosen: set[int] = set()
+    if request.method == "POST" and tab == "queue" and can_decide:
+        bulk, chosen, done = _reject_chosen(request)
+        if done:
+            return redirect(request.get_full_path())
     rows = lists[tab]()
     if tab == "queue" and filters.is_valid():
         rows = filters.apply(rows)
+    if tab in ("queue", "exclusions"):
+        rows = rows.prefetch_related("person__photos", "report__photos")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     old = timezone.now() - timedelta(days=OLD_CANDIDATE_DAYS)
     if tab in ("queue", "exclusions"):
+        previous = None
         for c in page:
             c.band = evidence.posterior_band(c.posterior)
             c.words = {
@@ -87,6 +98,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 )
             }
             c.is_old = c.created_at < old
+            c.report_photo = next(iter(c.report.photos.all()), None)
+            c.first_of_person = c.person_id != previous
+            previous = c.person_id
     audit_list(request, f"tracing.{tab}", shown=len(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
@@ -100,12 +114,52 @@ def home(request: HttpRequest) -> HttpResponse:
             "rows": page,
             "page": page,
             "filters": filters,
+            "grouped": tab == "queue" and filters.is_valid() and filters.cleaned_data.get("group"),
+            "can_decide": can_decide,
+            "bulk": bulk,
+            "chosen": chosen,
             "query": query.urlencode(),
             "can_file": user.role in REPORT_TAKERS,
             "today": timezone.localdate(),
             "old_days": OLD_CANDIDATE_DAYS,
         },
     )
+
+
+def _queue_stations(user) -> list[tuple[str, str]]:
+    """The stations whose candidates `user` sees, for the queue's station filter."""
+    from homeward.stations.models import Station
+
+    ids = selectors.review_queue(user).values("station_id")
+    return [
+        (str(pk), name) for pk, name in Station.objects.filter(pk__in=ids).values_list("pk", "name")
+    ]
+
+
+def _reject_chosen(request: HttpRequest) -> tuple[RejectForm, set[int], bool]:
+    """The queue's bulk rejection: the ticked candidates, one reason. Returns the form (with
+    its errors), the ticked ids (ticked again on an error), and whether it was done."""
+    form = RejectForm(request.POST, prefix="bulk")
+    chosen = {n for n in (ascii_int(v) for v in request.POST.getlist("chosen")) if n is not None}
+    if not form.is_valid():
+        return form, chosen, False
+    candidates = list(selectors.review_queue(request.user).filter(pk__in=chosen))
+    try:
+        done = services.candidates_reject(
+            candidates=candidates,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return form, chosen, False
+    messages.success(
+        request,
+        ngettext("%(n)d candidate rejected.", "%(n)d candidates rejected.", len(done))
+        % {"n": len(done)},
+    )
+    return form, chosen, True
 
 
 @login_required
@@ -199,7 +253,9 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             d, by = form.cleaned_data, request.user
             try:
                 if action == "reject":
-                    services.candidate_reject(candidate=candidate, reason=d["reason"], by=by)
+                    services.candidate_reject(
+                        candidate=candidate, kind=d["kind"], reason=d["reason"], by=by
+                    )
                 elif action == "inquire":
                     services.candidate_inquire(
                         candidate=candidate, kind=d["kind"], note=d["note"], by=by

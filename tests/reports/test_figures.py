@@ -57,6 +57,38 @@ def test_intake_in_a_province_counts_a_person_transferred_between_its_stations_o
     assert i.by_source["transfer"] == 1
 
 
+def test_candidates_ruled_out_are_counted_by_why_in_the_period_and_scope(
+    records, suzhou_scope, jiangsu, jiangsu_admin
+):
+    from homeward.cases.models import Person
+    from homeward.tracing.models import Candidate, MissingReport
+
+    def ruled_out(station, kind: str, when) -> None:
+        report = MissingReport.objects.create(
+            channel="staff", name="某人", contact_name="家属", contact_relation="父亲"
+        )
+        Candidate.objects.create(
+            person=Person.objects.create(),
+            report=report,
+            station=station,
+            posterior=0.3,
+            log10_total=0,
+            status="rejected",
+            reject_kind=kind,
+            reviewed_at=when,
+        )
+
+    ruled_out(records["suzhou"], "face", at(2024, 3, 1))
+    ruled_out(records["suzhou"], "face", at(2024, 12, 31, 23))
+    ruled_out(records["suzhou"], "family", at(2025, 1, 1, 1))  # the next year
+    ruled_out(records["kunshan"], "dna", at(2024, 6, 1))
+    ruled_out(records["hangzhou"], "face", at(2024, 6, 1))  # another province
+    r = selectors.reunions(jiangsu_admin, suzhou_scope, YEAR)
+    assert (r.ruled_out["face"], r.ruled_out["family"], r.ruled_out["dna"]) == (2, 0, 0)
+    r = selectors.reunions(jiangsu_admin, jiangsu, YEAR)
+    assert (r.ruled_out["face"], r.ruled_out["dna"], sum(r.ruled_out.values())) == (2, 1, 3)
+
+
 def test_reunions_by_channel_and_median_days(suzhou_scope, jiangsu, jiangsu_admin):
     r = selectors.reunions(jiangsu_admin, suzhou_scope, YEAR)
     assert (r.total, r.by_channel["dna"], r.by_channel["face"], r.median_days) == (2, 1, 1, 193.0)

@@ -179,7 +179,7 @@ def test_a_person_with_dementia_goes_home_on_police_confirmation(candidate, trac
 
 
 def test_the_exclusion_list_shows_rejected_pairs_with_the_reason(client, candidate, tracer):
-    candidate_reject(candidate=candidate, reason="家属看照片确认不是", by=tracer)
+    candidate_reject(candidate=candidate, kind="family", reason="家属看照片确认不是", by=tracer)
     client.force_login(tracer)
     page = client.get("/tracing/", {"tab": "exclusions"}).content.decode()
     assert "家属看照片确认不是" in page

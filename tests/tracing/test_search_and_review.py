@@ -81,8 +81,8 @@ def test_a_rejected_pair_is_excluded_from_every_later_search(pair, tracer):
     stay, report = pair
     candidate = Candidate.objects.get()
     with pytest.raises(ValidationError):
-        candidate_reject(candidate=candidate, reason="  ", by=tracer)
-    candidate_reject(candidate=candidate, reason="家属看照片确认不是", by=tracer)
+        candidate_reject(candidate=candidate, kind="other", reason="  ", by=tracer)
+    candidate_reject(candidate=candidate, kind="family", reason="家属看照片确认不是", by=tracer)
     search_for_person(stay.person)
     search_for_report(report)
     relink_all()

@@ -202,3 +202,80 @@ def test_the_queue_pages_counts_filters_and_speaks_in_words(client, suzhou, desk
     assert old.count('href="/tracing/candidates/') == 1
     empty = client.get("/tracing/", {"tab": "exclusions"}).content.decode()
     assert "没有已排除的配对" in empty
+
+
+def test_the_queue_groups_by_person_filters_by_station_and_rejects_in_bulk_with_a_reason(
+    client, suzhou, kunshan, desk, tracer, jiangsu_admin
+):
+    import re
+
+    from homeward.accounts.models import AuditEvent, Role
+    from homeward.tracing.models import Candidate
+    from tests.cases.conftest import admit
+    from tests.conftest import make_user
+    from tests.tracing.conftest import staff_report
+
+    reports = [
+        staff_report(tracer, name=f"报告{n}", contact_phone=f"1390000010{n}") for n in range(3)
+    ]
+    one = admit(suzhou, desk, name="甲").person
+    two = admit(suzhou, desk, name="乙").person
+    far = admit(kunshan, make_user("ks.desk", Role.INTAKE, station=kunshan), name="丙").person
+    for person, report, p in [
+        (one, reports[0], 0.4),
+        (two, reports[0], 0.9),
+        (one, reports[1], 0.3),
+        (two, reports[2], 0.2),
+    ]:
+        Candidate.objects.create(
+            person=person, report=report, station=suzhou, posterior=p, log10_total=1
+        )
+    Candidate.objects.create(
+        person=far, report=reports[1], station=kunshan, posterior=0.5, log10_total=1
+    )
+
+    client.force_login(tracer)
+    grouped = client.get("/tracing/", {"tab": "queue", "group": "on"}).content.decode()
+    order = [int(n) for n in re.findall(r'data-candidate="(\d+)"', grouped)]
+    people = [Candidate.objects.get(pk=n).person_id for n in order]
+    assert people == [two.pk, two.pk, one.pk, one.pk]  # the strongest person first
+    assert re.findall(r'data-group="(\d+)"', grouped) == [str(two.pk), str(one.pk)]
+    assert 'name="station"' not in grouped  # one station: no station filter
+
+    # Two ticked, no reason chosen: the error names the field and nothing is rejected.
+    chosen = [c.pk for c in Candidate.objects.filter(person=one)]
+    page = client.post(
+        "/tracing/?tab=queue", {"chosen": [str(n) for n in chosen] + ["x1"], "bulk-kind": ""}
+    ).content.decode()
+    assert 'data-error-for="kind"' in page and not Candidate.objects.filter(status="rejected")
+    assert all(f'value="{n}" form="bulk-reject"' in page for n in chosen)
+    assert page.count(" checked>") == 2  # still ticked
+    # Nothing ticked.
+    page = client.post("/tracing/?tab=queue", {"bulk-kind": "face"}).content.decode()
+    assert 'data-error-for="chosen"' in page
+    # Done: both rejected with the reason, each on the audit trail, the queue shorter.
+    response = client.post(
+        "/tracing/?tab=queue",
+        {"chosen": [str(n) for n in chosen], "bulk-kind": "sex_age", "bulk-reason": "年龄差30岁"},
+    )
+    assert response.status_code == 302
+    rejected = Candidate.objects.filter(status="rejected")
+    assert sorted(rejected.values_list("pk", flat=True)) == sorted(chosen)
+    assert set(rejected.values_list("reject_kind", "reject_reason")) == {("sex_age", "年龄差30岁")}
+    audited = AuditEvent.objects.filter(object_type="tracing.candidate", action="update")
+    assert audited.count() >= 2
+    exclusions = client.get("/tracing/", {"tab": "exclusions"}).content.decode()
+    assert exclusions.count("性别或年龄不符") == 2
+
+    # Another station's candidate cannot be rejected from here.
+    theirs = Candidate.objects.get(station=kunshan)
+    client.post("/tracing/?tab=queue", {"chosen": [str(theirs.pk)], "bulk-kind": "face"})
+    theirs.refresh_from_db()
+    assert theirs.status == "open"
+
+    # A province administrator sees both stations' queues and filters by station.
+    client.force_login(jiangsu_admin)
+    page = client.get("/tracing/", {"tab": "queue"}).content.decode()
+    assert 'name="station"' in page and page.count("data-candidate=") == 3
+    only = client.get("/tracing/", {"tab": "queue", "station": str(kunshan.pk)}).content.decode()
+    assert re.findall(r'data-candidate="(\d+)"', only) == [str(theirs.pk)]

@@ -21,6 +21,17 @@ class Candidate(models.Model):
         # found. Opened again if the person comes back to a station and still matches.
         CLOSED = "closed", _("Closed")
 
+    class RejectKind(models.TextChoices):
+        """Why a pair was ruled out: counted in the figures, and what the matcher learns from."""
+
+        FACE = "face", _("The faces differ")
+        SEX_AGE = "sex_age", _("Sex or age do not fit")
+        DNA = "dna", _("DNA rules it out")
+        FAMILY = "family", _("The family says it is not them")
+        PERSON = "person", _("The person's own account rules it out")
+        FOUND_ELSEWHERE = "elsewhere", _("One of them was identified elsewhere")
+        OTHER = "other", _("Another reason")
+
     person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="candidates")
     report = models.ForeignKey(
         "tracing.MissingReport", on_delete=models.CASCADE, related_name="candidates"
@@ -44,6 +55,9 @@ class Candidate(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    reject_kind = models.CharField(
+        _("why ruled out"), max_length=10, choices=RejectKind.choices, blank=True
+    )
     reject_reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

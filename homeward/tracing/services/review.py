@@ -28,12 +28,16 @@ def _decide(candidate: Candidate, by: User) -> Candidate:
 
 
 @transaction.atomic
-def candidate_reject(*, candidate: Candidate, reason: str, by: User) -> Candidate:
-    """Not the same person: the pair is excluded from every later search."""
+def candidate_reject(*, candidate: Candidate, kind: str, reason: str = "", by: User) -> Candidate:
+    """Not the same person: the pair is excluded from every later search.
+
+    `kind` says why (counted in the figures); `reason` adds the detail, and is needed when
+    the kind is "another reason".
+    """
     candidate = _decide(candidate, by)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why this is not the same person.")})
+    _check_rejection(kind, reason)
     candidate.status = Candidate.Status.REJECTED
+    candidate.reject_kind = kind
     candidate.reject_reason = reason.strip()
     candidate.reviewed_by = by
     candidate.reviewed_at = timezone.now()
@@ -43,9 +47,31 @@ def candidate_reject(*, candidate: Candidate, reason: str, by: User) -> Candidat
         action="update",
         obj=candidate,
         station_id=candidate.station_id,
-        detail={"rejected": reason.strip()},
+        detail={"rejected": kind, "reason": reason.strip()},
     )
     return candidate
+
+
+def _check_rejection(kind: str, reason: str) -> None:
+    errors = {}
+    if kind not in Candidate.RejectKind.values:
+        errors["kind"] = [_("Choose why this is not the same person.")]
+    elif kind == Candidate.RejectKind.OTHER and not reason.strip():
+        errors["reason"] = [_("Say why this is not the same person.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def candidates_reject(
+    *, candidates: list[Candidate], kind: str, reason: str = "", by: User
+) -> list[Candidate]:
+    """Reject several candidates at once with one reason (the queue's bulk action): all or
+    none, each checked as one rejection is."""
+    if not candidates:
+        raise ValidationError({"chosen": _("Choose the candidates to reject.")})
+    _check_rejection(kind, reason)
+    return [candidate_reject(candidate=c, kind=kind, reason=reason, by=by) for c in candidates]
 
 
 @transaction.atomic
