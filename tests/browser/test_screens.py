@@ -263,7 +263,7 @@ def test_the_candidate_page_with_both_faces_and_the_evidence_in_words(
     )
     _as(page, live_server, tracer, language)
     page.goto(f"{live_server.url}/tracing/candidates/{candidate.pk}/")
-    page.wait_for_selector("#person-photo")
+    page.wait_for_selector("#person-photos img")
     page.wait_for_load_state("load")  # images included
     for image in page.locator("img.staff-photo").all():  # each face really loaded
         assert image.evaluate("i => i.complete && i.naturalWidth > 0")
@@ -306,3 +306,126 @@ def test_the_home_page_shows_the_work(live_server, page, station, shots, languag
     page.goto(f"{live_server.url}/")
     assert page.locator("[data-work=minors] .fs-4").inner_text() == "1"
     _look(page, shots, "home-desk", "#work")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_adding_a_photo_from_the_person_page(live_server, page, station, shots, language):
+    from tests.tracing.conftest import face_file
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(
+        station=station,
+        data=IntakeData(brought_by="police", sex="M"),
+        by=desk,
+        photo=face_file("obama.jpg"),
+    )
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/people/{stay.person_id}/")
+    page.click("#add-photo")
+    page.wait_for_selector("#photo-form")
+    photo = face_file("obama2.jpg")
+    page.set_input_files(
+        "#id_photo", files=[{"name": "b.jpg", "mimeType": "image/jpeg", "buffer": photo.read()}]
+    )
+    page.fill("#id_taken_on", "2025-06-01")
+    page.click("#photo-form button[type=submit]")
+    page.wait_for_selector("#person-photos figure:nth-of-type(2)")
+    page.wait_for_load_state("load")
+    captions = page.locator("#person-photos figcaption").all_inner_texts()
+    assert len(captions) == 2 and "2025-06-01" in captions[1]
+    for image in page.locator("#person-photos img").all():
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+    _look(page, shots, "person-photos", "#person-photos")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_queue_grouped_by_person_with_a_bulk_rejection(
+    live_server, page, station, shots, language
+):
+    from homeward.tracing.models import Candidate
+    from tests.tracing.conftest import staff_report
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    tracer = make_user("sz.tracer", Role.TRACING_OFFICER, station=station)
+    people = [
+        intake_admit(
+            station=station, data=IntakeData(brought_by="police", name=n, sex="M"), by=desk
+        ).person
+        for n in ("赵一", "钱二")
+    ]
+    reports = [
+        staff_report(tracer, name=f"寻{n}", contact_phone=f"1390000020{n}") for n in range(3)
+    ]
+    Candidate.objects.all().delete()  # the automatic search's pairs: these are fixed here
+    for person, report, p in [
+        (people[0], reports[0], 0.6),
+        (people[0], reports[1], 0.2),
+        (people[1], reports[2], 0.4),
+    ]:
+        Candidate.objects.create(
+            person=person, report=report, station=station, posterior=p, log10_total=1
+        )
+    _as(page, live_server, tracer, language)
+    page.goto(f"{live_server.url}/tracing/?tab=queue&group=on")
+    page.wait_for_selector("[data-group]")
+    assert page.locator("[data-group]").count() == 2
+    _look(page, shots, "queue-grouped", "#bulk-reject")
+    for box in page.locator(f"[data-group='{people[0].pk}'] ~ tr input[name=chosen]").all()[:2]:
+        box.check()
+    page.select_option("#id_bulk-kind", "face")
+    page.fill("#id_bulk-reason", "照片明显不是同一人")
+    page.click("#bulk-reject button[type=submit]")
+    page.wait_for_selector("[data-count='exclusions']:text('2')")
+    assert set(Candidate.objects.filter(status="rejected").values_list("person", flat=True)) == {
+        people[0].pk
+    }
+    page.click("[data-tab=exclusions]")
+    page.wait_for_selector("#rows tbody tr[data-candidate]")
+    _look(page, shots, "exclusions", "#rows")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_confirm_with_a_channel_then_the_reunion_closes_the_other_candidates(
+    live_server, page, station, shots, language
+):
+    from homeward.tracing.models import Candidate
+    from tests.tracing.conftest import staff_report
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    first = make_user("sz.tracer", Role.TRACING_OFFICER, station=station)
+    second = make_user("sz.tracer2", Role.TRACING_OFFICER, station=station)
+    person = intake_admit(
+        station=station, data=IntakeData(brought_by="police", name="孙三", sex="M"), by=desk
+    ).person
+    report = staff_report(first, name="孙三", contact_phone="13900000301")
+    other = staff_report(first, name="孙山", contact_phone="13900000302")
+    Candidate.objects.all().delete()
+    match = Candidate.objects.create(
+        person=person, report=report, station=station, posterior=0.9, log10_total=2
+    )
+    rival = Candidate.objects.create(
+        person=person, report=other, station=station, posterior=0.3, log10_total=0
+    )
+    _as(page, live_server, first, language)
+    page.goto(f"{live_server.url}/tracing/candidates/{match.pk}/")
+    page.click("#confirm")  # neither the channel nor "sure": refused, naming the field
+    page.wait_for_selector("[data-error-for=sure]")
+    page.check("#confirm-form input[name=confirm-channel][value=police]")
+    page.check("#id_confirm-sure")
+    page.click("#confirm")
+    page.wait_for_selector("#reunion-done, #reunion-form, .alert")
+    _look(page, shots, "reunion-confirmed", "h1")
+    _as(page, live_server, second, language)
+    page.reload()
+    page.fill("#id_claimant_name", "李红")
+    page.fill("#id_claimant_relation", "女儿")
+    page.fill("#id_claimant_id_number", "320508198503121234")
+    page.check("#id_identity_checked")
+    page.click("#complete")
+    page.wait_for_selector("#reunion-done")
+    rival.refresh_from_db()
+    assert rival.status == "closed"
+    _look(page, shots, "reunion-done", "#reunion-done")
+    page.goto(f"{live_server.url}/tracing/?tab=queue")
+    page.wait_for_selector("#rows")
+    assert page.locator("[data-candidate]").count() == 0
