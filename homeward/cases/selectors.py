@@ -149,6 +149,20 @@ def incoming_transfers(user: User) -> QuerySet[Exit]:
     return qs if condition is None else qs.filter(condition)
 
 
+def bed_occupants(user: User, station: Station) -> dict[int, Stay]:
+    """{bed id: the stay in it} for the station's bed map, when `user` may read the
+    station's cases (else empty: the map then shows only free and occupied)."""
+    from homeward.accounts import access
+
+    if not access.can(user, access.CASES, access.READ):
+        return {}
+    visible = stays_visible(user).filter(station=station)
+    rows = BedAssignment.objects.filter(
+        until__isnull=True, bed__room__station=station, stay__in=visible
+    ).select_related("stay__person")
+    return {a.bed_id: a.stay for a in rows}
+
+
 def current_bed(stay: Stay) -> Bed | None:
     assignment = stay.bed_assignments.filter(until__isnull=True).select_related("bed__room").first()
     return assignment.bed if assignment else None

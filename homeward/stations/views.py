@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from homeward.accounts.audit import audit_record
+from homeward.accounts.audit import audit_list, audit_record
 from homeward.accounts.selectors import scoped_get, stations_visible
 from homeward.stations.models import Station
 from homeward.stations.selectors import station_occupancy, station_rooms, stations_with_occupancy
@@ -26,12 +26,25 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         station_field="",
         pk=pk,
     )
+    from homeward.accounts.permissions import VIEW_MINOR_DETAILS
+    from homeward.cases.selectors import bed_occupants
+
+    occupants = bed_occupants(request.user, station)
+    rooms = station_rooms(station)
+    sees_minors = request.user.has_perm(VIEW_MINOR_DETAILS)
+    for room in rooms:
+        for bed in room.beds.all():
+            bed.stay = occupants.get(bed.pk)
+            bed.named = bed.stay is not None and (not bed.stay.is_minor or sees_minors)
+    if occupants:  # people's names are shown: a read of their records
+        audit_list(request, "stations.beds", shown=len(occupants))
     return render(
         request,
         "stations/station_detail.html",
         {
             "station": station,
             "occupancy": station_occupancy(station),
-            "rooms": station_rooms(station),
+            "rooms": rooms,
+            "names": bool(occupants),
         },
     )

@@ -429,3 +429,22 @@ def test_confirm_with_a_channel_then_the_reunion_closes_the_other_candidates(
     page.goto(f"{live_server.url}/tracing/?tab=queue")
     page.wait_for_selector("#rows")
     assert page.locator("[data-candidate]").count() == 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_bed_map_with_its_legend_and_occupants(live_server, page, station, shots, language):
+    from homeward.cases.services import bed_assign
+    from homeward.stations.models import Bed
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(
+        station=station, data=IntakeData(brought_by="police", name="周大", sex="M"), by=desk
+    )
+    bed_assign(stay=stay, bed=Bed.objects.filter(room__station=station).first(), by=desk)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/stations/{station.pk}/")
+    page.click("#bed-map a[data-state=occupied]")
+    page.wait_for_selector("#stay-facts")
+    assert page.url.endswith(f"/cases/stays/{stay.pk}/")
+    page.go_back()
+    _look(page, shots, "bed-map", "#bed-legend")
