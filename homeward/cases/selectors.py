@@ -85,6 +85,9 @@ class StayFilter:
     minors: bool = False
     condition: str = ""
     min_days: int | None = None
+    # No photo meeting the recognition standard (none, or each one's face check failed):
+    # the desk retakes it. The face check is tracing's, reached by its relation name.
+    no_usable_photo: bool = False
 
 
 def stays_in_station(user: User, f: StayFilter | None = None, now: datetime | None = None):
@@ -127,6 +130,8 @@ def _apply(qs: QuerySet[Stay], f: StayFilter, now: datetime | None) -> QuerySet[
         # JSON containment is not portable across SQLite and PostgreSQL; the
         # quoted code inside the JSON text is.
         qs = qs.filter(person__conditions__icontains=f'"{f.condition}"')
+    if f.no_usable_photo:
+        qs = qs.exclude(person__photos__face__accepted=True)
     if f.min_days is not None:
         qs = qs.filter(admitted_at__lte=(now or timezone.now()) - timedelta(days=f.min_days))
     return qs

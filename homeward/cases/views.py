@@ -37,7 +37,7 @@ from homeward.stations.models import Station
 from homeward.web.clock import start_of_day
 from homeward.web.images import image_response
 
-VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "transfers")
+VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "no_photo", "transfers")
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -88,6 +88,9 @@ def stay_list(request: HttpRequest) -> HttpResponse:
     elif view == "minors":
         f.minors = True
         rows = selectors.stays_in_station(request.user, f, now)
+    elif view == "no_photo":
+        f.no_usable_photo = True
+        rows = selectors.stays_in_station(request.user, f, now)
     else:
         transfers = selectors.incoming_transfers(request.user)
     audit_list(request, "cases.stay")
@@ -98,7 +101,7 @@ def stay_list(request: HttpRequest) -> HttpResponse:
             "view": view,
             "views": VIEWS,
             "form": form,
-            "rows": rows,
+            "rows": rows.prefetch_related("person__photos") if rows is not None else None,
             "transfers": transfers,
             "now": now,
             "can_intake": request.user.role in CASE_WRITERS,

@@ -57,7 +57,10 @@ def _desk(user: User) -> list[WorkItem]:
     recent = CareNote.objects.filter(
         stay=OuterRef("pk"), at__gte=timezone.now() - timedelta(days=CARE_GAP_DAYS)
     )
-    no_care = stays.filter(status=Stay.Status.IN_STATION).exclude(Exists(recent)).count()
+    in_station = stays.filter(status=Stay.Status.IN_STATION)
+    no_care = in_station.exclude(Exists(recent)).count()
+    # No photo the face search can use: none taken, or each one below the standard.
+    no_photo = in_station.exclude(person__photos__face__accepted=True).count()
     return [
         WorkItem(
             "drafts", _("Street-team drafts to register"), drafts_open(user).count(),
@@ -65,6 +68,7 @@ def _desk(user: User) -> list[WorkItem]:
         ),
         WorkItem("minors", _("Minors in the station"), stays.filter(is_minor=True).count(),
                  f"{cases}?view=minors"),
+        WorkItem("no-photo", _("No usable photo: retake it"), no_photo, f"{cases}?view=no_photo"),
         WorkItem("no-care", _("No care note for three days"), no_care, f"{cases}?view=in_station"),
     ]  # fmt: skip
 

@@ -93,3 +93,37 @@ def test_each_role_lands_on_its_work(client, suzhou):
     assert ">1<" in queue
     client.force_login(make_user("sz.street", Role.STREET_TEAM, station=suzhou))
     assert client.get("/")["Location"] == "/dispatch/team/"
+
+
+def test_the_desk_is_told_who_has_no_usable_photo_and_sees_them_listed(
+    client, suzhou, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from homeward.cases.services import person_photo_add
+    from tests.cases.conftest import admit
+    from tests.tracing.conftest import face_file
+
+    desk = make_user("sz.desk", Role.INTAKE, station=suzhou)
+    out = io.BytesIO()
+    Image.new("RGB", (300, 400), (90, 90, 90)).save(out, "JPEG")
+    with django_capture_on_commit_callbacks(execute=True):
+        good = admit(suzhou, desk, name="有照片")
+        person_photo_add(person=good.person, photo=face_file("obama.jpg"), taken_on=None, by=desk)
+        wall = admit(suzhou, desk, name="照片无人脸")
+        person_photo_add(
+            person=wall.person, photo=SimpleUploadedFile("w.jpg", out.getvalue()), taken_on=None,
+            by=desk,
+        )  # fmt: skip
+        admit(suzhou, desk, name="没拍照")
+    client.force_login(desk)
+    home = client.get("/").content.decode()
+    item = home.split('data-work="no-photo"')[1].split("</a>")[0]
+    assert ">2<" in item and "/cases/?view=no_photo" in home
+    listed = client.get("/cases/", {"view": "no_photo"}).content.decode()
+    assert "照片无人脸" in listed and "没拍照" in listed and "有照片" not in listed
+    everyone = client.get("/cases/").content.decode()
+    assert f'src="/cases/people/{good.person_id}/photo"' in everyone  # a thumbnail
