@@ -24,9 +24,14 @@ from homeward.cases.models import (
 )
 from homeward.cases.models.vocabulary import Sex, mark_label
 from homeward.regions.models import Division
-from homeward.regions.selectors import address_parse, division_get, divisions_by_name
+from homeward.regions.selectors import (
+    address_parse,
+    division_get,
+    division_path,
+    divisions_by_name,
+)
 from homeward.stations.models import Station
-from homeward.web.forms import DayInput, MomentInput, styled
+from homeward.web.forms import DayInput, DivisionInput, MomentInput, styled
 
 
 @functools.cache
@@ -38,12 +43,18 @@ def ethnicities() -> list[str]:
 
 
 class DivisionField(forms.CharField):
-    """A division given by its code (320508) or its name (姑苏区, 江苏苏州姑苏区)."""
+    """A division given by its name (姑苏区, 江苏苏州姑苏区), its code (320508), or as this
+    field shows a saved one: 江苏省苏州市姑苏区（320508）."""
+
+    widget = DivisionInput
 
     def to_python(self, value):
         value = super().to_python(value).strip()
         if not value:
             return None
+        shown = _SHOWN_DIVISION.search(value)
+        if shown:
+            value = shown.group(1)
         division = division_get(value) if value.isdigit() else None
         if division is None and not value.isdigit():
             matches = list(divisions_by_name(value)[:2])
@@ -54,8 +65,12 @@ class DivisionField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, Division):
-            return value.code
+            return f"{division_path(value)}（{value.code}）"
         return value
+
+
+# The code at the end of a division as the field shows it: "江苏省苏州市姑苏区（320508）".
+_SHOWN_DIVISION = re.compile(r"[（(]\s*(\d{6})\s*[）)]\s*$")
 
 
 def _belongings(text: str) -> list[tuple[str, int]]:

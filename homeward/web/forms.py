@@ -34,3 +34,21 @@ class MomentInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DivisionInput(forms.TextInput):
+    """A division typed by name, with suggestions as the clerk types (pages.js fills the
+    datalist from the regions search); the saved value reads 江苏省苏州市姑苏区（320508）."""
+
+    template_name = "web/widgets/division.html"
+
+    def __init__(self, attrs=None) -> None:
+        from django.urls import reverse_lazy
+        from django.utils.translation import gettext_lazy as _
+
+        defaults = {
+            "data-divisions": reverse_lazy("api:search"),
+            "autocomplete": "off",
+            "placeholder": _("a name, e.g. 姑苏区"),
+        }
+        super().__init__({**defaults, **(attrs or {})})

@@ -448,3 +448,22 @@ def test_the_bed_map_with_its_legend_and_occupants(live_server, page, station, s
     assert page.url.endswith(f"/cases/stays/{stay.pk}/")
     page.go_back()
     _look(page, shots, "bed-map", "#bed-legend")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_region_is_typed_by_name_with_suggestions(live_server, page, station, shots, language):
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(station=station, data=IntakeData(brought_by="police"), by=desk)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/people/{stay.person_id}/edit/")
+    page.locator("#id_home_division").press_sequentially("中原", delay=30)
+    option = page.locator("#id_home_division-options option").first
+    option.wait_for(state="attached")
+    chosen = option.get_attribute("value")
+    assert chosen.endswith("（410102）") and "中原区" in chosen
+    page.fill("#id_home_division", chosen)
+    _look(page, shots, "person-edit-region", "#id_home_division")
+    page.click("#save-person")
+    page.wait_for_selector("#changes")
+    stay.person.refresh_from_db()
+    assert stay.person.home_division_id == "410102"

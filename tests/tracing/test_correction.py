@@ -83,7 +83,7 @@ def test_the_form_shows_what_the_record_holds(client, suzhou, desk, capture_none
     person.save()
     client.force_login(desk)
     page = client.get(f"/cases/people/{person.pk}/edit/").content.decode()
-    assert 'value="410102"' in page and 'value="172"' in page
+    assert 'value="河南省郑州市中原区（410102）"' in page and 'value="172"' in page
 
 
 @pytest.fixture

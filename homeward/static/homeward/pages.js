@@ -38,4 +38,33 @@
       }
     });
   }
+
+  // <input data-divisions>: suggest divisions by name as the clerk types (the regions
+  // search); each suggestion ends with its code, which the form reads back. Built with
+  // DOM properties only: a name never reaches the page as markup.
+  document.querySelectorAll("input[data-divisions]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var name = input.value.trim();
+        if (!list || !name || name === asked || /[0-9]/.test(name)) { return; }
+        asked = name;
+        fetch(input.dataset.divisions + "?name=" + encodeURIComponent(name), {
+          credentials: "same-origin", headers: { Accept: "application/json" }
+        }).then(function (response) {
+          return response.ok ? response.json() : [];
+        }).then(function (rows) {
+          var options = rows.slice(0, 20).map(function (d) {
+            var option = document.createElement("option");
+            option.value = d.path + "（" + d.code + "）";
+            return option;
+          });
+          list.replaceChildren.apply(list, options);
+        }).catch(function () { /* no suggestions: a typed name still works */ });
+      }, 200);
+    });
+  });
 })();
