@@ -22,7 +22,7 @@ from homeward.cases.models import (
     Person,
     Stay,
 )
-from homeward.cases.models.vocabulary import Sex, mark_label
+from homeward.cases.models.vocabulary import Sex
 from homeward.regions.models import Division
 from homeward.regions.selectors import (
     address_parse,
@@ -88,11 +88,92 @@ def _belongings(text: str) -> list[tuple[str, int]]:
     return items
 
 
-MARK_CHOICES = [
-    (f"{kind}:{place}", mark_label(f"{kind}:{place}"))
-    for kind in MARK_TYPES
-    for place in MARK_PLACES
-]
+class MarksWidget(forms.Widget):
+    """The body marks as rows of where (body part), what (kind) and what it looks like;
+    the saved marks, then two empty rows (pages.js adds more)."""
+
+    template_name = "cases/widgets/marks.html"
+    EMPTY_ROWS = 2
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        rows = [dict(r) for r in (value or []) if isinstance(r, dict)]
+        rows += [{"place": "", "kind": "", "detail": ""}] * self.EMPTY_ROWS
+        context["widget"].update(
+            rows=rows,
+            places=[(code, str(label)) for code, label in MARK_PLACES.items()],
+            kinds=[(code, str(label)) for code, label in MARK_TYPES.items()],
+        )
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        places, kinds = data.getlist(f"{name}_place"), data.getlist(f"{name}_kind")
+        details = data.getlist(f"{name}_detail")
+        width = max(len(places), len(kinds), len(details))
+
+        def at(values, i):
+            return values[i] if i < len(values) else ""
+
+        return [
+            {"place": at(places, i), "kind": at(kinds, i), "detail": at(details, i)}
+            for i in range(min(width, 60))
+        ]
+
+    def value_omitted_from_data(self, data, files, name):
+        return f"{name}_place" not in data and f"{name}_kind" not in data
+
+
+class MarksField(forms.Field):
+    """Body marks picked by body part and kind, each with a free-text detail. Cleans to
+    [{"place", "kind", "detail"}]; `codes` and `notes` give what the services keep."""
+
+    widget = MarksWidget
+
+    def prepare_value(self, value):
+        # Saved marks come as codes ("scar:face") with their notes beside them.
+        if isinstance(value, tuple) and len(value) == 2:
+            codes, notes = value
+            return [_mark_row(code, (notes or {}).get(code, "")) for code in codes or []]
+        if value and isinstance(value, list) and isinstance(value[0], str):
+            return [_mark_row(code, "") for code in value]
+        return value
+
+    def to_python(self, value):
+        rows, problems = [], []
+        for number, row in enumerate(value or [], start=1):
+            place = (row.get("place") or "").strip()
+            kind = (row.get("kind") or "").strip()
+            detail = (row.get("detail") or "").strip()[:100]
+            if not (place or kind or detail):
+                continue
+            if place not in MARK_PLACES or kind not in MARK_TYPES:
+                problems.append(number)
+                continue
+            rows.append({"place": place, "kind": kind, "detail": detail})
+        if problems:
+            raise ValidationError(
+                _("Each mark needs where it is and what it is (row %(rows)s)."),
+                params={"rows": ", ".join(str(n) for n in problems)},
+            )
+        return rows
+
+    @staticmethod
+    def codes(rows) -> list[str]:
+        return sorted({f"{r['kind']}:{r['place']}" for r in rows or []})
+
+    @staticmethod
+    def notes(rows) -> dict[str, str]:
+        notes: dict[str, str] = {}
+        for r in rows or []:
+            if r["detail"]:
+                code = f"{r['kind']}:{r['place']}"
+                notes[code] = "；".join(filter(None, [notes.get(code, ""), r["detail"]]))
+        return notes
+
+
+def _mark_row(code: str, detail: str) -> dict[str, str]:
+    kind, _sep, place = code.partition(":")
+    return {"place": place, "kind": kind, "detail": detail}
 
 
 class IntakeForm(forms.Form):
@@ -121,12 +202,7 @@ class IntakeForm(forms.Form):
     build = forms.ChoiceField(
         label=_("Build"), required=False, choices=[("", "—"), *Person.Build.choices]
     )
-    marks = forms.MultipleChoiceField(
-        label=_("Marks"),
-        required=False,
-        choices=MARK_CHOICES,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-    )
+    marks = MarksField(label=_("Marks"), required=False)
     conditions = forms.MultipleChoiceField(
         label=_("Conditions"),
         required=False,
@@ -216,7 +292,8 @@ class IntakeForm(forms.Form):
             "guardian_phone",
         ):
             fields[text] = fields.get(text) or ""
-        fields["marks"] = list(d.get("marks") or [])
+        fields["mark_notes"] = MarksField.notes(d.get("marks"))
+        fields["marks"] = MarksField.codes(d.get("marks"))
         fields["conditions"] = list(d.get("conditions") or [])
         return IntakeData(**fields)
 
@@ -398,12 +475,7 @@ class PersonForm(forms.Form):
     dialect_division = DivisionField(label=_("Dialect points to (division)"), required=False)
     language = forms.CharField(label=_("Language or dialect"), required=False, max_length=50)
     height_cm = forms.IntegerField(label=_("Height (cm)"), required=False)
-    marks = forms.MultipleChoiceField(
-        label=_("Marks"),
-        required=False,
-        choices=MARK_CHOICES,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-    )
+    marks = MarksField(label=_("Marks"), required=False)
     photo = forms.FileField(label=_("A new photo"), required=False)
 
     def __init__(self, *args, person: Person | None = None, **kwargs) -> None:
@@ -424,7 +496,7 @@ class PersonForm(forms.Form):
                     "dialect_division": person.dialect_division,
                     "language": person.language,
                     "height_cm": person.height_cm,
-                    "marks": person.marks,
+                    "marks": (person.marks, person.mark_notes),
                 },
             )
         super().__init__(*args, **kwargs)
@@ -449,5 +521,6 @@ class PersonForm(forms.Form):
             dialect_division=d.get("dialect_division"),
             language=d.get("language") or "",
             height_cm=d.get("height_cm"),
-            marks=list(d.get("marks") or []),
+            marks=MarksField.codes(d.get("marks")),
+            mark_notes=MarksField.notes(d.get("marks")),
         )

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.forms import MARK_CHOICES, DivisionField
+from homeward.cases.forms import DivisionField, MarksField
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import Sex
 from homeward.tracing.models import Candidate, InquiryTask, Relative, Reunion
@@ -36,12 +36,7 @@ class ReportForm(forms.Form):
     lost_division = DivisionField(label=_("Lost in (division)"), required=False)
     lost_address = forms.CharField(label=_("Where lost"), required=False, max_length=200)
     height_cm = forms.IntegerField(label=_("Height (cm)"), required=False)
-    marks = forms.MultipleChoiceField(
-        label=_("Marks"),
-        required=False,
-        choices=MARK_CHOICES,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-    )
+    marks = MarksField(label=_("Marks"), required=False)
     conditions = forms.MultipleChoiceField(
         label=_("Conditions"),
         required=False,
@@ -106,7 +101,8 @@ class ReportForm(forms.Form):
             lost_division=d.get("lost_division"),
             lost_address=d.get("lost_address") or "",
             height_cm=d.get("height_cm"),
-            marks=list(d.get("marks") or []),
+            marks=MarksField.codes(d.get("marks")),
+            mark_notes=MarksField.notes(d.get("marks")),
             conditions=list(d.get("conditions") or []),
             description=d.get("description") or "",
         )

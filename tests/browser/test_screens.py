@@ -467,3 +467,26 @@ def test_a_region_is_typed_by_name_with_suggestions(live_server, page, station, 
     page.wait_for_selector("#changes")
     stay.person.refresh_from_db()
     assert stay.person.home_division_id == "410102"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_marks_are_picked_by_body_part(live_server, page, station, shots, language):
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(station=station, data=IntakeData(brought_by="police"), by=desk)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/people/{stay.person_id}/edit/")
+    rows = page.locator("#id_marks .marks-row")
+    assert rows.count() == 2
+    page.click("#id_marks [data-add-mark]")
+    assert rows.count() == 3
+    rows.nth(0).locator("select[name=marks_place]").select_option("left_arm")
+    rows.nth(0).locator("select[name=marks_kind]").select_option("tattoo")
+    rows.nth(0).locator("input[name=marks_detail]").fill("龙形")
+    rows.nth(2).locator("select[name=marks_place]").select_option("face")
+    rows.nth(2).locator("select[name=marks_kind]").select_option("scar")
+    _look(page, shots, "marks-picker", "#id_marks")
+    page.click("#save-person")
+    page.wait_for_selector("#person-marks")
+    stay.person.refresh_from_db()
+    assert stay.person.marks == ["scar:face", "tattoo:left_arm"]
+    assert "龙形" in page.locator("#person-marks").inner_text()

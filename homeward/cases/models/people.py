@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.models.vocabulary import CONDITIONS, Sex
+from homeward.cases.models.vocabulary import CONDITIONS, Sex, marks_in_words
 
 
 def shift_years(day: date, years: int) -> date:
@@ -88,6 +88,8 @@ class Person(models.Model):
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
     build = models.CharField(_("build"), max_length=8, choices=Build.choices, blank=True)
     marks = models.JSONField(_("marks"), default=list, blank=True)
+    # What the desk wrote of a mark ({"tattoo:left_arm": "龙形"}): for people to compare.
+    mark_notes = models.JSONField(_("what the marks look like"), default=dict, blank=True)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     fingerprints_taken = models.BooleanField(_("fingerprints taken"), default=False)
     # Where an imported record came from (e.g. "hwx:F-1"), so a second import skips it.
@@ -129,6 +131,10 @@ class Person(models.Model):
     def newest_photo(self) -> PersonPhoto | None:
         photos = list(self.photos.all())
         return max(photos, key=PersonPhoto.order_key) if photos else None
+
+    @property
+    def marks_in_words(self) -> list[str]:
+        return marks_in_words(self.marks, self.mark_notes)
 
     def report_facts(self) -> dict[str, object]:
         """What the figures count stays by, copied onto each of the person's stays (see

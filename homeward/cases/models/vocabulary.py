@@ -70,3 +70,18 @@ def invalid_marks(marks: list[str]) -> list[str]:
         for m in marks
         if m.partition(":")[0] not in MARK_TYPES or m.partition(":")[2] not in MARK_PLACES
     ]
+
+
+def mark_notes_of(notes: dict[str, str], marks: list[str]) -> dict[str, str]:
+    """The notes of marks the record has, trimmed (a note never outlives its mark)."""
+    kept = {normalise_mark(code): (text or "").strip()[:100] for code, text in notes.items()}
+    return {code: text for code, text in kept.items() if text and code in marks}
+
+
+def marks_in_words(marks: list[str], notes: dict[str, str] | None) -> list[str]:
+    """Each mark as people say it, with what it looks like: "左臂 纹身（龙形）"."""
+    notes = notes or {}
+    return [
+        f"{mark_label(code)}（{notes[code]}）" if notes.get(code) else mark_label(code)
+        for code in marks
+    ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import Person, PersonPhoto
-from homeward.cases.models.vocabulary import Sex, invalid_marks, normalise_mark
+from homeward.cases.models.vocabulary import Sex, invalid_marks, mark_notes_of, normalise_mark
 from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.intake import person_changes_record
@@ -42,11 +42,13 @@ class PersonCorrection:
     language: str = ""
     height_cm: int | None = None
     marks: list[str] = field(default_factory=list)
+    mark_notes: dict[str, str] = field(default_factory=dict)
 
 
 FIELDS = (
     "name", "name_source", "aliases", "id_number", "sex", "birth_date", "born_after",
     "born_before", "home_division", "dialect_division", "language", "height_cm", "marks",
+    "mark_notes",
 )  # fmt: skip
 
 
@@ -125,6 +127,7 @@ def person_correct(
     person.language = data.language.strip()
     person.height_cm = data.height_cm
     person.marks = sorted({normalise_mark(m) for m in data.marks})
+    person.mark_notes = mark_notes_of(data.mark_notes, person.marks)
     person.full_clean()
     person.save()
     if clean is not None:  # a photo is added, never replaced: the earlier ones stay

@@ -16,7 +16,7 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, id_number_facts, parse_id_number
 from homeward.cases.models import CONDITIONS, MINOR_AGE, Belonging, Person, PersonPhoto, Stay
-from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
+from homeward.cases.models.vocabulary import invalid_marks, mark_notes_of, normalise_mark
 from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.photos import photo_store
@@ -51,6 +51,7 @@ class IntakeData:
     height_cm: int | None = None
     build: str = ""
     marks: list[str] = field(default_factory=list)
+    mark_notes: dict[str, str] = field(default_factory=dict)  # {code: what it looks like}
     conditions: list[str] = field(default_factory=list)
     fingerprints_taken: bool = False
     referring_unit: str = ""
@@ -167,6 +168,8 @@ def _fact(value: object) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return "、".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "、".join(f"{key}: {item}" for key, item in sorted(value.items()))
     return str(getattr(value, "pk", value))
 
 
@@ -255,6 +258,7 @@ def intake_admit(
     if person.home_division is None and parsed:
         person.home_division = Division.objects.filter(code=parsed.division_code).first()
     person.marks = sorted({*person.marks, *(normalise_mark(m) for m in data.marks)})
+    person.mark_notes = {**person.mark_notes, **mark_notes_of(data.mark_notes, person.marks)}
     person.conditions = sorted({*person.conditions, *data.conditions})
     if not person.birth_date and data.age_estimate_min is not None:
         person.set_age_estimate(data.age_estimate_min, data.age_estimate_max, today)

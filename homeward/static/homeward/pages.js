@@ -67,4 +67,15 @@
       }, 200);
     });
   });
+
+  // The marks picker: "add another mark" copies its last row, emptied.
+  document.querySelectorAll("[data-marks-picker] [data-add-mark]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var rows = button.parentNode.querySelectorAll(".marks-row");
+      var copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+      copy.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+      button.parentNode.insertBefore(copy, button);
+    });
+  });
 })();

@@ -84,6 +84,7 @@ class MissingReport(models.Model):
     lost_longitude = models.FloatField(null=True, blank=True)
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
     marks = models.JSONField(_("marks"), default=list, blank=True)
+    mark_notes = models.JSONField(_("what the marks look like"), default=dict, blank=True)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     description = models.TextField(_("what the family says"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50)
@@ -101,6 +102,12 @@ class MissingReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.lost_date or '?'})"
+
+    @property
+    def marks_in_words(self) -> list[str]:
+        from homeward.cases.models.vocabulary import marks_in_words
+
+        return marks_in_words(self.marks, self.mark_notes)
 
 
 class ReportPhoto(models.Model):

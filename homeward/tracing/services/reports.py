@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
 from homeward.cases.models import CONDITIONS
-from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
+from homeward.cases.models.vocabulary import invalid_marks, mark_notes_of, normalise_mark
 from homeward.regions.models import Division
 from homeward.tracing.models import MissingReport, Relative, ReportPhoto
 from homeward.tracing.services.common import REPORT_TAKERS, require_tracer
@@ -42,6 +42,7 @@ class ReportData:
     lost_point: tuple[float, float] | None = None
     height_cm: int | None = None
     marks: list[str] = field(default_factory=list)
+    mark_notes: dict[str, str] = field(default_factory=dict)  # {code: what it looks like}
     conditions: list[str] = field(default_factory=list)
     description: str = ""
 
@@ -168,6 +169,7 @@ def report_build(data: ReportData, **fields) -> MissingReport:
         lost_longitude=point[1] if point else None,
         height_cm=data.height_cm,
         marks=sorted({normalise_mark(m) for m in data.marks}),
+        mark_notes=mark_notes_of(data.mark_notes, sorted({normalise_mark(m) for m in data.marks})),
         conditions=sorted(set(data.conditions)),
         description=data.description.strip(),
         contact_name=data.contact_name.strip(),

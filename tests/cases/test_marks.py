@@ -1,0 +1,65 @@
+"""Body marks are picked by body part and kind, each with what it looks like: kept as the
+exchange format's codes for matching and as notes for people, shown in words, and kept as
+they are when the record is saved again."""
+
+from __future__ import annotations
+
+from homeward.cases.models import Person
+from tests.cases.conftest import admit
+
+FIELDS = {"brought_by": "police", "name": "王芳", "name_source": "said", "sex": "F"}
+
+
+def _rows(*rows):
+    return {
+        "marks_place": [r[0] for r in rows],
+        "marks_kind": [r[1] for r in rows],
+        "marks_detail": [r[2] for r in rows],
+    }
+
+
+def test_intake_keeps_each_mark_with_what_it_looks_like(client, suzhou, desk):
+    client.force_login(desk)
+    marks = _rows(("left_arm", "tattoo", "龙形"), ("face", "scar", ""), ("", "", ""))
+    assert client.post("/cases/intake/", {**FIELDS, **marks}).status_code == 302
+    person = Person.objects.get()
+    assert person.marks == ["scar:face", "tattoo:left_arm"]
+    assert person.mark_notes == {"tattoo:left_arm": "龙形"}
+    page = client.get(f"/cases/people/{person.pk}/").content.decode()
+    assert "左臂 纹身（龙形）" in page and "面部 疤痕" in page
+
+
+def test_a_mark_without_where_or_what_is_refused_by_row_and_nothing_is_saved(client, suzhou, desk):
+    client.force_login(desk)
+    marks = _rows(("left_arm", "tattoo", "龙形"), ("", "scar", "很长"), ("back", "", ""))
+    page = client.post("/cases/intake/", {**FIELDS, **marks}).content.decode()
+    assert 'data-error-for="marks"' in page and "第 2, 3 行" in page
+    assert not Person.objects.exists()
+    assert 'value="龙形"' in page and 'value="很长"' in page  # what was typed is kept
+
+
+def test_the_correction_form_shows_the_marks_and_a_second_save_keeps_them(client, suzhou, desk):
+    stay = admit(suzhou, desk, marks=["tattoo:left_arm"], mark_notes={"tattoo:left_arm": "龙形"})
+    client.force_login(desk)
+    url = f"/cases/people/{stay.person_id}/edit/"
+    page = client.get(url).content.decode()
+    assert '<option value="left_arm" selected>' in page and 'value="龙形"' in page
+    form = {
+        "name": "张三",
+        "name_source": "said",
+        "sex": "M",
+        "age_estimate_min": "40",
+        "age_estimate_max": "50",
+        **_rows(("left_arm", "tattoo", "龙形"), ("right_hand", "missing_finger", "小指")),
+    }
+    assert client.post(url, form).status_code == 302
+    stay.person.refresh_from_db()
+    assert stay.person.marks == ["missing_finger:right_hand", "tattoo:left_arm"]
+    assert stay.person.mark_notes == {
+        "missing_finger:right_hand": "小指",
+        "tattoo:left_arm": "龙形",
+    }
+    form.pop("marks_place"), form.pop("marks_kind"), form.pop("marks_detail")
+    client.post(url, {**form, **_rows(("", "", ""))})  # every mark taken off
+    stay.person.refresh_from_db()
+    assert stay.person.marks == [] and stay.person.mark_notes == {}
