@@ -168,6 +168,19 @@ def bed_occupants(user: User, station: Station) -> dict[int, Stay]:
     return {a.bed_id: a.stay for a in rows}
 
 
+def care_note_for_record(person: Person, pk: int | None, *, sensitive: bool):
+    """A care note of this person's stays (any merged record's too) that the reader may
+    see, whose facts the desk is about to put into the record; else None."""
+    from homeward.cases.models import CareNote
+
+    if pk is None:
+        return None
+    note = CareNote.objects.filter(pk=pk, stay__person__in=person_records(person)).first()
+    if note is None or (note.kind in CareNote.SENSITIVE and not sensitive):
+        return None
+    return note
+
+
 def current_bed(stay: Stay) -> Bed | None:
     assignment = stay.bed_assignments.filter(until__isnull=True).select_related("bed__room").first()
     return assignment.bed if assignment else None
@@ -201,6 +214,7 @@ class TimelineEvent:
     text: str
     stay: Stay
     by: str = ""  # who recorded it (their display name, else user name)
+    note: int | None = None  # a care note the reader may see: its facts can go into the record
 
 
 def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
@@ -243,7 +257,11 @@ def person_timeline(person: Person, *, sensitive: bool) -> list[TimelineEvent]:
         for note in stay.care_notes.select_related("by"):
             hidden = note.kind in CareNote.SENSITIVE and not sensitive
             text = _("Care given") if hidden else f"{note.get_kind_display()}: {note.text}"
-            events.append(TimelineEvent(note.at, "care", text, stay, _who(note.by)))
+            events.append(
+                TimelineEvent(
+                    note.at, "care", text, stay, _who(note.by), None if hidden else note.pk
+                )
+            )
         for incident in stay.incidents.select_related("by"):
             events.append(
                 TimelineEvent(
@@ -293,6 +311,7 @@ def person_changes(person: Person) -> list[dict]:
             "at": event.at,
             "by": event.actor_name,
             "where": event.detail.get("at_intake", ""),
+            "source": event.detail.get("source", ""),
             "changes": [_change(name, pair) for name, pair in event.detail["changes"].items()],
         }
         for event in events

@@ -36,6 +36,7 @@ from homeward.dispatch import handoff  # a street team's draft pre-fills the int
 from homeward.stations.models import Station
 from homeward.web.clock import start_of_day
 from homeward.web.images import image_response
+from homeward.web.text import ascii_int
 
 VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "no_photo", "transfers")
 
@@ -246,6 +247,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stay": stay,
             "person": stay.person,
             "photos": stay.person.photos.all(),
+            "can_correct": _can_add_photo(user, stay.person),
             "forms": forms,
             "writable": writable,
             "bed": selectors.current_bed(stay),
@@ -354,6 +356,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "photos": person.photos.all(),
             "can_add_photo": _can_add_photo(request.user, person),
+            "can_correct": _can_add_photo(request.user, person),
             "records": selectors.person_records(person),
             "timeline": selectors.person_timeline(person, sensitive=sees_health),
             "merges": PersonMerge.objects.filter(Q(kept=person) | Q(merged=person)).select_related(
@@ -414,11 +417,20 @@ def person_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct a person's record; the changes are kept and shown on the person's page."""
+    """Correct a person's record; the changes are kept and shown on the person's page.
+
+    `from_note` names a care note whose facts (a home town, a son's name) the desk is
+    putting into the record: it is shown above the form, and the change cites it.
+    """
     person = selectors.person_get(request.user, pk, request=request)
     last = person.stays.order_by("-admitted_at").first()
     if last is None or not _can_write(request.user, last):
         raise PermissionDenied  # only the desk of the person's station corrects the record
+    note = selectors.care_note_for_record(
+        person,
+        ascii_int(request.GET.get("from_note") or request.POST.get("from_note") or ""),
+        sensitive=request.user.has_perm(VIEW_HEALTH),
+    )
     form = PersonForm(
         request.POST if request.method == "POST" else None,
         request.FILES or None,
@@ -431,6 +443,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.correction(),
                 by=request.user,
                 photo=request.FILES.get("photo"),
+                from_note=note,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -440,4 +453,4 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.info(request, _("Nothing was changed."))
             return redirect("cases:person-detail", pk=person.pk)
-    return render(request, "cases/person_edit.html", {"person": person, "form": form})
+    return render(request, "cases/person_edit.html", {"person": person, "form": form, "note": note})

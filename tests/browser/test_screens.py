@@ -490,3 +490,21 @@ def test_marks_are_picked_by_body_part(live_server, page, station, shots, langua
     stay.person.refresh_from_db()
     assert stay.person.marks == ["scar:face", "tattoo:left_arm"]
     assert "龙形" in page.locator("#person-marks").inner_text()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_care_note_put_into_the_record(live_server, page, station, shots, language):
+    from homeward.cases.services import care_record
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(station=station, data=IntakeData(brought_by="police"), by=desk)
+    care_record(stay=stay, kind="interview", text="说自己是郑州中原区人，小名叫小强", by=desk)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/stays/{stay.pk}/")
+    page.click("#timeline [data-note]")
+    page.wait_for_selector("#from-note")
+    page.fill("#id_aliases", "小强")
+    _look(page, shots, "person-edit-from-note", "#from-note")
+    page.click("#save-person")
+    page.wait_for_selector("#changes")
+    assert "小强" in page.locator("#changes").inner_text()

@@ -63,3 +63,46 @@ def test_the_correction_form_shows_the_marks_and_a_second_save_keeps_them(client
     client.post(url, {**form, **_rows(("", "", ""))})  # every mark taken off
     stay.person.refresh_from_db()
     assert stay.person.marks == [] and stay.person.mark_notes == {}
+
+
+def test_a_care_notes_facts_go_into_the_record_and_the_change_cites_the_note(
+    client, suzhou, desk, django_capture_on_commit_callbacks
+):
+    from homeward.accounts.models import Role
+    from homeward.cases.services import care_record
+    from tests.conftest import make_user
+
+    stay = admit(suzhou, desk, name="")
+    note = care_record(
+        stay=stay, kind="interview", text="说自己是郑州中原区人，小名叫小强", by=desk
+    )
+    secret = care_record(stay=stay, kind="psychological", text="抑郁情绪", by=desk)
+    client.force_login(desk)
+    page = client.get(f"/cases/stays/{stay.pk}/").content.decode()
+    assert f'?from_note={note.pk}"' in page
+    url = f"/cases/people/{stay.person_id}/edit/"
+    edit = client.get(url, {"from_note": note.pk}).content.decode()
+    assert 'id="from-note"' in edit and "小名叫小强" in edit
+    form = {
+        "name": "",
+        "name_source": "unknown",
+        "aliases": "小强",
+        "sex": "M",
+        "age_estimate_min": "40",
+        "age_estimate_max": "50",
+        "home_division": "中原区",
+        "from_note": str(note.pk),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, form).status_code == 302
+    stay.person.refresh_from_db()
+    assert stay.person.aliases == ["小强"] and stay.person.home_division_id == "410102"
+    person_page = client.get(f"/cases/people/{stay.person_id}/").content.decode()
+    changes = person_page.split('id="changes"')[1].split("</ul>")[0]
+    assert "照料记录" in changes and note.at.strftime("%Y-%m-%d") in changes
+
+    # A tracing officer may correct the record but not read health notes: no such note shown.
+    tracer = make_user("sz.tracer", Role.TRACING_OFFICER, station=suzhou)
+    client.force_login(tracer)
+    assert "抑郁情绪" not in client.get(url, {"from_note": secret.pk}).content.decode()
+    assert "抑郁情绪" not in client.get(url, {"from_note": "x<"}).content.decode()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
-from homeward.cases.models import Person, PersonPhoto
+from homeward.cases.models import CareNote, Person, PersonPhoto
 from homeward.cases.models.vocabulary import Sex, invalid_marks, mark_notes_of, normalise_mark
 from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
@@ -86,14 +86,20 @@ def _check(data: PersonCorrection, today: date) -> tuple[dict[str, list[str]], o
 
 @transaction.atomic
 def person_correct(
-    *, person: Person, data: PersonCorrection, by: User, photo: UploadedFile | None = None
+    *,
+    person: Person,
+    data: PersonCorrection,
+    by: User,
+    photo: UploadedFile | None = None,
+    from_note: CareNote | None = None,
 ) -> dict[str, list[str]]:
     """Correct the record; returns what changed ({field: [before, after]}).
 
     Only the desk of the station the person is in (or was last in) corrects it. Every
     change is on the audit trail with its before and after, shown on the person's page;
     a new photo is added beside the earlier ones once it meets the recognition standard; the
-    automatic search runs again for the corrected record.
+    automatic search runs again for the corrected record. `from_note` is the care note the
+    facts were learned from: the change cites it.
     """
     last = person.stays.order_by("-admitted_at").select_related("station").first()
     if last is not None:
@@ -138,6 +144,9 @@ def person_correct(
         by=by,
         station=last.station if last else None,
         extra={"photo": ["", _("a new photo")]} if clean is not None else None,
+        source=_("care note of %(day)s") % {"day": f"{from_note.at:%Y-%m-%d}"}
+        if from_note is not None
+        else "",
     )
     if changes:
         # Tracing embeds a new face and searches again for the corrected record.

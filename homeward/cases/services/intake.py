@@ -140,10 +140,17 @@ def _check(data: IntakeData, today: date) -> dict[str, list[str]]:
 
 
 def person_changes_record(
-    person: Person, before: dict, *, by: User | None, station: Station | None, extra=None
+    person: Person,
+    before: dict,
+    *,
+    by: User | None,
+    station: Station | None,
+    extra=None,
+    source: str = "",
 ) -> dict[str, list[str]]:
     """Write what changed on `person` since `before` ({field: old value}) to the audit
-    trail, before and after, which the person's page shows; returns the changes."""
+    trail, before and after, which the person's page shows; returns the changes. `source`
+    says where the facts were learned (a care note)."""
     changes = {
         name: [_fact(old), _fact(getattr(person, name))]
         for name, old in before.items()
@@ -156,7 +163,11 @@ def person_changes_record(
             action="update",
             obj=person,
             station_id=station.pk if station else None,
-            detail={"changes": changes, "at_intake": station.name if station else ""},
+            detail={
+                "changes": changes,
+                "at_intake": station.name if station else "",
+                **({"source": source} if source else {}),
+            },
         )
     return changes
 
