@@ -133,6 +133,8 @@ ROUTES: dict[str, Rule] = {
     "cases:transfer-receive": _R(CASES),
     "cases:person-detail": _R(CASES),
     "cases:person-photo": _R(CASES, write=False),
+    "cases:registration-form": _R(CASES, write=False),
+    "cases:handover-sheet": _R(CASES, write=False),
     "cases:person-photo-one": _R(CASES, write=False),
     "cases:person-photo-add": _R(CASES),
     "cases:person-edit": _R(CASES),

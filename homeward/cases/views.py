@@ -31,6 +31,7 @@ from homeward.cases.forms import (
 )
 from homeward.cases.models import PersonMerge, Stay
 from homeward.cases.photos import photo_held, photo_hold, photo_release
+from homeward.cases.printouts import HANDED_OVER
 from homeward.cases.services.common import CASE_WRITERS
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Station
@@ -257,6 +258,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "belongings": stay.belongings.all(),
             "incidents": stay.incidents.all(),
             "exit": getattr(stay, "exit", None),
+            "handed_over": getattr(getattr(stay, "exit", None), "kind", None) in HANDED_OVER,
             "now": timezone.now(),
         },
     )
@@ -368,6 +370,40 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": selectors.person_changes(person),
         },
     )
+
+
+def _pdf(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def registration_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable registration form (救助登记表) of a stay: a read of the record."""
+    from homeward.cases.printouts import registration_form as make
+
+    stay = selectors.stay_get(request.user, pk, request=request)
+    user = request.user
+    data = make(
+        stay,
+        sees_health=user.has_perm(VIEW_HEALTH),
+        sees_minor=not stay.is_minor or user.has_perm(VIEW_MINOR_DETAILS),
+    )
+    return _pdf(data, f"registration-{stay.number}.pdf")
+
+
+@login_required
+def handover_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable hand-over sheet (交接单) of a stay that ended in someone's care."""
+    from homeward.cases.printouts import handover_sheet as make
+
+    stay = selectors.stay_get(request.user, pk, request=request)
+    exit_ = getattr(stay, "exit", None)
+    if exit_ is None or exit_.kind not in HANDED_OVER:
+        raise Http404
+    return _pdf(make(stay), f"handover-{stay.number}.pdf")
 
 
 @login_required

@@ -9,20 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.reports.report import Report
-
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
+from homeward.web.pdf import new_pdf
 
 
 def _title(report: Report) -> str:
@@ -153,28 +145,11 @@ def to_csv(report: Report) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def pdf_font() -> Path:
-    configured = getattr(settings, "REPORTS_PDF_FONT", "")
-    for candidate in ([configured] if configured else []) + list(FONT_CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise ImproperlyConfigured(
-        "No Chinese font for PDF reports: install the Debian package fonts-wqy-microhei "
-        "or set REPORTS_PDF_FONT to a TrueType font file."
-    )
-
-
 def to_pdf(report: Report) -> bytes:
     """An A4 report: title, headline against last year, every section, the areas below."""
-    from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    pdf = FPDF(format="A4")
-    pdf.set_title(_title(report))
-    pdf.set_creator("Homeward")
-    pdf.add_font("cjk", fname=str(pdf_font()))
-    pdf.set_font("cjk", size=10)
-    pdf.add_page()
+    pdf = new_pdf(_title(report))
     pdf.set_font_size(16)
     pdf.cell(0, 10, _title(report), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font_size(10)

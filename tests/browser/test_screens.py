@@ -508,3 +508,25 @@ def test_a_care_note_put_into_the_record(live_server, page, station, shots, lang
     page.click("#save-person")
     page.wait_for_selector("#changes")
     assert "小强" in page.locator("#changes").inner_text()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_stay_page_prints_its_papers(live_server, page, station, shots, language):
+    from tests.tracing.conftest import face_file
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(
+        station=station,
+        data=IntakeData(brought_by="police", name="周建国", sex="M", belongings=[("手机", 1)]),
+        by=desk,
+        photo=face_file("obama.jpg"),
+    )
+    stay_exit(stay=stay, data=ExitData(kind="hospital", hospital="市立医院"), by=desk)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/stays/{stay.pk}/")
+    for link in ("#print-registration", "#print-handover"):
+        href = page.locator(link).get_attribute("href")
+        response = page.request.get(f"{live_server.url}{href}")
+        assert response.ok and response.headers["content-type"] == "application/pdf"
+        assert response.body()[:5] == b"%PDF-"
+    _look(page, shots, "stay-papers", "#print-handover")

@@ -83,6 +83,7 @@ class Side:
     notice: object
     report_photo: object
     person_photo: object
+    handed_over: object
 
 
 def _side(station, code: str, tag: str, hazard: str) -> Side:
@@ -99,6 +100,9 @@ def _side(station, code: str, tag: str, hazard: str) -> Side:
         stay=moving, data=ExitData(kind="transferred", to_station=station), by=away_desk
     )
     report = staff_report(tracer, name=f"{tag}报告")
+    # A stay of this station that ended in a hand-over (its hand-over sheet).
+    gone = admit(station, desk, name="已送医")
+    stay_exit(stay=gone, data=ExitData(kind="hospital", hospital="市立医院"), by=desk)
     person_photo = PersonPhoto.objects.create(
         person=stay.person, image=ContentFile(_jpeg(), name="face.jpg")
     )
@@ -168,6 +172,7 @@ def _side(station, code: str, tag: str, hazard: str) -> Side:
         notice=Notice.objects.get(stay=stay),
         report_photo=report_photo,
         person_photo=person_photo,
+        handed_over=gone,
     )
 
 
@@ -183,6 +188,8 @@ FILL = {
     "cases:stay-detail": lambda w: {"pk": w.stay.pk},
     "cases:stay-exit": lambda w: {"pk": w.stay.pk},
     "cases:settlement": lambda w: {"pk": w.stay.pk},
+    "cases:registration-form": lambda w: {"pk": w.stay.pk},
+    "cases:handover-sheet": lambda w: {"pk": w.handed_over.pk},
     "cases:outsourced": lambda w: {"pk": w.stay.pk},
     "cases:transfer-receive": lambda w: {"pk": w.transfer.pk},
     "cases:person-detail": lambda w: {"pk": w.stay.person_id},
