@@ -138,6 +138,16 @@ class RejectForm(forms.Form):
 class InquiryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Inquiry"), choices=InquiryTask.Kind.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    due_on = forms.DateField(label=_("Due (optional)"), required=False, widget=DayInput())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class InquiryDoneForm(forms.Form):
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.CharField(label=_("What the inquiry found"), max_length=1000)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -245,6 +255,7 @@ class QueueFilter(forms.Form):
     least = forms.ChoiceField(label=_("Probability"), choices=LEAST, required=False)
     station = forms.ChoiceField(label=_("Station"), required=False)
     old = forms.BooleanField(label=_("Waiting more than two weeks"), required=False)
+    due = forms.BooleanField(label=_("An inquiry is due"), required=False)
     group = forms.BooleanField(label=_("Group by person"), required=False)
 
     def __init__(self, *args, stations=(), **kwargs) -> None:
@@ -275,6 +286,9 @@ class QueueFilter(forms.Form):
             candidates = candidates.filter(station_id=int(d["station"]))
         if d.get("old"):
             candidates = candidates.filter(created_at__lt=timezone.now() - timedelta(days=14))
+        if d.get("due"):
+            due = InquiryTask.objects.filter(done_at__isnull=True, due_on__lte=timezone.localdate())
+            candidates = candidates.filter(pk__in=due.values("candidate_id"))
         if d.get("group"):
             # Each person's candidates together, the person with the strongest one first.
             best = Window(Max("posterior"), partition_by=[F("person_id")])

@@ -21,6 +21,7 @@ from homeward.tracing import evidence, selectors, services
 from homeward.tracing.forms import (
     ConfirmForm,
     DnaForm,
+    InquiryDoneForm,
     InquiryForm,
     QueueFilter,
     RejectForm,
@@ -243,6 +244,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reject": RejectForm(prefix="reject"),
         "inquire": InquiryForm(prefix="inquire"),
         "confirm": ConfirmForm(prefix="confirm", suggested=services.suggested_channel(candidate)),
+        "done": InquiryDoneForm(prefix="done"),
     }
     action = request.POST.get("action")
     if request.method == "POST" and action in forms:
@@ -258,8 +260,17 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 elif action == "inquire":
                     services.candidate_inquire(
-                        candidate=candidate, kind=d["kind"], note=d["note"], by=by
+                        candidate=candidate,
+                        kind=d["kind"],
+                        note=d["note"],
+                        by=by,
+                        due_on=d.get("due_on"),
                     )
+                elif action == "done":
+                    task = candidate.inquiries.filter(pk=d["task"], done_at__isnull=True).first()
+                    if task is None:
+                        raise ValidationError({"result": _("This inquiry is already done.")})
+                    services.inquiry_done(task=task, result=d["result"], by=by)
                 else:
                     reunion = services.candidate_confirm(
                         candidate=candidate, by=by, channel=d["channel"]
@@ -287,7 +298,8 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stay": stay,
             "report": candidate.report,
             "forms": forms,
-            "inquiries": candidate.inquiries.all(),
+            "inquiries": candidate.inquiries.order_by("done_at", "due_on", "pk"),
+            "today": timezone.localdate(),
             "can_decide": request.user.role in TRACERS and candidate.status in ("open", "inquiry"),
             "age": candidate.person.age_label(timezone.localdate()),
             "breakdown": [

@@ -79,12 +79,14 @@ def _tracing(user: User) -> list[WorkItem]:
 
     home = reverse("tracing:home")
     inquiries = InquiryTask.objects.filter(
-        done_at__isnull=True, candidate__in=candidates_visible(user)
+        done_at__isnull=True,
+        due_on__lte=timezone.localdate(),
+        candidate__in=candidates_visible(user),
     ).count()
     week = timezone.now() - timedelta(days=7)
     tips = tips_visible(user).filter(created_at__gte=week).count()
     return [
         WorkItem("queue", _("Candidates to review"), review_queue(user).count(), home),
-        WorkItem("inquiries", _("Inquiries under way"), inquiries, f"{home}?tab=queue"),
+        WorkItem("inquiries", _("Inquiries due"), inquiries, f"{home}?tab=queue&due=on"),
         WorkItem("tips", _("Tips this week"), tips, f"{home}?tab=tips"),
     ]  # fmt: skip

@@ -279,3 +279,55 @@ def test_the_queue_groups_by_person_filters_by_station_and_rejects_in_bulk_with_
     assert 'name="station"' in page and page.count("data-candidate=") == 3
     only = client.get("/tracing/", {"tab": "queue", "station": str(kunshan.pk)}).content.decode()
     assert re.findall(r'data-candidate="(\d+)"', only) == [str(theirs.pk)]
+
+
+def test_an_inquiry_has_a_due_day_the_home_page_counts_those_due_and_the_officer_closes_it(
+    client, suzhou, desk, tracer
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from homeward.tracing.models import Candidate, InquiryTask
+    from tests.cases.conftest import admit
+    from tests.tracing.conftest import staff_report
+
+    stay = admit(suzhou, desk, name="甲")
+    candidate = Candidate.objects.create(
+        person=stay.person, report=staff_report(tracer), station=suzhou, posterior=0.5,
+        log10_total=1,
+    )  # fmt: skip
+    client.force_login(tracer)
+    url = f"/tracing/candidates/{candidate.pk}/"
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    page = client.post(
+        url, {"action": "inquire", "inquire-kind": "phone_family", "inquire-due_on": yesterday}
+    ).content.decode()
+    assert 'data-error-for="due_on"' in page and not InquiryTask.objects.exists()
+    client.post(
+        url, {"action": "inquire", "inquire-kind": "phone_family", "inquire-note": "问家属"}
+    )
+    task = InquiryTask.objects.get()
+    assert task.due_on == timezone.localdate() + timedelta(days=2)  # the usual two days
+    home = client.get("/").content.decode()
+    assert ">0<" in home.split('data-work="inquiries"')[1].split("</a>")[0]
+    InquiryTask.objects.update(due_on=timezone.localdate())  # two days on
+    home = client.get("/").content.decode()
+    item = home.split('data-work="inquiries"')[1].split("</a>")[0]
+    assert ">1<" in item and "due=on" in home
+    due = client.get("/tracing/", {"tab": "queue", "due": "on"}).content.decode()
+    assert f'data-candidate="{candidate.pk}"' in due
+    page = client.get(url).content.decode()
+    assert 'data-due="1"' in page
+    page = client.post(
+        url, {"action": "done", "done-task": str(task.pk), "done-result": ""}
+    ).content.decode()
+    assert 'data-error-for="result"' in page
+    client.post(
+        url, {"action": "done", "done-task": str(task.pk), "done-result": "家属说走失时穿蓝衣"}
+    )
+    task.refresh_from_db()
+    assert task.done_at is not None and task.result == "家属说走失时穿蓝衣"
+    assert "家属说走失时穿蓝衣" in client.get(url).content.decode()
+    due = client.get("/tracing/", {"tab": "queue", "due": "on"}).content.decode()
+    assert "data-candidate=" not in due

@@ -90,8 +90,12 @@ class InquiryTask(models.Model):
         "accounts.User", on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     result = models.TextField(_("result"), blank=True)
+
+    # Days an inquiry of each kind usually takes, when the officer names no day.
+    DUE_DAYS = {"phone_family": 2, "ask_person": 3, "request_dna": 30, "other": 7}
 
     def __str__(self) -> str:
         return self.get_kind_display()

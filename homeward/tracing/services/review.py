@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -75,13 +77,23 @@ def candidates_reject(
 
 
 @transaction.atomic
-def candidate_inquire(*, candidate: Candidate, kind: str, note: str, by: User) -> InquiryTask:
-    """Ask for an inquiry: phone the family, ask the person, request DNA."""
+def candidate_inquire(
+    *, candidate: Candidate, kind: str, note: str, by: User, due_on: date | None = None
+) -> InquiryTask:
+    """Ask for an inquiry: phone the family, ask the person, request DNA. It is due on
+    `due_on`, or after the usual time for its kind (InquiryTask.DUE_DAYS)."""
     candidate = _decide(candidate, by)
+    errors = {}
     if kind not in InquiryTask.Kind.values:
-        raise ValidationError({"kind": _("Choose what should be done.")})
+        errors["kind"] = [_("Choose what should be done.")]
+    today = timezone.localdate()
+    if due_on is not None and due_on < today:
+        errors["due_on"] = [_("The day it is due cannot be in the past.")]
+    if errors:
+        raise ValidationError(errors)
+    due_on = due_on or today + timedelta(days=InquiryTask.DUE_DAYS.get(kind, 7))
     task = InquiryTask.objects.create(
-        candidate=candidate, kind=kind, note=note.strip(), created_by=by
+        candidate=candidate, kind=kind, note=note.strip(), created_by=by, due_on=due_on
     )
     candidate.status = Candidate.Status.INQUIRY
     candidate.save(update_fields=["status", "updated_at"])
