@@ -530,3 +530,57 @@ def test_the_stay_page_prints_its_papers(live_server, page, station, shots, lang
         assert response.ok and response.headers["content-type"] == "application/pdf"
         assert response.body()[:5] == b"%PDF-"
     _look(page, shots, "stay-papers", "#print-handover")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_settlement_dates_survive_a_second_save(live_server, page, station, shots, language):
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    stay = intake_admit(
+        station=station,
+        data=IntakeData(brought_by="police", name="钱老", sex="M"),
+        by=desk,
+        admitted_at=timezone.now() - timedelta(days=40),
+    )
+    _as(page, live_server, desk, language)
+    url = f"{live_server.url}/cases/stays/{stay.pk}/settlement/"
+    page.goto(url)
+    page.fill("#id_institution", "市福利院")
+    page.fill("#id_placed_on", "2026-11-02")
+    page.fill("#id_hukou_applied_on", "2026-11-20")
+    page.click("#settlement-form button[type=submit]")
+    page.wait_for_selector("#stay-facts")
+    page.goto(url)
+    assert page.input_value("#id_placed_on") == "2026-11-02"  # shown, not blank
+    _look(page, shots, "settlement", "#id_placed_on")
+    page.click("#settlement-form button[type=submit]")  # saved again untouched
+    page.wait_for_selector("#stay-facts")
+    page.goto(url)
+    assert page.input_value("#id_placed_on") == "2026-11-02"
+    assert page.input_value("#id_hukou_applied_on") == "2026-11-20"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_intake_keeps_the_photo_across_an_error(live_server, page, station, shots, language):
+    from homeward.cases.models import Person
+    from tests.tracing.conftest import face_file
+
+    desk = make_user("sz.desk", Role.INTAKE, station=station)
+    _as(page, live_server, desk, language)
+    page.goto(f"{live_server.url}/cases/intake/")
+    page.select_option("#id_brought_by", "police")
+    page.fill("#id_name", "王五")
+    page.select_option("#id_sex", "M")
+    page.fill("#id_height_cm", "900")  # a slip
+    photo = face_file("obama.jpg")
+    page.set_input_files(
+        "#id_photo", files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": photo.read()}]
+    )
+    page.click("#admit")
+    page.wait_for_selector("#photo-held")
+    assert page.locator("[data-error-for=height_cm]").count() == 1
+    _look(page, shots, "intake-photo-held", "#photo-held")
+    page.fill("#id_height_cm", "172")
+    page.click("#admit")
+    page.wait_for_selector("#stay-facts")
+    person = Person.objects.get(name="王五")
+    assert person.photos.count() == 1 and person.height_cm == 172
