@@ -107,8 +107,14 @@ class MarksWidget(forms.Widget):
         return context
 
     def value_from_datadict(self, data, files, name):
-        places, kinds = data.getlist(f"{name}_place"), data.getlist(f"{name}_kind")
-        details = data.getlist(f"{name}_detail")
+        def listed(key: str) -> list[str]:
+            if hasattr(data, "getlist"):
+                return data.getlist(key)
+            value = data.get(key)  # a plain dict (the API, tests): one value or a list
+            return [] if value is None else list(value) if isinstance(value, list) else [value]
+
+        places, kinds = listed(f"{name}_place"), listed(f"{name}_kind")
+        details = listed(f"{name}_detail")
         width = max(len(places), len(kinds), len(details))
 
         def at(values, i):

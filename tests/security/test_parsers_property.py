@@ -125,7 +125,15 @@ def test_a_partner_body_is_read_or_refused_naming_a_field(body, suzhou):
                 "found_division",
                 "belongings",
                 "found_latitude",
-                "marks",
+            )
+        }
+        | {
+            # The marks picker's rows, as lists the browser sends.
+            f"marks_{part}": st.lists(st.text(max_size=12) | st.sampled_from(codes), max_size=4)
+            for part, codes in (
+                ("place", ["left_arm", "face", ""]),
+                ("kind", ["tattoo", "scar", ""]),
+                ("detail", ["龙形"]),
             )
         },
     )
