@@ -246,3 +246,40 @@ def test_leaving_closes_the_candidates_and_a_transfer_does_not(
         and "自行离站" in closed.reject_reason
         or ("Left on own will" in closed.reject_reason)
     )
+
+
+def test_after_the_reunion_an_unnamed_person_has_the_familys_name(
+    suzhou, desk, tracer, second_tracer
+):
+    from homeward.cases.selectors import person_changes
+
+    report = staff_report(tracer)  # 李明, home 410102
+    stay = admit(suzhou, desk, name="", name_source="unknown", home_division=None)
+    candidate = Candidate.objects.create(
+        person=stay.person, report=report, station=suzhou, posterior=0.9, log10_total=2
+    )
+    reunion = candidate_confirm(candidate=candidate, by=tracer, channel="face")
+    reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
+    person = stay.person
+    person.refresh_from_db()
+    assert (person.name, person.name_source, person.home_division_id) == (
+        "李明",
+        "others",
+        "410102",
+    )
+    latest = person_changes(person)[0]
+    assert "李红" in latest["source"] and any("李明" in str(c) for c in latest["changes"])
+
+
+def test_a_named_person_keeps_their_name_and_the_familys_becomes_another(
+    suzhou, desk, tracer, second_tracer
+):
+    report = staff_report(tracer)
+    stay = admit(suzhou, desk, name="李铭", name_source="said")
+    candidate = Candidate.objects.create(
+        person=stay.person, report=report, station=suzhou, posterior=0.9, log10_total=2
+    )
+    reunion = candidate_confirm(candidate=candidate, by=tracer, channel="attributes")
+    reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
+    stay.person.refresh_from_db()
+    assert stay.person.name == "李铭" and stay.person.aliases == ["李明"]

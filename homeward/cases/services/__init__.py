@@ -9,7 +9,11 @@ from homeward.cases.services.care import (
     outsourced_care_end,
     outsourced_care_start,
 )
-from homeward.cases.services.correction import PersonCorrection, person_correct
+from homeward.cases.services.correction import (
+    PersonCorrection,
+    person_correct,
+    person_identified,
+)
 from homeward.cases.services.exits import ExitData, settlement_update, stay_exit, transfer_receive
 from homeward.cases.services.intake import IntakeData, intake_admit
 from homeward.cases.services.people import person_merge, person_merge_undo
@@ -19,6 +23,7 @@ __all__ = [
     "ExitData",
     "PersonCorrection",
     "person_correct",
+    "person_identified",
     "IntakeData",
     "bed_assign",
     "care_record",

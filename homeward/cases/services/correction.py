@@ -155,3 +155,31 @@ def person_correct(
             lambda: person_corrected.send(sender=Person, person=person, new_photo=new_photo)
         )
     return changes
+
+
+@transaction.atomic
+def person_identified(
+    *, person: Person, name: str, home_division: Division | None, by: User | None, source: str
+) -> dict[str, list[str]]:
+    """Who the person is, learned from their family at a reunion: a record with no name (or
+    one the station gave) takes the family's name, the earlier one kept as another name, and
+    a home it lacked. On the person's page with `source`; returns the changes."""
+    before = {n: getattr(person, n) for n in ("name", "name_source", "aliases", "home_division")}
+    name = name.strip()
+    unnamed = not person.name or person.name_source in (
+        Person.NameSource.UNKNOWN,
+        Person.NameSource.ASSIGNED,
+    )
+    if name and unnamed and name != person.name:
+        if person.name:
+            person.aliases = sorted({*person.aliases, person.name})
+        person.name, person.name_source = name, Person.NameSource.OTHERS
+    elif name and name != person.name:
+        person.aliases = sorted({*person.aliases, name})
+    if person.home_division is None and home_division is not None:
+        person.home_division = home_division
+    person.save()
+    last = person.stays.order_by("-admitted_at").select_related("station").first()
+    return person_changes_record(
+        person, before, by=by, station=last.station if last else None, source=source
+    )

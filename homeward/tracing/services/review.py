@@ -13,7 +13,7 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import Stay
-from homeward.cases.services import ExitData, stay_exit
+from homeward.cases.services import ExitData, person_identified, stay_exit
 from homeward.tracing.models import Candidate, FaceVector, InquiryTask, MissingReport, Reunion
 from homeward.tracing.services.common import require_tracer
 from homeward.tracing.services.notices import notice_withdraw
@@ -223,6 +223,14 @@ def reunion_complete(
         status=MissingReport.Status.REUNITED, updated_at=now
     )
     notice_withdraw(stay=reunion.stay, now=now)
+    # Who they are is known now: the record takes the name the family gave.
+    person_identified(
+        person=reunion.stay.person,
+        name=report.name,
+        home_division=report.home_division,
+        by=by,
+        source=_("reunion with %(claimant)s") % {"claimant": reunion.claimant_name},
+    )
     # The report's person is found: no other person is them.
     candidates_close(report=report, reason=_("The reported person was found and reunited."), by=by)
     audit_record(
