@@ -32,6 +32,7 @@ from homeward.regions.selectors import (
 )
 from homeward.stations.models import Station
 from homeward.web.forms import DayInput, DivisionInput, MomentInput, styled
+from homeward.web.text import text_problem
 
 
 @functools.cache
@@ -52,6 +53,9 @@ class DivisionField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
+        problem = text_problem(value)  # before any lookup: a database refuses a NUL
+        if problem:
+            raise ValidationError(problem)
         shown = _SHOWN_DIVISION.search(value)
         if shown:
             value = shown.group(1)
@@ -152,6 +156,9 @@ class MarksField(forms.Field):
             detail = (row.get("detail") or "").strip()[:100]
             if not (place or kind or detail):
                 continue
+            problem = text_problem(place + kind + detail)
+            if problem:
+                raise ValidationError(problem)
             if place not in MARK_PLACES or kind not in MARK_TYPES:
                 problems.append(number)
                 continue

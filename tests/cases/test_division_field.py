@@ -32,6 +32,8 @@ def test_a_division_reads_as_its_name_and_comes_back_the_same(field):
     with pytest.raises(ValidationError) as refused:
         field.clean("火星市")
     assert "火星市" in refused.value.messages[0]
+    with pytest.raises(ValidationError):
+        field.clean("姑苏\x00区")  # refused before it reaches the database
 
 
 @pytest.mark.django_db

@@ -36,6 +36,9 @@ def test_a_mark_without_where_or_what_is_refused_by_row_and_nothing_is_saved(cli
     assert 'data-error-for="marks"' in page and "第 2, 3 行" in page
     assert not Person.objects.exists()
     assert 'value="龙形"' in page and 'value="很长"' in page  # what was typed is kept
+    nul = _rows(("left_arm", "tattoo", "龙\x00形"))
+    page = client.post("/cases/intake/", {**FIELDS, **nul}).content.decode()
+    assert 'data-error-for="marks"' in page and not Person.objects.exists()
 
 
 def test_the_correction_form_shows_the_marks_and_a_second_save_keeps_them(client, suzhou, desk):
