@@ -336,6 +336,7 @@ class ReportTable:
         self.vocab = Vocab()
         self.cols = encode([feature_row(r) for r in missing], self.vocab)
         self.ids = [r["id"] for r in missing]
+        self.id_rank = fusion.id_ranks(self.ids)
         self.weights = weight_table(self.model)
         cal = self.model.meta.get("recalibration") or {"intercept": 0.0, "slope": 1.0}
         self.intercept, self.slope = float(cal["intercept"]), float(cal["slope"])
@@ -507,7 +508,13 @@ class ReportTable:
                         fields[k].copy(),
                         prior,
                     )
-                    for k in _top(total, top)
+                    for k in _top(
+                        total,
+                        top,
+                        fusion.strongest_part(parts),
+                        self.cols["d_hi"][cand],
+                        self.id_rank[cand],
+                    )
                 ]
                 if keep_pairs:
                     kept.append(
@@ -569,11 +576,15 @@ def _batches(fcols: Mapping[str, np.ndarray], size: int) -> list[np.ndarray]:
     return out
 
 
-def _top(total: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the `k` largest totals, best first, ties to the lower position (the
-    order of `search.rank_pairs` within one found person; candidates are in row order)."""
-    if len(total) <= k:
-        return np.lexsort((np.arange(len(total)), -total))
-    kth = np.partition(-total, k - 1)[k - 1]
-    pick = np.flatnonzero(-total <= kth)
-    return pick[np.lexsort((pick, -total[pick]))][:k]
+def _top(
+    total: np.ndarray, k: int, strongest: np.ndarray, recency: np.ndarray, id_rank: np.ndarray
+) -> np.ndarray:
+    """Positions of the `k` best pairs, best first (`fusion.best_first`: ties broken by the
+    strongest part, the recency of the report, then its id; as `search.rank_pairs`)."""
+    if len(total) > k:
+        kth = np.partition(-total, k - 1)[k - 1]
+        pick = np.flatnonzero(-total <= kth)  # every pair tied with the k-th comes too
+    else:
+        pick = np.arange(len(total))
+    order = fusion.best_first(total[pick], strongest[pick], recency[pick], id_rank[pick])
+    return pick[order][:k]

@@ -127,3 +127,28 @@ def candidate(
     if breakdown is not None:
         out["attributes"] = {k: round(float(v), 4) for k, v in breakdown.items()}
     return out
+
+
+def strongest_part(parts: dict[str, np.ndarray]) -> np.ndarray:
+    """Each pair's strongest single piece of evidence (log10 LR), -inf where it has none."""
+    stacked = np.vstack([np.asarray(parts[p], dtype=np.float64) for p in PARTS])
+    filled = np.where(np.isnan(stacked), -np.inf, stacked)
+    return filled.max(axis=0)
+
+
+def best_first(
+    total: np.ndarray, strongest: np.ndarray, recency: np.ndarray, id_rank: np.ndarray
+) -> np.ndarray:
+    """Positions of one found person's pairs, best first: by the total evidence; a tie by
+    the strongest single part (one clear photo before several weak coincidences), then by
+    the more recent report (days of its loss; unknown last), then by the report's id. Never
+    by the order the reports were read in."""
+    recent = np.where(np.isnan(recency), -np.inf, recency)
+    return np.lexsort((id_rank, -recent, -strongest, -total))
+
+
+def id_ranks(ids: list[str]) -> np.ndarray:
+    """Each id's place in sorted order (int64): a tie-break that no file order changes."""
+    ranks = np.empty(len(ids), np.int64)
+    ranks[np.argsort(np.asarray(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    return ranks

@@ -63,7 +63,9 @@ def score_pairs(
     (log10 LR, NaN when absent or not used), "prior" (log10 odds), "total", "posterior"
     (through `calibration`, default the shipped one);
     float32 "fields" (n, len(COMPARISONS)) the attribute breakdown and "intercept" (0-d) the
-    model's calibration term: attributes = intercept + the sum of the fields.
+    model's calibration term: attributes = intercept + the sum of the fields; for breaking
+    ties, "strongest" (the strongest part), "recency" (the report's last possible day of
+    loss) and "id_rank" (the report id's place in sorted order).
     """
     scored = model.score([feature_row(r) for r in found], [feature_row(r) for r in missing])
     fi, mi = scored.found, scored.missing
@@ -78,10 +80,16 @@ def score_pairs(
     pool = np.bincount(fi, minlength=len(found))[fi] if n else np.zeros(0)
     prior_odds = prior.log10_odds(pool)
     total = fusion.total_log10_lr(*parts.values())
+    recency = np.array(
+        [np.nan if r["lost_date"] is None else r["lost_date"][1] for r in missing], np.float64
+    )
     return {
         "found": fi,
         "missing": mi,
         **parts,
+        "strongest": fusion.strongest_part(parts) if n else np.zeros(0),
+        "recency": recency[mi] if n else np.zeros(0),
+        "id_rank": fusion.id_ranks([r["id"] for r in missing])[mi] if n else np.zeros(0, int),
         "prior": prior_odds,
         "total": total,
         "posterior": fusion.posterior(prior_odds, total, calibration),
@@ -91,12 +99,14 @@ def score_pairs(
 
 
 def rank_pairs(pairs: Mapping[str, np.ndarray], top: int) -> np.ndarray:
-    """Indices of each found person's `top` best pairs, by found row then rank (int64).
-    Ties keep the report order, so the ranking is deterministic."""
+    """Indices of each found person's `top` best pairs, by found row then rank (int64),
+    best first by the total evidence, ties broken as `fusion.best_first` says (never by the
+    order the reports were read in)."""
     fi = pairs["found"]
     if len(fi) == 0:
         return np.zeros(0, np.int64)
-    order = np.lexsort((pairs["missing"], -pairs["posterior"], -pairs["total"], fi))
+    recent = np.where(np.isnan(pairs["recency"]), -np.inf, pairs["recency"])
+    order = np.lexsort((pairs["id_rank"], -recent, -pairs["strongest"], -pairs["total"], fi))
     sorted_f = fi[order]
     starts = np.searchsorted(sorted_f, sorted_f, side="left")
     rank = np.arange(len(order)) - starts
