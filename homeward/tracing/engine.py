@@ -44,6 +44,8 @@ def found_hwx(person: Person) -> dict[str, Any] | None:
         return None
     record = found_record(stay)
     record["id"] = found_id(person.pk)
+    if person.id_number:  # its birth date and birthplace are facts to compare (not exported)
+        record["id_number"] = person.id_number
     faces = FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, person=person)
     record["face_embeddings"] = _vectors(faces)
     dna = FoundDna.objects.filter(person=person, status=FoundDna.Status.ENTERED).first()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,6 +98,37 @@ def _strings(rec: Mapping, field: str) -> list[str]:
     return list(raw)
 
 
+# An ID number, whole or in part: 18 characters at most, unknown digits written * or ?.
+_ID_CHARS = re.compile(r"^[0-9Xx*?＊]{1,18}$")
+
+
+def id_number_facts(raw: object) -> tuple[str | None, tuple[int, int] | None]:
+    """(birthplace code, birth days) an ID number shows, whole or in part (首六位 the county
+    of household registration when it was issued, then the birth date YYYYMMDD). A part
+    that is not all digits, or not a real date, is left unknown. Raises RecordError for
+    text that is not an ID number at all."""
+    if raw is None or raw == "":
+        return None, None
+    text = str(raw).strip().replace("＊", "*")
+    if not isinstance(raw, str) or not _ID_CHARS.match(text):
+        raise RecordError("id_number", "must be an ID number (digits, X, * for unknown)")
+    place = text[:6] if len(text) >= 6 and text[:6].isdigit() and text[:2] != "00" else None
+    born = None
+    year = text[6:10]
+    if len(year) == 4 and year.isdigit() and 1880 <= int(year) <= dt.date.today().year:
+        day = text[10:14]
+        if len(day) == 4 and day.isdigit():
+            try:
+                born = parse_date(f"{year}-{day[:2]}-{day[2:]}", "id_number")
+            except RecordError:
+                born = None
+        if born is None:
+            month = text[10:12]
+            ok = len(month) == 2 and month.isdigit() and 1 <= int(month) <= 12
+            born = parse_date(f"{year}-{month}" if ok else year, "id_number")
+    return place, born
+
+
 def _name(rec: Mapping, field: str = "name") -> str | None:
     raw = rec.get(field)
     if raw is not None and not isinstance(raw, str):
@@ -122,6 +154,7 @@ def parse_found(rec: Mapping[str, Any]) -> dict[str, Any]:
         raise RecordError("record", "a record must be a JSON object")
     if not rec.get("id"):
         raise RecordError("id", "is required")
+    id_place, id_born = id_number_facts(rec.get("id_number"))
     age = rec.get("age_estimate")
     if age is not None:
         if isinstance(age, int | float) and not isinstance(age, bool):
@@ -146,6 +179,9 @@ def parse_found(rec: Mapping[str, Any]) -> dict[str, Any]:
         "photo_dates": [None] * len(_embeddings(rec)),
         "dna": rec.get("dna") or None,
         "photos": rec.get("photos") or [],
+        # What an ID number shows, whole or in part (it outranks what was estimated).
+        "id_birthplace": id_place,
+        "id_birth_date": id_born,
     }
 
 
@@ -196,6 +232,9 @@ def birth_years(rec: Mapping[str, Any]) -> tuple[int, int]:
         if rec["birth_date"] is None:
             return EARLIEST_BIRTH, LATEST_BIRTH
         lo, hi = rec["birth_date"]
+        return int(day_year(lo)), int(day_year(hi))
+    if rec.get("id_birth_date") is not None:
+        lo, hi = rec["id_birth_date"]
         return int(day_year(lo)), int(day_year(hi))
     if rec["age_estimate"] is None or rec["found_date"] is None:
         return EARLIEST_BIRTH, LATEST_BIRTH
@@ -248,7 +287,8 @@ FEATURE_COLUMNS = (
 def feature_row(rec: Mapping[str, Any]) -> dict[str, Any]:
     """The attribute model's columns (FEATURE_COLUMNS) for a parsed record.
 
-    `home` is the dialect division (found) or home division (missing); `place` the found or
+    `home` is the ID number's birthplace, else the dialect division (found), or the home
+    division (missing); `place` the found or
     lost division with its seat; dates are days since 1970 (first, last possible day).
     """
     found = rec["kind"] == "found"
@@ -274,7 +314,11 @@ def feature_row(rec: Mapping[str, Any]) -> dict[str, Any]:
         "given_py": main.given_py if main else None,
         "given_syllables": list(main.given_syllables) if main else None,
         "alias_py": sorted({f.py for f in feats}) or None,
-        "home": rec["dialect_division"] if found else rec["home_division"],
+        # A found person's home: the birthplace an ID number shows, else where the dialect
+        # points; a report's: the home division.
+        "home": (rec.get("id_birthplace") or rec["dialect_division"])
+        if found
+        else rec["home_division"],
         "place": place,
         "place_lat": point[0] if point else None,
         "place_lon": point[1] if point else None,
