@@ -338,6 +338,7 @@ class ReportTable:
         self.ids = [r["id"] for r in missing]
         self.id_rank = fusion.id_ranks(self.ids)
         self.weights = weight_table(self.model)
+        self.version = self.model.version()
         cal = self.model.meta.get("recalibration") or {"intercept": 0.0, "slope": 1.0}
         self.intercept, self.slope = float(cal["intercept"]), float(cal["slope"])
         self.face: FaceEvidence | None = None
@@ -548,6 +549,7 @@ class ReportTable:
                         parts,
                         breakdown if "attributes" in self.evidence else None,
                         self.calibration,
+                        self.version,
                     )
                 )
         out: dict[str, Any] = {"candidates": candidates, "pairs": n_pairs, "bad": bad}

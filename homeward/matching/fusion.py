@@ -106,10 +106,12 @@ def candidate(
     parts: dict[str, float],
     breakdown: dict[str, float] | None = None,
     calibration: Calibration | None = None,
+    model: str = "",
 ) -> dict[str, object]:
     """An HWX candidate: each part's log10 LR (null when absent), total, posterior, rank.
 
-    `parts` maps PARTS to a log10 LR or NaN; `breakdown` the attribute fields' log10 BF.
+    `parts` maps PARTS to a log10 LR or NaN; `breakdown` the attribute fields' log10 BF;
+    `model` the attribute model's version that scored it.
     """
     total = float(total_log10_lr(*[np.array([parts.get(k, np.nan)]) for k in PARTS])[0])
     post = float(posterior(np.array(prior_log10_odds), np.array(total), calibration))
@@ -126,6 +128,8 @@ def candidate(
     }
     if breakdown is not None:
         out["attributes"] = {k: round(float(v), 4) for k, v in breakdown.items()}
+    if model:
+        out["model"] = model
     return out
 
 

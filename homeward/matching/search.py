@@ -139,6 +139,7 @@ def match_records(
     say(f"{len(pairs['found'])} pairs passed blocking")
     chosen = rank_pairs(pairs, top)
     names = [c.name for c in COMPARISONS]
+    version = model.version()
     candidates = []
     rank, last = 0, -1
     for k in chosen:
@@ -157,6 +158,7 @@ def match_records(
                 parts,
                 breakdown if "attributes" in evidence else None,
                 calibration,
+                version,
             )
         )
     stats = {

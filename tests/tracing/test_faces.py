@@ -59,3 +59,23 @@ def test_the_desk_is_told_when_a_new_photo_looks_like_someone_seen_before(
         "/cases/intake/earlier/", {"photo": face_file("biden.jpg")}
     ).content.decode()
     assert f'data-person="{earlier.person_id}"' not in other
+
+
+def test_each_candidate_records_the_model_version_that_scored_it(
+    client, suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    from homeward.matching.attributes.model import AttributeModel
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(tracer, name="张三", birth_date=None)
+        intake_admit(
+            station=suzhou,
+            by=desk,
+            data=IntakeData(brought_by="police", name="张三", sex="M"),
+        )
+    candidate = Candidate.objects.get()
+    version = AttributeModel.load().version()
+    assert candidate.model_version == version and version.startswith("attr-")
+    client.force_login(tracer)
+    page = client.get(f"/tracing/candidates/{candidate.pk}/").content.decode()
+    assert version in page

@@ -345,6 +345,14 @@ class AttributeModel:
             "splink_settings": self.settings,
         }
 
+    def version(self) -> str:
+        """A short name for exactly these weights ("attr-" and 10 hex digits of a hash of the
+        settings and calibration): each candidate records the one that scored it."""
+        text = json.dumps(
+            [self.settings, self.meta.get("recalibration")], sort_keys=True, default=str
+        )
+        return "attr-" + hashlib.sha256(text.encode()).hexdigest()[:10]
+
     def save(self, path: str | Path) -> None:
         Path(path).write_text(
             json.dumps(self.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -51,6 +51,8 @@ class Candidate(models.Model):
     log10_dna = models.FloatField(null=True, blank=True)
     log10_total = models.FloatField()
     evidence = models.JSONField(default=dict, blank=True)
+    # The attribute model's version that scored the pair (AttributeModel.version).
+    model_version = models.CharField(_("scored by"), max_length=40, blank=True)
     reviewed_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -91,6 +91,7 @@ def _store(
             "log10_dna": lr["dna"],
             "log10_total": lr["total"],
             "evidence": {"attributes": c.get("attributes", {}), "prior": c.get("prior_log10_odds")},
+            "model_version": c.get("model", ""),
         }
         existing = Candidate.objects.filter(person=person, report=report).first()
         if existing is None:
