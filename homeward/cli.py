@@ -1,6 +1,7 @@
 """The `homeward` command.
 
-`homeward dna ...`, `homeward match ...` run the engine without Django;
+`homeward dna ...`, `homeward match ...`, `homeward model fit ...` run the engine without
+Django;
 any other sub-command is handed to Django's management commands
 (`homeward migrate`, `homeward serve`, `homeward load_demo`).
 """
@@ -16,6 +17,7 @@ ENGINE_COMMANDS = {
     "dna": "homeward.matching.dna.cli",
     "face": "homeward.matching.face.cli",
     "match": "homeward.matching.cli",
+    "model": "homeward.matching.attributes.cli",
 }
 
 

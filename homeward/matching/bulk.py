@@ -525,6 +525,9 @@ class ReportTable:
                             "prior": np.full(len(cand), prior),
                             **parts,
                             "total": total,
+                            "strongest": fusion.strongest_part(parts),
+                            "recency": self.cols["d_hi"][cand],
+                            "id_rank": self.id_rank[cand],
                             "posterior": fusion.posterior(
                                 np.full(len(cand), prior), total, self.calibration
                             ),

@@ -4,7 +4,9 @@ Reads HWX records (bad lines are reported on stderr with their line number and f
 skipped), embeds photos where a record has `photos` but no `face_embeddings`, encodes the
 reports once (`bulk.ReportTable`, the path the web app's search takes) and streams the found
 people through it in chunks, writing HWX candidates as they come, with a progress bar.
-`--dna-index DIR` keeps the reporting families' DNA index between runs.
+`--dna-index DIR` keeps the reporting families' DNA index between runs. The attribute model
+is fitted to the two files first (`attributes.fit`), unless `--model FILE` names a saved one
+or `--shipped` asks for the shipped one.
 """
 
 from __future__ import annotations
@@ -129,7 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--missing", required=True, type=Path, help="HWX missing reports")
     parser.add_argument("--top", type=int, default=10, help="candidates per found person")
     parser.add_argument("--out", required=True, type=Path, help="HWX candidates to write")
-    parser.add_argument("--model", type=Path, default=None, help="attribute model JSON")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="a saved attribute model (homeward model fit); default: fit one on these files",
+    )
+    parser.add_argument(
+        "--shipped", action="store_true", help="use the shipped attribute model as it is"
+    )
     parser.add_argument(
         "--has-report",
         type=float,
@@ -189,9 +199,24 @@ def main(argv: list[str]) -> int:
     dropped = {position for position, _field, _message in bad}
     good_lines = [n for k, n in enumerate(lines) if k not in dropped]
     progress.say(f"{len(missing):,} reports read; encoding them")
+    if args.model is not None or args.shipped:
+        model = AttributeModel.load(args.model)
+    else:
+        # Weights estimated from these very records (the shipped model is the start).
+        progress.say("fitting the attribute model to these records")
+        from homeward.matching.attributes.fit import fit_model
+        from homeward.matching.attributes.records import feature_row
+
+        found_rows = []
+        for records, _numbers in chunks(args.found, "found", lambda _m: None, args.chunk):
+            parsed, _bad = parse_records(records, "found")
+            found_rows += [feature_row(r) for r in parsed]
+        model, fitted = fit_model(found_rows, [feature_row(r) for r in missing])
+        for line in fitted.lines():
+            progress.say(line)
     table = ReportTable(
         missing,
-        model=AttributeModel.load(args.model),
+        model=model,
         evidence=evidence,
         prior=Prior(args.has_report),
         dna_index=args.dna_index,
