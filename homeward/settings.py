@@ -245,6 +245,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The attribute model the web app fitted to its own records (nightly; absent: the shipped one),
+# and how much data a fit needs before it replaces the start model.
+ATTRIBUTE_MODEL_FILE = Path(
+    env_str("HOMEWARD_ATTRIBUTE_MODEL", str(VAR_DIR / "attribute-model.json"))
+)
+ATTRIBUTE_FIT_MIN_FOUND = 200
+ATTRIBUTE_FIT_MIN_MISSING = 1000
 # Face photos the demo gives some people and reports (`make run` fetches them the way the
 # tests do: scripts/fetch_test_faces.py); without them the demo has no photos.
 DEMO_FACES = Path(env_str("HOMEWARD_DEMO_FACES", str(VAR_DIR / "demo-faces")))

@@ -90,6 +90,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _shipped_attribute_model(settings, tmp_path_factory):
+    # A model the site fitted (var/attribute-model.json after `make run`) must not change
+    # what the tests score: each test starts from the shipped model.
+    settings.ATTRIBUTE_MODEL_FILE = tmp_path_factory.getbasetemp() / "no-fitted-model.json"
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The hashed storage needs `collectstatic` first; tests render templates without it.
     settings.STORAGES = {

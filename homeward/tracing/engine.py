@@ -120,14 +120,38 @@ def reports_changed() -> None:
         cache.set(GENERATION_KEY, 2, None)
 
 
+def _model_file() -> Path:
+    return Path(settings.ATTRIBUTE_MODEL_FILE)
+
+
+def current_model() -> Any:
+    """The attribute model the search scores with: the one fitted to this site's records
+    (`services.learning`), else the shipped one; read again when its file changes."""
+    from homeward.matching.attributes.model import AttributeModel
+
+    path = _model_file()
+    stamp = path.stat().st_mtime_ns if path.is_file() else None
+    with _model_lock:
+        if _model_kept.get("stamp") != stamp or "model" not in _model_kept:
+            model = AttributeModel.load(path) if stamp is not None else AttributeModel.load()
+            _model_kept.update(stamp=stamp, model=model)
+        return _model_kept["model"]
+
+
+_model_kept: dict[str, Any] = {}
+_model_lock = threading.Lock()
+
+
 def reports_stamp() -> tuple:
     """What the searchable reports' table was built from: the generation `reports_changed`
     moves in the shared cache, and the counts and latest changes of the rows (which also
     catch a change made without signals, such as a queryset update that adds a row)."""
+    model = _model_file()
     stamp: list[Any] = [
         cache.get_or_set(GENERATION_KEY, 1, None),
         connection.alias,
         connection.settings_dict["NAME"],
+        model.stat().st_mtime_ns if model.is_file() else None,  # a refitted model
     ]
     for qs, latest in (
         (MissingReport.objects.all(), "updated_at"),
@@ -153,7 +177,9 @@ def report_table() -> tuple[Any, list[MissingReport]]:
             parsed, bad = parse_records([missing_hwx(r) for r in reports], "missing")
             dropped = {position for position, _field, _message in bad}
             reports = [r for k, r in enumerate(reports) if k not in dropped]
-            table = ReportTable(parsed, dna_index=Path(settings.VAR_DIR) / "dna-index")
+            table = ReportTable(
+                parsed, model=current_model(), dna_index=Path(settings.VAR_DIR) / "dna-index"
+            )
             _kept.update(stamp=stamp, table=table, reports=reports)
         return _kept["table"], _kept["reports"]
 
@@ -179,7 +205,7 @@ def match(found: list[dict[str, Any]], missing: list[dict[str, Any]], top: int) 
     if not found or not missing:
         return []
     parsed, _bad = parse_records(missing, "missing")
-    return ReportTable(parsed).match(found, top=top)["candidates"]
+    return ReportTable(parsed, model=current_model()).match(found, top=top)["candidates"]
 
 
 def searchable_people() -> Iterable[Person]:

@@ -41,6 +41,15 @@ def notices_sync_job() -> dict:
     return vars(services.notices_sync())
 
 
+@db_periodic_task(crontab(minute="0", hour="2"))
+def attribute_model_refit_job() -> dict:
+    """Nightly, before the re-link: the attribute model fitted to this site's records."""
+    from homeward.tracing.services.learning import attribute_model_refit
+
+    report = attribute_model_refit()
+    return {"status": report.status, "version": report.version, "reason": report.reason}
+
+
 @db_periodic_task(crontab(minute="30", hour="2"))
 def relink_all_job() -> int:
     """The nightly full re-link (every person in a station against every verified report)."""

@@ -1,0 +1,62 @@
+"""The matcher learns from this site's records: nightly, the attribute model is fitted to
+the people and reports the search compares (`matching.attributes.fit`), with completed
+reunions as labelled pairs when there are enough, and saved where the search reads it
+(`settings.ATTRIBUTE_MODEL_FILE`). Each candidate then records the version that scored it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+from homeward.cases.models import Person
+from homeward.tracing import engine
+from homeward.tracing.models import Reunion
+
+
+def _rows() -> tuple[list[dict], list[dict], list[tuple[str, str]]]:
+    from homeward.matching.attributes.records import feature_row
+    from homeward.matching.search import parse_records
+
+    people = Person.objects.filter(merged_into__isnull=True, stays__isnull=False).distinct()
+    found_raw = [r for r in (engine.found_hwx(p) for p in people.iterator()) if r is not None]
+    found, _bad = parse_records(found_raw, "found")
+    missing_raw = [engine.missing_hwx(r) for r in engine.searchable_reports()]
+    missing, _bad = parse_records(missing_raw, "missing")
+    labels = [
+        (engine.found_id(r.stay.person_id), engine.missing_id(r.candidate.report_id))
+        for r in Reunion.objects.filter(completed_at__isnull=False).select_related(
+            "stay", "candidate"
+        )
+    ]
+    return [feature_row(r) for r in found], [feature_row(r) for r in missing], labels
+
+
+def attribute_model_refit(*, seed: int = 0):
+    """Fit the attribute model to the records here; save it when the fit replaced the start
+    model. Returns the fit report (also saved beside the model as JSON)."""
+    from homeward.matching.attributes.fit import fit_model
+    from homeward.matching.attributes.model import AttributeModel
+
+    found, missing, labels = _rows()
+    model, report = fit_model(
+        found,
+        missing,
+        start=AttributeModel.load(),
+        labels=labels,
+        seed=seed,
+        min_found=settings.ATTRIBUTE_FIT_MIN_FOUND,
+        min_missing=settings.ATTRIBUTE_FIT_MIN_MISSING,
+    )
+    target = Path(settings.ATTRIBUTE_MODEL_FILE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if report.status == "fitted":
+        partial = target.with_suffix(".json.part")
+        model.save(partial)
+        os.replace(partial, target)  # the search never reads half a model
+    target.with_name(target.stem + "-fit.json").write_text(
+        json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str), "utf-8"
+    )
+    return report
