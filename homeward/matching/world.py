@@ -45,6 +45,46 @@ RELATIVE_SETS += ((("full_sibling",), 0.15),)
 
 
 @dataclass(frozen=True)
+class Noise:
+    """How the world's intake records go wrong (the defaults are the quality benchmark's).
+    `bench/match_quality.py --sweep` draws worlds with other settings (`Noise.draw`)."""
+
+    name_exact: float = 0.48  # of known names, written right; the rest by NAME_NOISE's shares
+    name_unknown_scale: float = 1.0  # times each pattern's share of unknown names
+    swapped_share: float = 0.03  # of known names, said given name first (刚许 for 许刚)
+    dialect_given: float = 0.6  # found people whose accent is placed at all
+    dialect_right: float = 0.8  # of those, placed in the right province
+    found_same_county: float = 0.35  # where found: the county lost in
+    found_same_city: float = 0.20
+    found_same_province: float = 0.15  # the rest anywhere in the country
+    find_median_days: float = 500.0  # from loss to being found (log-normal)
+    find_spread: float = 1.2
+    age_sd_scale: float = 1.0  # times the age estimate's error
+    sex_unknown: float = 0.02
+    sex_wrong: float = 0.0
+
+    @staticmethod
+    def draw(rng: np.random.Generator) -> Noise:
+        """Settings drawn at random over what stations see: clean to very noisy intake."""
+        near = rng.uniform(0.05, 0.6)
+        return Noise(
+            name_exact=float(rng.uniform(0.2, 0.8)),
+            name_unknown_scale=float(rng.uniform(0.5, 2.0)),
+            swapped_share=float(rng.uniform(0.0, 0.15)),
+            dialect_given=float(rng.uniform(0.2, 0.9)),
+            dialect_right=float(rng.uniform(0.5, 0.95)),
+            found_same_county=near,
+            found_same_city=float(rng.uniform(0.0, 0.3)) * (1 - near),
+            found_same_province=float(rng.uniform(0.0, 0.3)) * (1 - near),
+            find_median_days=float(rng.choice([60.0, 500.0, 2000.0, 5000.0])),
+            find_spread=float(rng.uniform(0.6, 1.6)),
+            age_sd_scale=float(rng.uniform(0.5, 2.0)),
+            sex_unknown=float(rng.uniform(0.0, 0.1)),
+            sex_wrong=float(rng.uniform(0.0, 0.03)),
+        )
+
+
+@dataclass(frozen=True)
 class WorldConfig:
     """Sizes and rates of a world (the defaults are the quality benchmark's)."""
 
@@ -58,6 +98,7 @@ class WorldConfig:
     photo_found: float = 0.9
     faces: bool = True
     dna: bool = True
+    noise: Noise = field(default_factory=Noise)
 
 
 @dataclass
@@ -157,21 +198,40 @@ def _missing_record(rng: np.random.Generator, people: _People, i: int) -> dict[s
 
 
 def _found_record(
-    rng: np.random.Generator, people: _People, i: int, found_day: dt.date, fid: str
+    rng: np.random.Generator,
+    people: _People,
+    i: int,
+    found_day: dt.date,
+    fid: str,
+    noise: Noise = Noise(),
 ) -> dict[str, Any]:
     age = people.age_at(i, found_day)
     pattern = people.pattern[i]
-    sd = 2.0 if age < 18 else 6.0 if age >= 60 else 4.0
+    sd = (2.0 if age < 18 else 6.0 if age >= 60 else 4.0) * noise.age_sd_scale
     est = age + rng.normal(0, sd)
     half = 2 if age < 18 else 5 if age >= 60 else 3
     low = max(0, int(round(est - half)))
     unknown = {"elderly_dementia": 0.45, "intellectual_disability": 0.45, "minor": 0.3}
-    name = noisy_name(rng, people.surname[i], people.given[i], unknown.get(pattern, 0.2))
-    found_div = _found_place(rng, people.lost_div[i])
+    p_unknown = min(0.95, unknown.get(pattern, 0.2) * noise.name_unknown_scale)
+    name = noisy_name(
+        rng,
+        people.surname[i],
+        people.given[i],
+        p_unknown,
+        exact=noise.name_exact,
+        swapped=noise.swapped_share,
+    )
+    found_div = _found_place(rng, people.lost_div[i], noise)
+    u = rng.random()
+    sex = str(people.sex[i])
+    if u < noise.sex_unknown:
+        sex = "U"
+    elif u < noise.sex_unknown + noise.sex_wrong:
+        sex = "F" if sex == "M" else "M"
     rec: dict[str, Any] = {
         "kind": "found",
         "id": fid,
-        "sex": "U" if rng.random() < 0.02 else str(people.sex[i]),
+        "sex": sex,
         "age_estimate": [low, max(low, int(round(est + half)))],
         "found_date": _iso(found_day),
         "found_division": found_div,
@@ -180,8 +240,8 @@ def _found_record(
     }
     if name is not None:
         rec["name"] = name
-    if rng.random() < 0.6:
-        rec["dialect_division"] = _dialect(rng, people.home[i])
+    if rng.random() < noise.dialect_given:
+        rec["dialect_division"] = _dialect(rng, people.home[i], noise.dialect_right)
     condition = PATTERNS[pattern][2]
     if condition and rng.random() < 0.75:
         rec["conditions"] = [condition]
@@ -195,30 +255,31 @@ def _within(prefix: str) -> tuple[str, ...]:
     return tuple(c for c in counties() if c.startswith(prefix))
 
 
-def _found_place(rng: np.random.Generator, lost: str) -> str:
+def _found_place(rng: np.random.Generator, lost: str, noise: Noise = Noise()) -> str:
     pool = counties()
     u = rng.random()
-    if u < 0.35:
+    county, city = noise.found_same_county, noise.found_same_county + noise.found_same_city
+    if u < county:
         return lost
-    if u < 0.55:
+    if u < city:
         near = _within(lost[:4])
         return near[int(rng.integers(len(near)))]
-    if u < 0.7:
+    if u < city + noise.found_same_province:
         near = _within(lost[:2])
         return near[int(rng.integers(len(near)))]
     return pool[int(rng.integers(len(pool)))]
 
 
-def _dialect(rng: np.random.Generator, home: str) -> str:
+def _dialect(rng: np.random.Generator, home: str, right: float = 0.8) -> str:
     """What a caseworker hears in the accent: mostly the province, sometimes the city."""
-    if rng.random() < 0.2:
+    if rng.random() < 1.0 - right:
         pool = counties()
         return pool[int(rng.integers(len(pool)))][:2]
     return home[:4] if rng.random() < 0.4 else home[:2]
 
 
-def _found_day(rng: np.random.Generator, lost: dt.date) -> dt.date:
-    days = int(np.exp(rng.normal(np.log(500), 1.2)))
+def _found_day(rng: np.random.Generator, lost: dt.date, noise: Noise = Noise()) -> dt.date:
+    days = int(np.exp(rng.normal(np.log(noise.find_median_days), noise.find_spread)))
     day = lost + dt.timedelta(days=max(days, 1))
     if day > TODAY:
         day = lost + dt.timedelta(days=int(rng.integers(1, max(2, (TODAY - lost).days))))
@@ -240,8 +301,8 @@ def build_world(config: WorldConfig = WorldConfig()) -> World:
     for k, j in enumerate(order):
         i = int(who[j])
         fid = f"F-{k + 1}"
-        day = _found_day(rng, people.lost[i])
-        found.append(_found_record(rng, people, i, day, fid))
+        day = _found_day(rng, people.lost[i], config.noise)
+        found.append(_found_record(rng, people, i, day, fid, config.noise))
         found_days.append(day)
         if i < config.n_missing:
             truth[fid] = missing[i]["id"]

@@ -163,11 +163,28 @@ def _swap_one(rng: np.random.Generator, text: str, table: dict[str, str]) -> str
     return text[:i] + choices[int(rng.integers(len(choices)))] + text[i + 1 :]
 
 
-def noisy_name(rng: np.random.Generator, surname: str, given: str, p_unknown: float) -> str | None:
-    """What a found person's record says their name is (None: not known)."""
+def noisy_name(
+    rng: np.random.Generator,
+    surname: str,
+    given: str,
+    p_unknown: float,
+    *,
+    exact: float = 0.48,
+    swapped: float = 0.03,
+) -> str | None:
+    """What a found person's record says their name is (None: not known). Of known names,
+    `exact` are right and `swapped` given name first; the other kinds of noise share the
+    rest as NAME_NOISE weighs them."""
     if rng.random() < p_unknown:
         return None
-    shares = np.array([s for s, _ in NAME_NOISE])
+    others = sum(s for s, k in NAME_NOISE if k not in ("exact", "swapped"))
+    rest = max(0.0, 1.0 - exact - swapped)
+    shares = np.array(
+        [
+            exact if k == "exact" else swapped if k == "swapped" else s * rest / others
+            for s, k in NAME_NOISE
+        ]
+    )
     kind = NAME_NOISE[int(rng.choice(len(shares), p=shares / shares.sum()))][1]
     if kind == "homophone_given":
         return surname + _swap_one(rng, given, HOMOPHONES)
