@@ -27,6 +27,10 @@ STRENGTHS = [(6.0, "extremely strong"), (4.0, "very strong"), (3.0, "strong"),
              (2.0, "moderately strong"), (1.0, "moderate"), (0.3, "weak")]  # fmt: skip
 # GB/T 37223-2018 thresholds, as log10 of the combined paternity index.
 DNA_SUPPORTS, DNA_EXCLUDES = 4.0, -4.0
+# A kinship index from one relative alone below this is within reach of chance in a search
+# of many families: the DNA benchmark (docs/benchmarks.md) measured 1.7 unrelated families
+# per query at 10^4.2 or more among 1,000,000 single-parent families.
+LONE_RELATIVE_CHANCE = 6.0
 
 
 def _strength_words() -> dict[str, str]:
@@ -211,6 +215,10 @@ def read(candidate: Candidate) -> Reading:
     return Reading(posterior_band(candidate.posterior), parts, _settle(candidate, stay))
 
 
+def _relatives_with_dna(report) -> int:
+    return sum(1 for r in report.relatives.all() if r.profile)
+
+
 def _settle(candidate: Candidate, stay) -> list[str]:
     """What would settle the case, from what is missing."""
     report, person = candidate.report, candidate.person
@@ -224,6 +232,17 @@ def _settle(candidate: Candidate, stay) -> list[str]:
             steps.append(_("The police DNA sample of the person in the station."))
     elif DNA_EXCLUDES < candidate.log10_dna < DNA_SUPPORTS:
         steps.append(_("A second relative's DNA (the other parent, or a child)."))
+    elif (
+        DNA_SUPPORTS <= candidate.log10_dna < LONE_RELATIVE_CHANCE
+        and _relatives_with_dna(report) == 1
+    ):
+        steps.append(
+            _(
+                "Only one relative's DNA was compared, and an index of this size can come "
+                "up by chance among many families: a second relative's sample (the other "
+                "parent, or a child) would settle it."
+            )
+        )
     if not person.photo:
         steps.append(_("A clear photo of the person, face to the camera."))
     if not report.photos.exists():

@@ -93,7 +93,30 @@ def test_dna_reads_as_paternity_practice_does(candidate, log10, conclusion):
     assert conclusion in dna.because[0] and "GB/T 37223-2018" in dna.because[0]
     assert "Mother" in dna.because[1]
     second = any("second relative" in step for step in reading.settle)
-    assert second == (conclusion == "not conclusive")
+    # Not conclusive, or a lone relative's index that chance can reach among many families.
+    assert second == (log10 < evidence.LONE_RELATIVE_CHANCE and log10 > -4)
+
+
+def test_a_lone_relatives_hit_asks_for_a_second_relative_until_it_is_beyond_chance(candidate):
+    mother = Relative.objects.create(
+        report=candidate.report, relation="mother", name="王芳", dna_status="entered",
+        profile={"D8S1179": ["13", "14"]},
+    )  # fmt: skip
+
+    def asks(log10: float) -> bool:
+        candidate.log10_dna = log10
+        candidate.save()
+        with translation.override("en"):
+            steps = evidence.read(candidate).settle
+        return any("by chance among many families" in step for step in steps)
+
+    assert asks(4.2) and not asks(7.0)
+    Relative.objects.create(
+        report=candidate.report, relation="father", name="王强", dna_status="entered",
+        profile={"D8S1179": ["13", "15"]},
+    )  # fmt: skip
+    assert not asks(4.2)  # both parents compared: no chance hit at that level
+    assert mother.pk
 
 
 def test_the_candidate_page_speaks_in_words_and_keeps_the_numbers(client, candidate, tracer):
