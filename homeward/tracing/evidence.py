@@ -28,8 +28,9 @@ STRENGTHS = [(6.0, "extremely strong"), (4.0, "very strong"), (3.0, "strong"),
 # GB/T 37223-2018 thresholds, as log10 of the combined paternity index.
 DNA_SUPPORTS, DNA_EXCLUDES = 4.0, -4.0
 # A kinship index from one relative alone below this is within reach of chance in a search
-# of many families: the DNA benchmark (docs/benchmarks.md) measured 1.7 unrelated families
-# per query at 10^4.2 or more among 1,000,000 single-parent families.
+# of many families: the DNA benchmark (docs/benchmarks.md) measured 1.72 unrelated families
+# per query (16 at most) at 10^4 or more among 1,000,000 single-parent families, and 5.5
+# among full siblings; both parents together, none.
 LONE_RELATIVE_CHANCE = 6.0
 
 
