@@ -147,3 +147,65 @@ def test_model_fit_writes_a_model_that_match_uses(world, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "attribute model: fitted" in err and "EM on" in err
     assert homeward_main(["model", "fit", *args, "--out", str(out), "--start", "nope"]) == 2
+
+
+@pytest.fixture(scope="module")
+def labelled(world, rows):
+    found, missing = rows
+    confirmed = [(f, m) for f, m in world.truth.items()]
+    rng = random.Random(9)
+    truth = set(confirmed)
+    rejected = []
+    while len(rejected) < 300:  # rejected candidates: pairs the blocking let through
+        pair = (rng.choice(list(found)), rng.choice(list(missing)))
+        if pair not in truth and passes_blocking(found[pair[0]], missing[pair[1]]):
+            rejected.append(pair)
+    return confirmed, rejected
+
+
+def test_confirmed_and_rejected_pairs_check_the_fit(rows, labelled):
+    from homeward.matching.attributes.fit import labelled_auc
+
+    found, missing = rows
+    confirmed, rejected = labelled
+    shipped = labelled_auc(AttributeModel.load(), found, missing, confirmed, rejected)
+    flat = labelled_auc(_flat_start(), found, missing, confirmed, rejected)
+    assert shipped > 0.9 and flat < shipped
+    model, report = fit_model(
+        list(found.values()), list(missing.values()), start=_flat_start(),
+        labels=confirmed, rejected=rejected, seed=1,
+    )  # fmt: skip
+    assert report.status == "fitted" and report.check["fitted"] > report.check["start"]
+    assert "AUC" in "\n".join(report.lines())
+
+
+def test_a_fit_that_the_sites_labels_say_is_worse_is_not_used(rows):
+    from homeward.matching.attributes.fit import labelled_auc
+
+    found, missing = rows
+    start = _flat_start()
+    # Labels that agree with the start model to the letter and not with any other: of blocked
+    # pairs near the middle of the start's scores, the upper half "confirmed", the lower
+    # "rejected". The start separates them perfectly; the fit reorders them.
+    rng = random.Random(4)
+    pool = []
+    while len(pool) < 3000:
+        pair = (rng.choice(list(found)), rng.choice(list(missing)))
+        if passes_blocking(found[pair[0]], missing[pair[1]]):
+            pool.append(pair)
+    f_ids, m_ids = sorted({f for f, _ in pool}), sorted({m for _, m in pool})
+    scored = start.score([found[f] for f in f_ids], [missing[m] for m in m_ids])
+    totals = {
+        (f_ids[i], m_ids[j]): t
+        for i, j, t in zip(scored.found, scored.missing, scored.total(), strict=True)
+    }
+    ranked = sorted(set(pool), key=lambda p: totals[p])
+    middle = ranked[len(ranked) // 2 - 200 : len(ranked) // 2 + 200]
+    rejected, confirmed = middle[:200], middle[200:]
+    assert labelled_auc(start, found, missing, confirmed, rejected) > 0.99
+    model, report = fit_model(
+        list(found.values()), list(missing.values()), start=start,
+        labels=confirmed, rejected=rejected, seed=1, min_labels=10**9,
+    )  # fmt: skip
+    assert report.status == "kept" and model.version() == start.version(), report.check
+    assert "worse than the start model" in report.reason

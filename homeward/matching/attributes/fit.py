@@ -32,6 +32,9 @@ from homeward.matching.attributes.model import AttributeModel, _neutralise_untra
 MIN_FOUND = 200
 MIN_MISSING = 1000
 MIN_LABELS = 30
+# A refit may not separate confirmed from rejected pairs worse than its start model by more
+# than this (area under the ROC curve of the attribute totals).
+AUC_TOLERANCE = 0.02
 # EM sees at most this many records of each kind (a random sample): enough to estimate
 # a few dozen probabilities, and quick at national scale.
 MAX_FOUND, MAX_MISSING = 20_000, 200_000
@@ -53,6 +56,8 @@ class FitReport:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     reverted: list[str] = field(default_factory=list)
     shifts: dict[str, float] = field(default_factory=dict)
+    # With confirmed and rejected pairs: how well each model separates them (AUC).
+    check: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The report as lines for a console or a log."""
@@ -69,6 +74,11 @@ class FitReport:
             out.append(f"  EM on {s['rule']}: {state}")
         if self.reverted:
             out.append("  kept from the start model: " + ", ".join(self.reverted))
+        if self.check:
+            out.append(
+                f"  confirmed against rejected pairs, AUC: start {self.check['start']:.3f}, "
+                f"fitted {self.check['fitted']:.3f} ({self.check['pairs']:.0f} pairs)"
+            )
         if self.shifts:
             moved = ", ".join(f"{k} {v:.2f}" for k, v in sorted(self.shifts.items()))
             out.append(f"  largest change of a level's log10 weight: {moved}")
@@ -102,13 +112,19 @@ def fit_model(
     *,
     start: AttributeModel | None = None,
     labels: Sequence[tuple[str, str]] = (),
+    rejected: Sequence[tuple[str, str]] = (),
     seed: int = 0,
     min_found: int = MIN_FOUND,
     min_missing: int = MIN_MISSING,
     min_labels: int = MIN_LABELS,
+    min_check: int = MIN_LABELS,
 ) -> tuple[AttributeModel, FitReport]:
     """The attribute model fitted to these records (`records.feature_row` dicts), starting
-    from `start` (default: the shipped model), and the report of what happened."""
+    from `start` (default: the shipped model), and the report of what happened.
+
+    `labels` are pairs known to be one person (with `min_labels` of them they train m);
+    `rejected` pairs known not to be. With `min_check` of each, a fit that separates them
+    worse than the start model is not used."""
     from splink.blocking_rule_library import CustomRule
 
     start = start or AttributeModel.load()
@@ -175,6 +191,19 @@ def fit_model(
     elif start.meta.get("recalibration"):
         model.meta["recalibration"] = start.meta["recalibration"]
     model.meta["fit"] = {"sessions": report.sessions, "reverted": report.reverted}
+    if len(labels) >= min_check and len(rejected) >= min_check:
+        rows_f = {r["unique_id"]: r for r in found}
+        rows_m = {r["unique_id"]: r for r in missing}
+        report.check = {
+            "start": labelled_auc(start, rows_f, rows_m, labels, rejected),
+            "fitted": labelled_auc(model, rows_f, rows_m, labels, rejected),
+            "pairs": float(len(labels) + len(rejected)),
+        }
+        if report.check["fitted"] < report.check["start"] - AUC_TOLERANCE:
+            report.reason = (
+                "the fit separates confirmed from rejected pairs worse than the start model"
+            )
+            return start, report
     report.status, report.version = "fitted", model.version()
     report.reason = report.reason or "fitted on the records at hand"
     return model, report
@@ -213,3 +242,32 @@ def _revert_degenerate(fitted: dict, start: dict, report: FitReport) -> None:
         if first_old[0] > 0 and first_new[0] < 0:
             fitted["comparisons"][k] = copy.deepcopy(by_name[name])
             report.reverted.append(name)
+
+
+def labelled_auc(
+    model: AttributeModel,
+    found: dict[str, dict],
+    missing: dict[str, dict],
+    confirmed: Sequence[tuple[str, str]],
+    rejected: Sequence[tuple[str, str]],
+) -> float:
+    """How well `model`'s attribute totals put confirmed pairs above rejected ones: the
+    share of (confirmed, rejected) couples ranked the right way, ties counting a half (the
+    area under the ROC curve). A pair the blocking drops scores lowest."""
+    import numpy as np
+
+    pairs = [(f, m) for f, m in (*confirmed, *rejected) if f in found and m in missing]
+    f_ids = sorted({f for f, _ in pairs})
+    m_ids = sorted({m for _, m in pairs})
+    scored = model.score([found[f] for f in f_ids], [missing[m] for m in m_ids])
+    totals = {
+        (f_ids[i], m_ids[j]): t
+        for i, j, t in zip(scored.found, scored.missing, scored.total(), strict=True)
+    }
+    low = -1e9
+    pos = np.array([totals.get(p, low) for p in confirmed if p in set(pairs)])
+    neg = np.array([totals.get(p, low) for p in rejected if p in set(pairs)])
+    if not len(pos) or not len(neg):
+        return float("nan")
+    above = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(above / (len(pos) * len(neg)))

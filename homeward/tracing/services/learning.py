@@ -1,6 +1,7 @@
 """The matcher learns from this site's records: nightly, the attribute model is fitted to
 the people and reports the search compares (`matching.attributes.fit`), with completed
-reunions as labelled pairs when there are enough, and saved where the search reads it
+reunions as labelled pairs when there are enough (and rejected candidates to check that the
+fit separates the two no worse than the shipped model), saved where the search reads it
 (`settings.ATTRIBUTE_MODEL_FILE`). Each candidate then records the version that scored it."""
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from django.conf import settings
 
 from homeward.cases.models import Person
 from homeward.tracing import engine
-from homeward.tracing.models import Reunion
+from homeward.tracing.models import Candidate, Reunion
 
 
-def _rows() -> tuple[list[dict], list[dict], list[tuple[str, str]]]:
+def _rows() -> tuple[list[dict], list[dict], list[tuple[str, str]], list[tuple[str, str]]]:
     from homeward.matching.attributes.records import feature_row
     from homeward.matching.search import parse_records
 
@@ -31,7 +32,12 @@ def _rows() -> tuple[list[dict], list[dict], list[tuple[str, str]]]:
             "stay", "candidate"
         )
     ]
-    return [feature_row(r) for r in found], [feature_row(r) for r in missing], labels
+    rejected = [
+        (engine.found_id(c.person_id), engine.missing_id(c.report_id))
+        for c in Candidate.objects.filter(status=Candidate.Status.REJECTED)
+    ]
+    rows_f, rows_m = [feature_row(r) for r in found], [feature_row(r) for r in missing]
+    return rows_f, rows_m, labels, rejected
 
 
 def attribute_model_refit(*, seed: int = 0):
@@ -40,12 +46,13 @@ def attribute_model_refit(*, seed: int = 0):
     from homeward.matching.attributes.fit import fit_model
     from homeward.matching.attributes.model import AttributeModel
 
-    found, missing, labels = _rows()
+    found, missing, labels, rejected = _rows()
     model, report = fit_model(
         found,
         missing,
         start=AttributeModel.load(),
         labels=labels,
+        rejected=rejected,
         seed=seed,
         min_found=settings.ATTRIBUTE_FIT_MIN_FOUND,
         min_missing=settings.ATTRIBUTE_FIT_MIN_MISSING,
