@@ -88,6 +88,7 @@ def sweep_world(k: int, args: argparse.Namespace) -> dict[str, dict[str, float]]
         if name == "fitted":
             view = dict(pairs)
             view["total"] = baseline_scores(found, missing, pairs)
+            view["strongest"] = view["total"]  # no tie broken by the engine's evidence
             view["posterior"] = np.full(len(truth), np.nan)
             out["baseline"] = metrics(view, truth, len(world.truth))
     out["world"] = {"noise": config.noise, "cover": cover, "fit": report.status}
@@ -197,6 +198,13 @@ def main(argv: list[str]) -> int:
     ):
         view = dict(pairs)
         view["total"] = fusion.total_log10_lr(*[pairs[p] for p in parts])
+        # Ties within this view are broken by this evidence alone, never by the others.
+        view["strongest"] = fusion.strongest_part(
+            {
+                p: view[p] if p in parts else np.full(len(view["total"]), np.nan)
+                for p in fusion.PARTS
+            }
+        )
         together = name == "all together"
         calibration = None if together else fusion.IDENTITY
         view["posterior"] = fusion.posterior(pairs["prior"], view["total"], calibration)

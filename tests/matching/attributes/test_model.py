@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from homeward.matching.attributes.comparisons import COMPARISONS, reference_level
-from homeward.matching.attributes.model import AttributeModel, passes_blocking
+from homeward.matching.attributes.model import AGE_SLACK, AttributeModel, passes_blocking
 from homeward.matching.attributes.records import feature_row, parse_found, parse_missing
 from homeward.matching.world import WorldConfig, build_world
 
@@ -117,11 +117,11 @@ def test_blocking_keeps_every_true_pair_that_shares_sex_and_a_plausible_age():
     kept = [passes_blocking(a, b) for a, b in pairs]
     eligible = [
         (a["sex"] is None or b["sex"] is None or a["sex"] == b["sex"])
-        and max(a["by_lo"] - b["by_hi"], b["by_lo"] - a["by_hi"]) <= 10
+        and max(a["by_lo"] - b["by_hi"], b["by_lo"] - a["by_hi"]) <= AGE_SLACK
         for a, b in pairs
     ]
     assert kept == eligible
-    assert sum(kept) / len(kept) >= 0.97  # the world's age estimates are rarely 10 years off
+    assert sum(kept) / len(kept) >= 0.97  # the world's age estimates are rarely that far off
 
 
 def test_a_saved_model_loads_with_the_same_weights_and_refuses_other_versions(tmp_path):
