@@ -27,7 +27,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from homeward.matching.attributes.comparisons import COMPARISONS
-from homeward.matching.attributes.model import AttributeModel, _neutralise_untrained
+from homeward.matching.attributes.model import (
+    AttributeModel,
+    neutralise_untrained,
+    train_m_on_labels,
+)
 
 MIN_FOUND = 200
 MIN_MISSING = 1000
@@ -161,7 +165,7 @@ def fit_model(
         sampled = {r["unique_id"] for r in found_s}
         kept_labels = [(f, m) for f, m in labels if f in sampled]
         if len(kept_labels) >= min_labels:
-            _train_on_labels(linker, con, kept_labels)
+            train_m_on_labels(linker, con, kept_labels)
             report.labels = len(kept_labels)
         fitted = linker.misc.save_model_to_json()
     finally:
@@ -170,7 +174,7 @@ def fit_model(
     if kept != [c.name for c in COMPARISONS]:
         report.reason = "fitting lost comparisons; the start model is kept"
         return start, report
-    _neutralise_untrained(fitted)
+    neutralise_untrained(fitted)
     _revert_degenerate(fitted, start.settings, report)
     before, after = _weights(start.settings), _weights(fitted)
     for name, levels in after.items():
@@ -207,26 +211,6 @@ def fit_model(
     report.status, report.version = "fitted", model.version()
     report.reason = report.reason or "fitted on the records at hand"
     return model, report
-
-
-def _train_on_labels(linker: Any, con: Any, labels: Sequence[tuple[str, str]]) -> None:
-    import pyarrow as pa
-
-    from homeward.matching.attributes.model import FOUND, MISSING
-
-    table = pa.table(
-        {
-            "source_dataset_l": [FOUND] * len(labels),
-            "unique_id_l": [f for f, _ in labels],
-            "source_dataset_r": [MISSING] * len(labels),
-            "unique_id_r": [m for _, m in labels],
-        }
-    )
-    con.register("labels_arrow", table)
-    con.execute("create table labels as select * from labels_arrow")
-    linker.training.estimate_m_from_pairwise_labels(
-        linker._db_api.register("labels", dataset_display_name="labels")
-    )
 
 
 def _revert_degenerate(fitted: dict, start: dict, report: FitReport) -> None:

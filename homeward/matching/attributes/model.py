@@ -41,7 +41,7 @@ BLOCKING_SQL = (
 )
 
 
-def _neutralise_untrained(settings: dict[str, Any]) -> None:
+def neutralise_untrained(settings: dict[str, Any]) -> None:
     """Give levels that training never saw m = u (weight 0), in place: Splink would
     otherwise fill in its own defaults at predict time."""
     for comp in settings["comparisons"]:
@@ -59,6 +59,26 @@ def _neutralise_untrained(settings: dict[str, Any]) -> None:
                 level["m_probability"] = u
             elif u is None:
                 level["u_probability"] = m
+
+
+def train_m_on_labels(linker: Any, con: Any, labels: Sequence[tuple[str, str]]) -> None:
+    """Estimate m from pairs known to be one person ((found id, missing id)), in the
+    linker's session (`con` its DuckDB connection, which holds the labels table)."""
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "source_dataset_l": [FOUND] * len(labels),
+            "unique_id_l": [f for f, _ in labels],
+            "source_dataset_r": [MISSING] * len(labels),
+            "unique_id_r": [m for _, m in labels],
+        }
+    )
+    con.register("labels_arrow", table)
+    con.execute("create table labels as select * from labels_arrow")
+    linker.training.estimate_m_from_pairwise_labels(
+        linker._db_api.register("labels", dataset_display_name="labels")
+    )
 
 
 def spec_hash() -> str:
@@ -203,29 +223,13 @@ class AttributeModel:
                 con.close()
                 linker, con = cls._linker(found, missing, snapshot)
         if labels:
-            import pyarrow as pa
-
-            table = pa.table(
-                {
-                    "source_dataset_l": [FOUND] * len(labels),
-                    "unique_id_l": [f for f, _ in labels],
-                    "source_dataset_r": [MISSING] * len(labels),
-                    "unique_id_r": [m for _, m in labels],
-                }
-            )
-            con.register("labels_arrow", table)
-            con.execute("create table labels as select * from labels_arrow")
-            from splink import DuckDBAPI  # noqa: F401 - the linker's db_api owns `labels`
-
-            linker.training.estimate_m_from_pairwise_labels(
-                linker._db_api.register("labels", dataset_display_name="labels")
-            )
+            train_m_on_labels(linker, con, labels)
         settings = linker.misc.save_model_to_json()
         kept = [c.get("output_column_name") for c in settings["comparisons"]]
         if kept != [c.name for c in COMPARISONS]:
             # A failed EM session leaves Splink's settings without the fields it had fixed.
             raise RuntimeError(f"training lost comparisons (kept {kept}); see the EM warnings")
-        _neutralise_untrained(settings)
+        neutralise_untrained(settings)
         meta: dict[str, Any] = {
             "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "found": len(found),
