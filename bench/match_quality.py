@@ -80,7 +80,10 @@ def sweep_world(k: int, args: argparse.Namespace) -> dict[str, dict[str, float]]
     mid = np.array([r["id"] for r in missing])
     out: dict[str, dict[str, float]] = {}
     for name, model in (("fitted", fitted), ("shipped", AttributeModel.load())):
-        pairs = ReportTable(missing, model=model).match(world.found, keep_pairs=True)["all"]
+        table = ReportTable(missing, model=model)
+        if name == "fitted":
+            face_line = table.fit_face(world.found, seed=k)  # impostor photos from this world
+        pairs = table.match(world.found, keep_pairs=True)["all"]
         truth = np.array([world.truth.get(f) for f in fid[pairs["found"]]]) == mid[pairs["missing"]]
         out[name] = metrics(pairs, truth, len(world.truth))
         out[name]["calibration gap"] = calibration_gap(pairs["posterior"], truth)
@@ -91,7 +94,7 @@ def sweep_world(k: int, args: argparse.Namespace) -> dict[str, dict[str, float]]
             view["strongest"] = view["total"]  # no tie broken by the engine's evidence
             view["posterior"] = np.full(len(truth), np.nan)
             out["baseline"] = metrics(view, truth, len(world.truth))
-    out["world"] = {"noise": config.noise, "cover": cover, "fit": report.status}
+    out["world"] = {"noise": config.noise, "cover": cover, "fit": report.status, "face": face_line}
     return out
 
 

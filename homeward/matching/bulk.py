@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -344,9 +345,9 @@ class ReportTable:
         self.face: FaceEvidence | None = None
         if "face" in self.evidence:
             face = FaceEvidence.__new__(FaceEvidence)
-            from homeward.matching.face.calibration import shipped_calibration
+            from homeward.matching.face.calibration import for_model
 
-            face.calibration = shipped_calibration()
+            face.calibration = for_model(self.model.meta)
             face.missing, face.missing_mask, face.missing_year = FaceEvidence._stack(missing)
             self.face = face
             self.face_sq = np.einsum("ijk,ijk->ij", face.missing, face.missing)
@@ -433,15 +434,74 @@ class ReportTable:
         years = np.abs(year[:, None] - face.missing_year[cand, 0][None, :])
         return d, years
 
+    def face_impostors(
+        self, found_raw: Iterable[Mapping[str, Any]], *, pairs: int = 500_000, seed: int = 0
+    ) -> np.ndarray:
+        """Best-pair photo distances (float64) of up to `pairs` random pairs that pass
+        blocking, both sides with photos: almost all of them different people, the sample
+        the face calibration's impostor side is drawn from (`face.calibration.Impostors`).
+        Empty when either side has no photo."""
+        from homeward.matching.search import parse_records
+
+        if self.face is None:
+            return np.zeros(0)
+        found, _bad = parse_records(found_raw, "found")
+        found = [r for r in found if r["face_embeddings"]]
+        with_photo = self.face.missing_mask.any(axis=1)
+        if not found or not with_photo.any():
+            return np.zeros(0)
+        rng = np.random.default_rng(seed)
+        fcols = encode([feature_row(r) for r in found], self.vocab)
+        per = max(1, -(-pairs // len(found)))
+        out = []
+        for i in rng.permutation(len(found)):
+            f = {k: v[..., i] for k, v in fcols.items()}
+            rows = self.blocked(f)
+            rows = rows[with_photo[rows]]
+            if not len(rows):
+                continue
+            cand = np.sort(rng.choice(rows, size=min(per, len(rows)), replace=False))
+            face = self._face([found[i]], np.array([0]), cand)
+            if face is not None:
+                out.append(face[0][0][np.isfinite(face[0][0])])
+            if sum(map(len, out)) >= pairs:
+                break
+        return np.concatenate(out).astype(np.float64)[:pairs] if out else np.zeros(0)
+
+    def fit_face(self, found_raw: Iterable[Mapping[str, Any]], *, seed: int = 0) -> str:
+        """Draw the face calibration's impostor side from these records (`face_impostors`)
+        when the sample is at least the shipped measurement, and keep it in the model's meta
+        (so in its version); returns a line saying what was done."""
+        from homeward.matching.face.calibration import (
+            MIN_IMPOSTOR_PAIRS,
+            Impostors,
+            for_model,
+        )
+
+        sample = self.face_impostors(found_raw, seed=seed)
+        if len(sample) < MIN_IMPOSTOR_PAIRS:
+            return (
+                f"face: {len(sample):,} photo pairs to sample, fewer than "
+                f"{MIN_IMPOSTOR_PAIRS:,}: the shipped impostor measurement stays"
+            )
+        impostors = Impostors.from_distances(
+            sample, f"{len(sample):,} random blocked pairs of the records at hand"
+        )
+        self.model.meta["face_impostors"] = asdict(impostors)
+        self.face.calibration = for_model(self.model.meta)
+        self.version = self.model.version()
+        return (
+            f"face: impostor distances from {impostors.n:,} pairs of these records (median "
+            f"{impostors.mean:.3f}); a face counts for at most "
+            f"10^{self.face.calibration.ceiling(0):.1f} (photos of one year) to "
+            f"10^{self.face.calibration.ceiling(None):.1f} (undated)"
+        )
+
     def _face_lr(self, best: np.ndarray, years: np.ndarray) -> np.ndarray:
         """log10 LR float64 of best distances (NaN where inf), curve by years apart."""
-        cal = self.face.calibration
         have = np.isfinite(best)
         out = np.full(len(best), np.nan)
-        b, y = best[have], years[have]
-        with np.errstate(invalid="ignore"):
-            near = y < cal.min_years_apart  # NaN years compare False: the weak curve
-        out[have] = np.where(near, cal.same_era.log10_lr(b), cal.years_apart.log10_lr(b))
+        out[have] = self.face.calibration.log10_lrs(best[have], years[have])
         return out
 
     def match(

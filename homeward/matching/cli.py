@@ -22,6 +22,10 @@ from typing import Any
 
 from homeward.matching.fusion import PARTS, Prior
 
+# Found people with photo embeddings whose random blocked pairs give the face calibration's
+# impostor sample when the model is fitted to the input (`bulk.ReportTable.fit_face`).
+FACE_SAMPLE = 2_000
+
 
 def iter_records(path: Path, kind: str, report: Any) -> Iterator[tuple[int, dict]]:
     """(line number, record) of each record of `kind` in an HWX JSON Lines file; a line
@@ -207,10 +211,11 @@ def main(argv: list[str]) -> int:
         from homeward.matching.attributes.fit import fit_model
         from homeward.matching.attributes.records import feature_row
 
-        found_rows = []
+        found_rows, photographed = [], []
         for records, _numbers in chunks(args.found, "found", lambda _m: None, args.chunk):
             parsed, _bad = parse_records(records, "found")
             found_rows += [feature_row(r) for r in parsed]
+            photographed += [r for r in records if r.get("face_embeddings")][:FACE_SAMPLE]
         model, fitted = fit_model(found_rows, [feature_row(r) for r in missing])
         for line in fitted.lines():
             progress.say(line)
@@ -221,6 +226,9 @@ def main(argv: list[str]) -> int:
         prior=Prior(args.has_report),
         dna_index=args.dna_index,
     )
+    if args.model is None and not args.shipped and table.face is not None:
+        # The face's impostor side from these records' photos (the genuine side is shipped).
+        progress.say(table.fit_face(photographed[:FACE_SAMPLE]))
     if table.dna is not None:
         for _, position, message in table.dna.errors:
             report(f"{args.missing}:{good_lines[position]}: relatives: {message}")

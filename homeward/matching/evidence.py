@@ -1,7 +1,7 @@
 """Face and DNA evidence for candidate pairs, as base-10 log likelihood ratios.
 
 Face: the best (nearest) pair of photos between the two records, turned into an LR by the
-face engine's calibration, with the curve chosen by the years between the two photos.
+face engine's calibration, by the years between those two photos.
 DNA: the DNA engine's likelihood ratio of the found person being the missing person of the
 reporting family (its default population table and stepwise mutation model), read from the
 engine's search index, which holds the exact closed-form LR of single relatives and parent
@@ -40,10 +40,15 @@ INDEX_NAME = re.compile(r"[0-9a-f]{24}")
 class FaceEvidence:
     """Embeddings of both sides, padded: float32 (n, photos, dim) with a bool mask."""
 
-    def __init__(self, found: Sequence[dict[str, Any]], missing: Sequence[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        found: Sequence[dict[str, Any]],
+        missing: Sequence[dict[str, Any]],
+        calibration: Any = None,
+    ) -> None:
         from homeward.matching.face.calibration import shipped_calibration
 
-        self.calibration = shipped_calibration()
+        self.calibration = calibration or shipped_calibration()
         self.found, self.found_mask, self.found_year = self._stack(found)
         self.missing, self.missing_mask, self.missing_year = self._stack(missing)
 
@@ -87,9 +92,7 @@ class FaceEvidence:
                     best[better] = d[better]
                     years[better] = np.abs(self.found_year[f, a] - self.missing_year[m, b])[better]
             have = np.isfinite(best)
-            cal = self.calibration
-            near = have & (years < cal.min_years_apart)  # NaN years compare False: weak curve
-            lr = np.where(near, cal.same_era.log10_lr(best), cal.years_apart.log10_lr(best))
+            lr = self.calibration.log10_lrs(np.where(have, best, 0.0), years)
             out[start : start + FACE_CHUNK] = np.where(have, lr, np.nan)
         return out
 

@@ -74,7 +74,10 @@ def score_pairs(
     if "attributes" in evidence:
         parts["attributes"] = scored.total()
     if "face" in evidence and n:
-        parts["face"] = FaceEvidence(found, missing).log10_lr(fi, mi)
+        from homeward.matching.face.calibration import for_model
+
+        face = FaceEvidence(found, missing, for_model(model.meta))
+        parts["face"] = face.log10_lr(fi, mi)
     if "dna" in evidence and n:
         parts["dna"] = DnaEvidence(found, missing).log10_lr(fi, mi)
     pool = np.bincount(fi, minlength=len(found))[fi] if n else np.zeros(0)

@@ -2,7 +2,8 @@
 
 Fits the attribute model to the records of two HWX files (`fit.fit_model`: u by random
 sampling, m by expectation maximisation from the shipped model, then from labelled pairs when
-there are enough) and saves it for `homeward match --model MODEL.json`. The labels file holds
+there are enough; the face's impostor distances are drawn from the records' photos) and saves
+it for `homeward match --model MODEL.json`. The labels file holds
 one JSON object a line, {"found": id, "missing": id}, for pairs known to be one person. The
 fit report goes to stderr; a bad record is reported with its line number and skipped.
 """
@@ -52,14 +53,23 @@ def fit_from_files(found_path: Path, missing_path: Path, *, labels=(), start=Non
     def report(msg: str) -> None:
         print(msg, file=sys.stderr)
 
-    rows = {}
+    records, rows = {}, {}
     for kind, path in (("found", found_path), ("missing", missing_path)):
         raw, lines = read_records(path, kind, report)
         parsed, bad = parse_records(raw, kind)
         for position, field, message in bad:
             report(f"{path}:{lines[position]}: {field}: {message}")
-        rows[kind] = [feature_row(r) for r in parsed]
-    return fit_model(rows["found"], rows["missing"], start=start, labels=labels, seed=seed)
+        records[kind], rows[kind] = raw, [feature_row(r) for r in parsed]
+    model, fitted = fit_model(rows["found"], rows["missing"], start=start, labels=labels, seed=seed)
+    if fitted.status == "fitted":
+        # The face's impostor side from these records' photos (the genuine side is shipped).
+        from homeward.matching.bulk import ReportTable
+
+        missing, _bad = parse_records(records["missing"], "missing")
+        table = ReportTable(missing, model=model, evidence=("face",))
+        fitted.face = table.fit_face(records["found"], seed=seed)
+        fitted.version = model.version()
+    return model, fitted
 
 
 def main(argv: list[str]) -> int:

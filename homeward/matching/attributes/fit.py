@@ -62,6 +62,7 @@ class FitReport:
     shifts: dict[str, float] = field(default_factory=dict)
     # With confirmed and rejected pairs: how well each model separates them (AUC).
     check: dict[str, float] = field(default_factory=dict)
+    face: str = ""  # what drawing the face's impostor side did (`bulk.ReportTable.fit_face`)
 
     def lines(self) -> list[str]:
         """The report as lines for a console or a log."""
@@ -86,6 +87,8 @@ class FitReport:
         if self.shifts:
             moved = ", ".join(f"{k} {v:.2f}" for k, v in sorted(self.shifts.items()))
             out.append(f"  largest change of a level's log10 weight: {moved}")
+        if self.face:
+            out.append("  " + self.face)
         return out
 
     def as_dict(self) -> dict[str, Any]:

@@ -252,7 +252,7 @@ class AttributeModel:
         fit on blocked pairs of known status turns the sum into an honest likelihood ratio,
         as the face engine does for distances.
         """
-        from homeward.matching.face.calibration import LN10, fit_logistic
+        from homeward.matching.logistic import LN10, fit_logistic
 
         scored = self.score(found, missing)
         want = set(labels)
@@ -353,10 +353,12 @@ class AttributeModel:
 
     def version(self) -> str:
         """A short name for exactly these weights ("attr-" and 10 hex digits of a hash of the
-        settings and calibration): each candidate records the one that scored it."""
-        text = json.dumps(
-            [self.settings, self.meta.get("recalibration")], sort_keys=True, default=str
-        )
+        settings, calibration and any fitted face impostor sample): each candidate records the
+        one that scored it."""
+        parts = [self.settings, self.meta.get("recalibration")]
+        if self.meta.get("face_impostors"):  # the face's impostor side, fitted with it
+            parts.append(self.meta["face_impostors"])
+        text = json.dumps(parts, sort_keys=True, default=str)
         return "attr-" + hashlib.sha256(text.encode()).hexdigest()[:10]
 
     def save(self, path: str | Path) -> None:

@@ -78,6 +78,43 @@ SURNAME_READINGS = {
 }
 # Familiar prefixes that are not part of the registered name (阿明, 小明, 老李).
 NICKNAME_PREFIXES = ("阿", "小", "老")
+# Forms of address staff write down when that is all a person answers to (王大爷, 李阿姨,
+# 老张头, 刘姐): only the surname in them is the person's; longest first.
+ADDRESS_FORMS = tuple(
+    sorted(
+        [
+            "大爷",
+            "大娘",
+            "大妈",
+            "大叔",
+            "大婶",
+            "大伯",
+            "大哥",
+            "大姐",
+            "阿姨",
+            "阿婆",
+            "阿公",
+            "奶奶",
+            "爷爷",
+            "婆婆",
+            "老汉",
+            "老头",
+            "老太",
+            "师傅",
+            "头",
+            "哥",
+            "姐",
+            "叔",
+            "姨",
+            "婶",
+            "嫂",
+            "伯",
+            "婆",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -104,12 +141,28 @@ class NameFeatures:
 
 def normalise(raw: str) -> str:
     """Simplified Hanzi only: traditional -> simplified, spaces and punctuation dropped,
-    a familiar prefix (阿, 小, 老) removed from names of two characters (阿明 -> 明)."""
+    a form of address reduced to its surname (王大爷 -> 王, 老张头 -> 张), a familiar prefix
+    (阿, 小, 老) removed from names of two characters (阿明 -> 明)."""
     text = zhconv.convert(str(raw), "zh-hans")
     text = "".join(_HANZI.findall(text))
+    surname = address_surname(text)
+    if surname:
+        return surname
     if len(text) == 2 and text[0] in NICKNAME_PREFIXES and text not in COMPOUND_SURNAMES:
         text = text[1:]
     return text
+
+
+def address_surname(text: str) -> str:
+    """The surname in a form of address (王大爷, 欧阳阿姨, 老李头, 刘姐), "" for a name."""
+    core = text[1:] if len(text) > 2 and text[0] in NICKNAME_PREFIXES else text
+    for form in ADDRESS_FORMS:
+        rest = core[: -len(form)]
+        if core.endswith(form) and (
+            rest in COMPOUND_SURNAMES or (len(rest) == 1 and rest in COMMON_SURNAMES)
+        ):
+            return rest
+    return ""
 
 
 def split_name(name: str) -> tuple[str, str]:

@@ -11,7 +11,12 @@ No Django here. The flow, by stage:
 The model sits behind `FaceModel` (`DlibFaceModel` by default).
 """
 
-from homeward.matching.face.calibration import Calibration, Curve, fit_curve, shipped_calibration
+from homeward.matching.face.calibration import (
+    Calibration,
+    Genuine,
+    Impostors,
+    shipped_calibration,
+)
 from homeward.matching.face.index import FaceIndex, FaceIndexError, Hit
 from homeward.matching.face.model import DlibFaceModel, FaceModel, default_model
 from homeward.matching.face.photo import Photo, PhotoError, load_photo
@@ -33,13 +38,14 @@ from homeward.matching.face.quality import (
 __all__ = [
     "MESSAGES",
     "Calibration",
-    "Curve",
     "DlibFaceModel",
     "FaceAnalysis",
     "FaceIndex",
     "FaceIndexError",
     "FaceModel",
+    "Genuine",
     "Hit",
+    "Impostors",
     "Photo",
     "PhotoError",
     "QualityReport",
@@ -50,7 +56,6 @@ __all__ = [
     "check_photo",
     "default_model",
     "face_distance",
-    "fit_curve",
     "load_photo",
     "rebuild_index",
     "shipped_calibration",

@@ -68,12 +68,12 @@ def main(argv: list[str]) -> int:
         return 2
     distance = face_distance(first.embedding, second.embedding)
     calibration = shipped_calibration()
-    weaker = calibration.curve_for(args.years_apart) is calibration.years_apart
     _print(
         {
             "distance": round(distance, 4),
             "log10_lr": round(calibration.log10_lr(distance, args.years_apart), 3),
-            "curve": "years_apart" if weaker else "same_era",
+            # The most a face can count for, photos this far apart (None: undated).
+            "ceiling": round(calibration.ceiling(args.years_apart), 3),
         }
     )
     return 0

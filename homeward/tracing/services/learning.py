@@ -1,8 +1,9 @@
 """The matcher learns from this site's records: nightly, the attribute model is fitted to
 the people and reports the search compares (`matching.attributes.fit`), with completed
 reunions as labelled pairs when there are enough (and rejected candidates to check that the
-fit separates the two no worse than the shipped model), saved where the search reads it
-(`settings.ATTRIBUTE_MODEL_FILE`). Each candidate then records the version that scored it."""
+fit separates the two no worse than the shipped model), with the face's impostor distances
+drawn from the photos here, saved where the search reads it (`settings.ATTRIBUTE_MODEL_FILE`).
+Each candidate then records the version that scored it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from homeward.tracing import engine
 from homeward.tracing.models import Candidate, Reunion
 
 
-def _rows() -> tuple[list[dict], list[dict], list[tuple[str, str]], list[tuple[str, str]]]:
-    from homeward.matching.attributes.records import feature_row
+def _records() -> tuple[list[dict], list[dict], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Parsed found and missing records, completed reunions and rejected candidates."""
     from homeward.matching.search import parse_records
 
     people = Person.objects.filter(merged_into__isnull=True, stays__isnull=False).distinct()
@@ -36,8 +37,7 @@ def _rows() -> tuple[list[dict], list[dict], list[tuple[str, str]], list[tuple[s
         (engine.found_id(c.person_id), engine.missing_id(c.report_id))
         for c in Candidate.objects.filter(status=Candidate.Status.REJECTED)
     ]
-    rows_f, rows_m = [feature_row(r) for r in found], [feature_row(r) for r in missing]
-    return rows_f, rows_m, labels, rejected
+    return found, missing, labels, rejected
 
 
 def attribute_model_refit(*, seed: int = 0):
@@ -45,11 +45,13 @@ def attribute_model_refit(*, seed: int = 0):
     model. Returns the fit report (also saved beside the model as JSON)."""
     from homeward.matching.attributes.fit import fit_model
     from homeward.matching.attributes.model import AttributeModel
+    from homeward.matching.attributes.records import feature_row
+    from homeward.matching.bulk import ReportTable
 
-    found, missing, labels, rejected = _rows()
+    found, missing, labels, rejected = _records()
     model, report = fit_model(
-        found,
-        missing,
+        [feature_row(r) for r in found],
+        [feature_row(r) for r in missing],
         start=AttributeModel.load(),
         labels=labels,
         rejected=rejected,
@@ -60,6 +62,10 @@ def attribute_model_refit(*, seed: int = 0):
     target = Path(settings.ATTRIBUTE_MODEL_FILE)
     target.parent.mkdir(parents=True, exist_ok=True)
     if report.status == "fitted":
+        # The face's impostor side from this site's photos too (the genuine side is shipped).
+        table = ReportTable(missing, model=model, evidence=("face",))
+        report.face = table.fit_face(found, seed=seed)
+        report.version = model.version()
         partial = target.with_suffix(".json.part")
         model.save(partial)
         os.replace(partial, target)  # the search never reads half a model

@@ -69,3 +69,33 @@ def test_surnames_are_read_with_surname_pronunciations():
     assert name_features("单田芳").surname_py == "shan"
     assert name_features("曾国藩").surname_py == "zeng"
     assert name_features("欧阳修").surname == "欧阳"
+
+
+def test_a_form_of_address_is_the_surname_said_alone():
+    assert normalise("王大爷") == "王"
+    assert normalise("李阿姨") == "李"
+    assert normalise("老张头") == "张"
+    assert normalise("刘姐") == "刘"
+    assert normalise("欧阳大妈") == "欧阳"
+    assert level_label("王大爷", "王建国") == "same surname, one given name not said"
+    assert level_label("王大爷", "李建国") == "else"
+
+
+def test_names_that_only_look_like_forms_of_address_are_left_alone():
+    assert normalise("王大") == "王大"  # 大 alone is not a form of address
+    assert normalise("哥") == "哥"  # nothing left for a surname
+    assert normalise("明哥") == "明哥"  # 明 is not a surname: a name, not an address
+    assert normalise("王叔平") == "王叔平"  # 叔 inside a name
+    assert level_label("王叔平", "王叔平") == "same characters"
+
+
+def test_given_name_first_and_surname_only_records_are_recognised():
+    assert level_label("刚许", "许刚") == "swapped order or an alias"
+    assert level_label("许", "许刚") == "same surname, one given name not said"
+
+
+def test_common_surname_readings_differ_from_the_words_reading():
+    for name, reading in (("单雄信", "shan"), ("仇英", "qiu"), ("解缙", "xie"), ("区伟", "ou")):
+        assert name_features(name).surname_py == reading
+    # A homophone written for such a surname still matches by its surname reading.
+    assert level_label("善雄信", "单雄信") == "same pinyin (homophone)"
