@@ -215,7 +215,8 @@ def main(argv: list[str]) -> int:
         for records, _numbers in chunks(args.found, "found", lambda _m: None, args.chunk):
             parsed, _bad = parse_records(records, "found")
             found_rows += [feature_row(r) for r in parsed]
-            photographed += [r for r in records if r.get("face_embeddings")][:FACE_SAMPLE]
+            room = FACE_SAMPLE - len(photographed)
+            photographed += [r for r in records if r.get("face_embeddings")][:room]
         model, fitted = fit_model(found_rows, [feature_row(r) for r in missing])
         for line in fitted.lines():
             progress.say(line)
@@ -228,7 +229,7 @@ def main(argv: list[str]) -> int:
     )
     if args.model is None and not args.shipped and table.face is not None:
         # The face's impostor side from these records' photos (the genuine side is shipped).
-        progress.say(table.fit_face(photographed[:FACE_SAMPLE]))
+        progress.say(table.fit_face(photographed))
     if table.dna is not None:
         for _, position, message in table.dna.errors:
             report(f"{args.missing}:{good_lines[position]}: relatives: {message}")

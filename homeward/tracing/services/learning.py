@@ -18,8 +18,9 @@ from homeward.tracing import engine
 from homeward.tracing.models import Candidate, Reunion
 
 
-def _records() -> tuple[list[dict], list[dict], list[tuple[str, str]], list[tuple[str, str]]]:
-    """Parsed found and missing records, completed reunions and rejected candidates."""
+def _records() -> tuple[list[dict], list[dict], list[dict], list, list]:
+    """HWX found records, the same parsed, parsed missing records, completed reunions and
+    rejected candidates."""
     from homeward.matching.search import parse_records
 
     people = Person.objects.filter(merged_into__isnull=True, stays__isnull=False).distinct()
@@ -37,7 +38,7 @@ def _records() -> tuple[list[dict], list[dict], list[tuple[str, str]], list[tupl
         (engine.found_id(c.person_id), engine.missing_id(c.report_id))
         for c in Candidate.objects.filter(status=Candidate.Status.REJECTED)
     ]
-    return found, missing, labels, rejected
+    return found_raw, found, missing, labels, rejected
 
 
 def attribute_model_refit(*, seed: int = 0):
@@ -48,7 +49,7 @@ def attribute_model_refit(*, seed: int = 0):
     from homeward.matching.attributes.records import feature_row
     from homeward.matching.bulk import ReportTable
 
-    found, missing, labels, rejected = _records()
+    found_raw, found, missing, labels, rejected = _records()
     model, report = fit_model(
         [feature_row(r) for r in found],
         [feature_row(r) for r in missing],
@@ -64,7 +65,7 @@ def attribute_model_refit(*, seed: int = 0):
     if report.status == "fitted":
         # The face's impostor side from this site's photos too (the genuine side is shipped).
         table = ReportTable(missing, model=model, evidence=("face",))
-        report.face = table.fit_face(found, seed=seed)
+        report.face = table.fit_face(found_raw, seed=seed)
         report.version = model.version()
         partial = target.with_suffix(".json.part")
         model.save(partial)
