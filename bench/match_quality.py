@@ -53,6 +53,20 @@ def metrics(pairs: dict, truth: np.ndarray, n_true: int) -> dict[str, float]:
     }
 
 
+def sweep_config(
+    seed: int, n_missing: int, n_found: int, n_true: int
+) -> tuple[WorldConfig, dict[str, float]]:
+    """The world the sweep draws from `seed`: its settings and its photo and DNA cover."""
+    from homeward.matching.world import Noise
+
+    rng = np.random.default_rng(seed)
+    cover = {
+        name: float(rng.uniform(0.1, 0.9))
+        for name in ("photo_missing", "photo_found", "dna_found", "dna_family")
+    }
+    return WorldConfig(n_missing, n_found, n_true, seed, noise=Noise.draw(rng), **cover), cover
+
+
 def sweep_world(k: int, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     """One world of the sweep, drawn from `args.seed + k`: the engine with the model fitted
     to it (no labels), the engine with the shipped model, and the baseline."""
@@ -60,16 +74,8 @@ def sweep_world(k: int, args: argparse.Namespace) -> dict[str, dict[str, float]]
 
     from homeward.matching.attributes.fit import fit_model
     from homeward.matching.attributes.records import feature_row
-    from homeward.matching.world import Noise
 
-    rng = np.random.default_rng(args.seed + k)
-    cover = {
-        name: float(rng.uniform(0.1, 0.9))
-        for name in ("photo_missing", "photo_found", "dna_found", "dna_family")
-    }
-    config = WorldConfig(
-        args.missing, args.found, args.true, args.seed + k, noise=Noise.draw(rng), **cover
-    )
+    config, cover = sweep_config(args.seed + k, args.missing, args.found, args.true)
     world = build_world(config)
     found, _ = parse_records(world.found, "found")
     missing, _ = parse_records(world.missing, "missing")
@@ -210,14 +216,15 @@ def main(argv: list[str]) -> int:
         )
         together = name == "all together"
         calibration = None if together else fusion.IDENTITY
-        view["posterior"] = fusion.posterior(pairs["prior"], view["total"], calibration)
+        rivals = fusion.DEFAULT_PRIOR.rivals(view["total"], view["found"])
+        view["posterior"] = fusion.posterior(pairs["prior"] - rivals, view["total"], calibration)
         m = metrics(view, truth, n_true)
         print(
             f"| {name} | {m['recall@1']:.4f} | {m['recall@10']:.4f} | {m['precision@0.5']:.4f}"
             f" | {m['recall@0.5']:.4f} | {m['MRR']:.4f} |"
         )
     print("\nreliability (all together): posterior band | pairs | share true")
-    both = fusion.posterior(pairs["prior"], pairs["total"])
+    both = pairs["posterior"]
     for lo, hi, n, share, _mean in reliability(both, truth):
         print(f"{lo:.2f}-{hi:.2f} | {n} | {share:.3f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -4,7 +4,7 @@
 reports into a database per call: fine for a batch, far too slow for one found person
 against 1,000,000 reports (about 6 minutes; docs/benchmarks.md). Here the reports are
 encoded once into column arrays (`ReportTable`); a found person is blocked against them
-with the same rule (`model.BLOCKING_SQL`) and every comparison level of
+with the same rules (`model.BLOCKING_SQL`, the same name, a near face) and every level of
 `comparisons.COMPARISONS` is evaluated as array code (first level that holds wins, nulls as
 in the SQL), its weight the model's log2(m/u) as Splink writes it. Fields other than the
 name depend on few distinct report values (182 birth-year ranges, 2,845 divisions, ...):
@@ -13,27 +13,26 @@ are taken in batches of one sex and near birth years that share one window of re
 one matrix product for face distances. Face and DNA evidence (the DNA engine's scan, on the
 blocked reports only), the pool-size prior, fusion and ranking are those of `search`.
 `tests/matching/test_bulk.py` holds this path to `match_records` (same candidates, ranks
-and posteriors; face log10 LRs agree to 1e-4, distances coming from a float32 product).
+and posteriors; face log10 LRs agree to 1e-4, the embeddings being float32).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from homeward.matching import fusion
+from homeward.matching import bulk_face, fusion
 from homeward.matching.attributes.comparisons import COMPARISONS, UNKNOWN_AGE_SPAN
-from homeward.matching.attributes.model import AGE_SLACK, LOG10_2, AttributeModel
+from homeward.matching.attributes.model import AGE_SLACK, FACE_NEAR, LOG10_2, AttributeModel
 from homeward.matching.attributes.records import feature_row
-from homeward.matching.evidence import DNA_FLOOR, DnaEvidence, FaceEvidence
+from homeward.matching.evidence import DNA_FLOOR, DnaEvidence
 
 EVIDENCE = fusion.PARTS
-_STRINGS = ("name", "name_py", "name_fuzzy", "name_sorted", "surname_py", "given_py")
+_STRINGS = ("name", "name_py", "name_fuzzy", "name_shape", "name_sorted", "surname_py", "given_py")
 _LISTS = ("given_syllables", "alias_py", "marks", "mark_types", "conditions")
 _FIELD = {c.name: i for i, c in enumerate(COMPARISONS)}
 
@@ -133,6 +132,7 @@ def _name(f: Row, m: Cols) -> np.ndarray:
             m["name"] == f["name"],
             m["name_py"] == f["name_py"],
             m["name_fuzzy"] == f["name_fuzzy"],
+            m["name_shape"] == f["name_shape"],
             (m["name_sorted"] == f["name_sorted"]) | _any_of(f["alias_py"], m["alias_py"]),
             given_eq | (m["given_py"] == f["name_py"]) | (m["name_py"] == f["given_py"]),
             surname & _any_of(f["given_syllables"], m["given_syllables"]),
@@ -342,15 +342,9 @@ class ReportTable:
         self.version = self.model.version()
         cal = self.model.meta.get("recalibration") or {"intercept": 0.0, "slope": 1.0}
         self.intercept, self.slope = float(cal["intercept"]), float(cal["slope"])
-        self.face: FaceEvidence | None = None
-        if "face" in self.evidence:
-            face = FaceEvidence.__new__(FaceEvidence)
-            from homeward.matching.face.calibration import for_model
-
-            face.calibration = for_model(self.model.meta)
-            face.missing, face.missing_mask, face.missing_year = FaceEvidence._stack(missing)
-            self.face = face
-            self.face_sq = np.einsum("ijk,ijk->ij", face.missing, face.missing)
+        self.face = (
+            bulk_face.FaceColumns(missing, self.model.meta) if "face" in self.evidence else None
+        )
         self.dna = _Dna(missing, dna_index) if "dna" in self.evidence else None
 
     def __len__(self) -> int:
@@ -368,141 +362,76 @@ class ReportTable:
         return self._keyed
 
     def blocked(self, f: Mapping[str, Any]) -> np.ndarray:
-        """Rows (int64, ascending) of the reports found person `f` is compared with."""
+        """Rows (int64, ascending) of the reports that found person `f`'s sex and age make
+        plausible (`model.BLOCKING_SQL`; `match` adds the same name and a near face)."""
         m = self.cols
         sex_ok = (m["sex"] == f["sex"]) | (m["sex"] < 0) | (f["sex"] < 0)
         age_ok = (m["by_lo"] <= f["by_hi"] + AGE_SLACK) & (f["by_lo"] <= m["by_hi"] + AGE_SLACK)
         return np.flatnonzero(sex_ok & age_ok)
 
-    def _face(
-        self, found: Sequence[dict], rows: np.ndarray, cand: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Best photo distance float32 (len(rows), len(cand)) (inf where a side has no
-        photo) and the years between those two photos float64 (NaN unknown), as
-        `FaceEvidence.log10_lr` picks them, by one matrix product per pair of photo slots."""
-        face = self.face
-        emb, mask, year = FaceEvidence._stack([found[i] for i in rows])
-        if emb.shape[2] != face.missing.shape[2]:
-            return None
-        shape = (len(rows), len(cand))
-        if emb.shape[1] == 1 and face.missing.shape[1] == 1:
-            return self._face_one(emb[:, 0], mask[:, 0], year[:, 0], cand)
-        best = np.full(shape, np.inf, np.float32)
-        years = np.full(shape, np.nan)
-        for b in range(face.missing.shape[1]):
-            m_ok = face.missing_mask[cand, b]
-            if not m_ok.any():
-                continue
-            mb, m_sq = face.missing[cand, b], self.face_sq[cand, b]
-            m_year = face.missing_year[cand, b]
-            for a in range(emb.shape[1]):
-                ok = mask[:, a, None] & m_ok[None, :]
-                if not ok.any():
-                    continue
-                fa = emb[:, a]
-                d = fa @ mb.T
-                d *= -2
-                d += (fa * fa).sum(1)[:, None]
-                d += m_sq[None, :]
-                np.maximum(d, 0, out=d)
-                np.sqrt(d, out=d)
-                np.copyto(d, np.float32(np.inf), where=~ok)
-                better = d < best
-                np.copyto(best, d, where=better)
-                np.copyto(years, np.abs(year[:, a, None] - m_year[None, :]), where=better)
-        return best, years
+    def _beyond(self, f: Row, near: np.ndarray | None) -> np.ndarray:
+        """Rows (int64, ascending) that found person `f` is compared with although the sex
+        and age rules pass them by: the same name (`model.NAME_RULE`), or `near`, the rows
+        of a near face (`_near_faces`)."""
+        rows = [] if near is None else [near]
+        if f["name"] > EMPTY:
+            order, names = self._by_name()
+            lo, hi = np.searchsorted(names, f["name"]), np.searchsorted(names, f["name"], "right")
+            rows.append(order[lo:hi])
+        if not rows:
+            return np.zeros(0, np.int64)
+        rows = np.unique(np.concatenate(rows))
+        m = self.cols
+        sex_ok = (m["sex"][rows] == f["sex"]) | (m["sex"][rows] < 0) | (f["sex"] < 0)
+        age_ok = (m["by_lo"][rows] <= f["by_hi"] + AGE_SLACK) & (
+            f["by_lo"] <= m["by_hi"][rows] + AGE_SLACK
+        )
+        return rows[~(sex_ok & age_ok)].astype(np.int64)
 
-    def _face_one(
-        self, emb: np.ndarray, mask: np.ndarray, year: np.ndarray, cand: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """`_face` when every record has at most one photo: squared distances by a single
-        product of [-2 f, |f|^2, 1] with [m, 1, |m|^2]; years (len(rows), len(cand))."""
-        face, dim = self.face, emb.shape[1]
-        left = np.empty((len(emb), dim + 2), np.float32)
-        left[:, :dim] = -2 * emb
-        left[:, dim] = (emb * emb).sum(1)
-        left[:, dim + 1] = 1
-        right = np.empty((len(cand), dim + 2), np.float32)
-        np.take(face.missing[:, 0], cand, axis=0, out=right[:, :dim])
-        right[:, dim] = 1
-        right[:, dim + 1] = self.face_sq[cand, 0]
-        d = left @ right.T
-        np.maximum(d, 0, out=d)
-        np.sqrt(d, out=d)
-        d[~mask] = np.inf
-        d[:, ~face.missing_mask[cand, 0]] = np.inf
-        years = np.abs(year[:, None] - face.missing_year[cand, 0][None, :])
-        return d, years
+    def _by_name(self) -> tuple[np.ndarray, np.ndarray]:
+        """The reports' rows sorted by name code, and those codes: worked out on first use."""
+        if getattr(self, "_names", None) is None:
+            order = np.argsort(self.cols["name"], kind="stable")
+            self._names = (order, self.cols["name"][order])
+        return self._names
+
+    def _near_faces(self, found: Sequence[dict], chunk: int = 100_000) -> dict[int, np.ndarray]:
+        """For each of `found` (by position) with a photo: the rows (int64, ascending) of
+        every report with a face within `model.FACE_NEAR`, of any sex or age."""
+        if self.face is None:
+            return {}
+        have = [g for g, r in enumerate(found) if r["face_embeddings"]]
+        photos = self.face.photo_rows()
+        if not have or not len(photos):
+            return {}
+        hits: list[tuple[np.ndarray, np.ndarray]] = []
+        for start in range(0, len(photos), chunk):
+            part = photos[start : start + chunk]
+            # Screened in float32 with a margin far above its rounding, then checked exactly.
+            got = self.face.distances([found[g] for g in have], part, np.float32)
+            if got is None:
+                return {}
+            a, b = np.nonzero(got[0] <= FACE_NEAR + 1e-3)
+            hits.append((a, part[b]))
+        a = np.concatenate([h[0] for h in hits])
+        b = np.concatenate([h[1] for h in hits])
+        out = {}
+        for k in np.unique(a):
+            rows = np.sort(b[a == k])
+            exact = self.face.distances([found[have[k]]], rows)[0][0]
+            if (exact <= FACE_NEAR).any():
+                out[have[k]] = rows[exact <= FACE_NEAR]
+        return out
 
     def face_impostors(
         self, found_raw: Iterable[Mapping[str, Any]], *, pairs: int = 500_000, seed: int = 0
     ) -> np.ndarray:
-        """Best-pair photo distances (float64) of up to `pairs` random pairs that pass
-        blocking, both sides with photos: almost all of them different people, the sample
-        the face calibration's impostor side is drawn from (`face.calibration.Impostors`).
-        Empty when either side has no photo."""
-        from homeward.matching.search import parse_records
-
-        if self.face is None:
-            return np.zeros(0)
-        found, _bad = parse_records(found_raw, "found")
-        found = [r for r in found if r["face_embeddings"]]
-        with_photo = self.face.missing_mask.any(axis=1)
-        if not found or not with_photo.any():
-            return np.zeros(0)
-        rng = np.random.default_rng(seed)
-        fcols = encode([feature_row(r) for r in found], self.vocab)
-        per = max(1, -(-pairs // len(found)))
-        out = []
-        for i in rng.permutation(len(found)):
-            f = {k: v[..., i] for k, v in fcols.items()}
-            rows = self.blocked(f)
-            rows = rows[with_photo[rows]]
-            if not len(rows):
-                continue
-            cand = np.sort(rng.choice(rows, size=min(per, len(rows)), replace=False))
-            face = self._face([found[i]], np.array([0]), cand)
-            if face is not None:
-                out.append(face[0][0][np.isfinite(face[0][0])])
-            if sum(map(len, out)) >= pairs:
-                break
-        return np.concatenate(out).astype(np.float64)[:pairs] if out else np.zeros(0)
+        """`bulk_face.impostor_distances` of these found records against this table."""
+        return bulk_face.impostor_distances(self, found_raw, pairs=pairs, seed=seed)
 
     def fit_face(self, found_raw: Iterable[Mapping[str, Any]], *, seed: int = 0) -> str:
-        """Draw the face calibration's impostor side from these records (`face_impostors`)
-        when the sample is at least the shipped measurement, and keep it in the model's meta
-        (so in its version); returns a line saying what was done."""
-        from homeward.matching.face.calibration import (
-            MIN_IMPOSTOR_PAIRS,
-            Impostors,
-            for_model,
-        )
-
-        sample = self.face_impostors(found_raw, seed=seed)
-        if len(sample) < MIN_IMPOSTOR_PAIRS:
-            return (
-                f"face: {len(sample):,} photo pairs to sample, fewer than "
-                f"{MIN_IMPOSTOR_PAIRS:,}: the shipped impostor measurement stays"
-            )
-        impostors = Impostors.from_distances(
-            sample, f"{len(sample):,} random blocked pairs of the records at hand"
-        )
-        self.model.meta["face_impostors"] = asdict(impostors)
-        self.face.calibration = for_model(self.model.meta)
-        self.version = self.model.version()
-        return (
-            f"face: impostor distances from {impostors.n:,} pairs of these records (median "
-            f"{impostors.mean:.3f}); a face counts for at most "
-            f"10^{self.face.calibration.ceiling(0):.1f} (photos of one year) to "
-            f"10^{self.face.calibration.ceiling(None):.1f} (undated)"
-        )
-
-    def _face_lr(self, best: np.ndarray, years: np.ndarray) -> np.ndarray:
-        """log10 LR float64 of best distances (NaN where inf), curve by years apart."""
-        have = np.isfinite(best)
-        out = np.full(len(best), np.nan)
-        out[have] = self.face.calibration.log10_lrs(best[have], years[have])
-        return out
+        """`bulk_face.fit`: the face calibration's impostor side drawn from these records."""
+        return bulk_face.fit(self, found_raw, seed=seed)
 
     def match(
         self,
@@ -515,12 +444,13 @@ class ReportTable:
     ) -> dict[str, Any]:
         """The top `top` candidates of each found person, as `search.match_records` gives
         them: {"candidates", "pairs" (blocked pairs in all), "bad", and with `keep_pairs`
-        "all": every blocked pair's found, missing, prior, parts, total, posterior}."""
+        "all": every blocked pair's found, missing, prior, parts, total, rivals,
+        posterior}."""
         from homeward.matching.search import parse_records
 
         found, bad = parse_records(found_raw, "found")
         fcols = encode([feature_row(r) for r in found], self.vocab)
-        chosen: dict[int, list[tuple[int, dict, np.ndarray, float]]] = {}
+        chosen: dict[int, list[tuple[int, dict, np.ndarray, float, float]]] = {}
         kept: list[dict[str, np.ndarray]] = []
         n_pairs, done = 0, 0
         keyed = self.keyed()
@@ -537,37 +467,50 @@ class ReportTable:
             keys = {name: key[win] for name, (_, key) in keyed.items()}
             face = None
             if self.face is not None and len(win):
-                face = self._face(found, rows, win)
+                face = self.face.distances([found[i] for i in rows], win)
+            near = self._near_faces([found[i] for i in rows])
+            name_j = field_no["name"]
             for g, i in enumerate(rows):
                 f = {k: v[..., i] for k, v in fcols.items()}
                 own = np.flatnonzero(
                     (cols["by_lo"] <= f["by_hi"] + AGE_SLACK)
                     & (f["by_lo"] <= cols["by_hi"] + AGE_SLACK)
                 )
-                cand = win[own]
+                extra = self._beyond(f, near.get(g))
+                cand = np.concatenate([win[own], extra])
                 n_pairs += len(cand)
                 prior = float(self.prior.log10_odds(len(cand)))
-                fields = np.empty((len(own), len(COMPARISONS)), np.float32)
-                fields[:, field_no["name"]] = self.weights[field_no["name"]][_name(f, cols)[own]]
-                for name, (reps, _) in keyed.items():
+                fields = np.empty((len(cand), len(COMPARISONS)), np.float32)
+                xcols = {k: m[k][..., extra] for k in LEVELS["name"][1]}
+                fields[: len(own), name_j] = self.weights[name_j][_name(f, cols)[own]]
+                fields[len(own) :, name_j] = self.weights[name_j][_name(f, xcols)]
+                for name, (reps, key) in keyed.items():
                     j = field_no[name]
-                    fields[:, j] = self.weights[j][LEVELS[name][0](f, reps)][keys[name][own]]
+                    weight = self.weights[j][LEVELS[name][0](f, reps)]
+                    fields[: len(own), j] = weight[keys[name][own]]
+                    fields[len(own) :, j] = weight[key[extra]]
                 parts = {p: np.full(len(cand), np.nan) for p in EVIDENCE}
                 if "attributes" in self.evidence:
                     parts["attributes"] = self.intercept + self.slope * fields.sum(
                         axis=1, dtype=np.float64
                     )
                 if face is not None:
-                    parts["face"] = self._face_lr(face[0][g][own], face[1][g][own])
+                    parts["face"][: len(own)] = self.face.log10_lr(face[0][g][own], face[1][g][own])
+                if self.face is not None and len(extra):
+                    beyond = self.face.distances([found[i]], extra)
+                    if beyond is not None:
+                        parts["face"][len(own) :] = self.face.log10_lr(beyond[0][0], beyond[1][0])
                 if self.dna is not None:
                     parts["dna"] = self.dna.scores_at(found[i], cand)
                 total = _total(parts)
+                rivals = self.prior.rivals(total)
                 chosen[int(i)] = [
                     (
                         int(cand[k]),
                         {p: float(parts[p][k]) for p in EVIDENCE},
                         fields[k].copy(),
                         prior,
+                        float(rivals[k]),
                     )
                     for k in _top(
                         total,
@@ -588,9 +531,8 @@ class ReportTable:
                             "strongest": fusion.strongest_part(parts),
                             "recency": self.cols["d_hi"][cand],
                             "id_rank": self.id_rank[cand],
-                            "posterior": fusion.posterior(
-                                np.full(len(cand), prior), total, self.calibration
-                            ),
+                            "rivals": rivals,
+                            "posterior": fusion.posterior(prior - rivals, total, self.calibration),
                         }
                     )
                 done += 1
@@ -599,7 +541,7 @@ class ReportTable:
         names = [c.name for c in COMPARISONS]
         candidates = []
         for i in range(len(found)):
-            for rank, (mrow, parts, fields, prior) in enumerate(chosen.get(i, []), start=1):
+            for rank, (mrow, parts, fields, prior, rivals) in enumerate(chosen.get(i, []), start=1):
                 shown = (fields * self.slope).astype(np.float32)  # as score_pairs shows them
                 breakdown = dict(zip(names, shown.tolist(), strict=True))
                 breakdown["calibration"] = self.intercept
@@ -613,6 +555,7 @@ class ReportTable:
                         breakdown if "attributes" in self.evidence else None,
                         self.calibration,
                         self.version,
+                        rivals,
                     )
                 )
         out: dict[str, Any] = {"candidates": candidates, "pairs": n_pairs, "bad": bad}

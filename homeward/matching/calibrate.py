@@ -81,7 +81,8 @@ def world_pairs(
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else fusion.CALIBRATION_FILE
     pairs, same = world_pairs(TRAINING_WORLD)
-    odds = pairs["prior"] + pairs["total"]  # log10 odds of the bare product, unrounded
+    # log10 odds of the bare product against the found person's other reports, unrounded
+    odds = pairs["prior"] - pairs["rivals"] + pairs["total"]
     intercept, slope = fit_posterior(odds, same)
     data = {
         "intercept": round(intercept, 6),
@@ -89,7 +90,7 @@ def main(argv: list[str]) -> int:
         "fitted_on": (
             f"{len(same):,} blocked pairs ({int(same.sum()):,} true) of the synthetic world "
             f"{TRAINING_WORLD}, all evidence, the shipped attribute model and face "
-            "calibration, prior has_report 0.5"
+            "calibration, prior has_report 0.5, the pool's rivals"
         ),
         "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

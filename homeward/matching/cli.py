@@ -23,7 +23,7 @@ from typing import Any
 from homeward.matching.fusion import PARTS, Prior
 
 # Found people with photo embeddings whose random blocked pairs give the face calibration's
-# impostor sample when the model is fitted to the input (`bulk.ReportTable.fit_face`).
+# impostor sample when the model is fitted to the input (`bulk_face.fit`).
 FACE_SAMPLE = 2_000
 
 

@@ -96,8 +96,9 @@ class FaceEvidence:
             out[start : start + FACE_CHUNK] = np.where(have, lr, np.nan)
         return out
 
-    def log10_lr_reference(self, f: int, m: int) -> float | None:
-        """One pair, photo by photo (the slow twin of `log10_lr`)."""
+    def nearest(self, f: int, m: int) -> tuple[float | None, float | None]:
+        """One pair's best photo distance and the years between those photos (None: no
+        photo pair, or the years unknown), photo by photo."""
         best, years = None, None
         for a in np.flatnonzero(self.found_mask[f]):
             for b in np.flatnonzero(self.missing_mask[m]):
@@ -106,6 +107,11 @@ class FaceEvidence:
                     best = d
                     y = abs(self.found_year[f, a] - self.missing_year[m, b])
                     years = None if np.isnan(y) else float(y)
+        return best, years
+
+    def log10_lr_reference(self, f: int, m: int) -> float | None:
+        """One pair, photo by photo (the slow twin of `log10_lr`)."""
+        best, years = self.nearest(f, m)
         return None if best is None else self.calibration.log10_lr(best, years)
 
 

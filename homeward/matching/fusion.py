@@ -1,16 +1,31 @@
-"""Evidence fusion: posterior odds = prior odds x BF_attributes x LR_face x LR_dna.
+"""Evidence fusion: posterior odds = prior odds x BF_attributes x LR_face x LR_dna / rivals.
 
 The parts are independent given whether the pair is the same person, so their base-10 logs
 add. The prior is stated, not learnt: of the `pool` reports a found person is compared with
 (those that pass blocking), at most one is theirs, and with probability `has_report` one
-is; so each pair's prior probability is has_report / pool. Absent evidence (NaN) counts 0.
+is; so each pair's prior probability is pi = has_report / pool. Absent evidence (NaN)
+counts 0.
+
+The pool is searched as a whole, so the posterior of report i weighs it against every
+other explanation at once (the many-hypotheses posterior: Brenner's "manyhyp"; Slooten &
+Meester, "Database likelihood ratios and familial searching", arXiv:1201.4261):
+
+    P(i) = pi LR_i / (sum_j pi LR_j + 1 - has_report)
+
+The other reports' evidence enters as `rivals`: log10 of (sum over j != i of pi LR_j +
+1 - has_report) / (1 - pi), 0 when every other report is neutral (LR 1), above 0 when some
+other report fits too (two families whose DNA both index 10^4 share the posterior; a lone
+chance hit among many families does not stand alone), and at least log10((1 - has_report)
+/ (1 - pi)) when every other report is ruled out. Posterior log10 odds = prior + total -
+rivals. Ranks within a found person never change by it: the rivals only rescale.
 
 The posterior then goes through one fitted `Calibration` (log10 odds' = intercept + slope x
 log10 odds), because the parts are honest but cautious: the face LR is capped where its
-calibration data run out (10^3), so a pair with matching photos is more often the right
-person than the product says. The shipped calibration (`fusion_calibration.json`) is fitted
-on a labelled synthetic world by `python -m homeward.matching.calibrate`; each part and the
-product (`log10_lr.total`) stay in the candidate as they were, for the reviewer.
+impostor sample runs out (10^2.8 to 10^3.2 for the shipped sample), so a pair with matching
+photos is more often the right person than the product says. The shipped calibration
+(`fusion_calibration.json`) is fitted on a labelled synthetic world by `python -m
+homeward.matching.calibrate`; each part and the product (`log10_lr.total`) stay in the
+candidate as they were, for the reviewer.
 """
 
 from __future__ import annotations
@@ -35,9 +50,46 @@ class Prior:
 
     def log10_odds(self, pool: np.ndarray | int) -> np.ndarray:
         """Prior log10 odds of one pair for pools of `pool` reports: float64 like `pool`."""
-        n = np.maximum(np.asarray(pool, dtype=np.float64), 1.0)
-        p = np.minimum(self.has_report / n, 1 - 1e-12)
+        p = self._pi(pool)
         return np.log10(p) - np.log10(1 - p)
+
+    def _pi(self, pool: np.ndarray | int) -> np.ndarray:
+        n = np.maximum(np.asarray(pool, dtype=np.float64), 1.0)
+        return np.minimum(self.has_report / n, 1 - 1e-12)
+
+    def rivals(self, total: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+        """Each pair's rivals term (log10, float64 like `total`): the weight of every other
+        explanation of its found person, the other reports of its `group` (default: one
+        group, all pairs of one found person) and "none of them", against a neutral field.
+
+        Worked out in log space from the largest weight of each group, so a pair with
+        overwhelming evidence does not cancel itself out of its own rivals.
+        """
+        total = np.asarray(total, np.float64)
+        if len(total) == 0:
+            return np.zeros(0)
+        if group is None:
+            group = np.zeros(len(total), np.int64)
+        _, g = np.unique(group, return_inverse=True)
+        pool = np.bincount(g)
+        pi = self._pi(pool)  # per group
+        w = np.log10(pi)[g] + total  # log10 (pi LR_j)
+        none = math.log10(max(1.0 - self.has_report, 1e-300))
+        top = np.full(len(pool), none)
+        np.maximum.at(top, g, w)
+        t = np.power(10.0, w - top[g])
+        base = np.power(10.0, none - top)
+        whole = base + np.bincount(g, weights=t, minlength=len(pool))
+        # The largest pair of each group sums the others directly (no cancellation).
+        idx = np.flatnonzero(w == top[g])
+        first = np.full(len(pool), len(total))
+        np.minimum.at(first, g[idx], idx)  # the first top pair of each group
+        head = np.zeros(len(total) + 1, bool)
+        head[first] = True
+        head = head[:-1]
+        without_head = base + np.bincount(g[~head], weights=t[~head], minlength=len(pool))
+        rest = np.where(head, without_head[g], whole[g] - t)
+        return np.log10(rest) + top[g] - np.log10(1 - pi[g])
 
 
 DEFAULT_PRIOR = Prior()
@@ -107,14 +159,17 @@ def candidate(
     breakdown: dict[str, float] | None = None,
     calibration: Calibration | None = None,
     model: str = "",
+    rivals: float = 0.0,
 ) -> dict[str, object]:
     """An HWX candidate: each part's log10 LR (null when absent), total, posterior, rank.
 
     `parts` maps PARTS to a log10 LR or NaN; `breakdown` the attribute fields' log10 BF;
-    `model` the attribute model's version that scored it.
+    `model` the attribute model's version that scored it; `rivals` the other reports'
+    weight (`Prior.rivals`), kept in the candidate as "rivals_log10".
     """
     total = float(total_log10_lr(*[np.array([parts.get(k, np.nan)]) for k in PARTS])[0])
-    post = float(posterior(np.array(prior_log10_odds), np.array(total), calibration))
+    odds = prior_log10_odds - rivals
+    post = float(posterior(np.array(odds), np.array(total), calibration))
     out: dict[str, object] = {
         "found": found_id,
         "missing": missing_id,
@@ -125,6 +180,7 @@ def candidate(
             "total": round(total, 4),
         },
         "prior_log10_odds": round(float(prior_log10_odds), 4),
+        "rivals_log10": round(float(rivals), 4) + 0.0,  # never -0.0
     }
     if breakdown is not None:
         out["attributes"] = {k: round(float(v), 4) for k, v in breakdown.items()}

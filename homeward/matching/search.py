@@ -2,7 +2,8 @@
 (`homeward match`) and the web app's search.
 
 parse -> feature rows -> attribute model (block + compare, Splink) -> face and DNA LRs for
-the blocked pairs -> fusion with the pool-size prior -> the top K reports per found person.
+the blocked pairs -> fusion with the pool-size prior and the rivals -> the top K reports
+per found person.
 """
 
 from __future__ import annotations
@@ -60,14 +61,18 @@ def score_pairs(
     """Every blocked pair of parsed records with each part of its evidence.
 
     Returns int32 "found", "missing" (row indices); float64 "attributes", "face", "dna"
-    (log10 LR, NaN when absent or not used), "prior" (log10 odds), "total", "posterior"
-    (through `calibration`, default the shipped one);
+    (log10 LR, NaN when absent or not used), "prior" (log10 odds), "total", "rivals" (the
+    found person's other reports, `fusion.Prior.rivals`), "posterior" (through
+    `calibration`, default the shipped one);
     float32 "fields" (n, len(COMPARISONS)) the attribute breakdown and "intercept" (0-d) the
     model's calibration term: attributes = intercept + the sum of the fields; for breaking
     ties, "strongest" (the strongest part), "recency" (the report's last possible day of
     loss) and "id_rank" (the report id's place in sorted order).
     """
-    scored = model.score([feature_row(r) for r in found], [feature_row(r) for r in missing])
+    near = near_faces(found, missing, model) if "face" in evidence else []
+    scored = model.score(
+        [feature_row(r) for r in found], [feature_row(r) for r in missing], also=near
+    )
     fi, mi = scored.found, scored.missing
     n = len(fi)
     parts = {k: np.full(n, np.nan) for k in EVIDENCE}
@@ -83,6 +88,7 @@ def score_pairs(
     pool = np.bincount(fi, minlength=len(found))[fi] if n else np.zeros(0)
     prior_odds = prior.log10_odds(pool)
     total = fusion.total_log10_lr(*parts.values())
+    rivals = prior.rivals(total, fi) if n else np.zeros(0)
     recency = np.array(
         [np.nan if r["lost_date"] is None else r["lost_date"][1] for r in missing], np.float64
     )
@@ -95,10 +101,31 @@ def score_pairs(
         "id_rank": fusion.id_ranks([r["id"] for r in missing])[mi] if n else np.zeros(0, int),
         "prior": prior_odds,
         "total": total,
-        "posterior": fusion.posterior(prior_odds, total, calibration),
+        "rivals": rivals,
+        "posterior": fusion.posterior(prior_odds - rivals, total, calibration),
         "fields": (scored.log10_bf * scored.slope).astype(np.float32),
         "intercept": np.array(scored.intercept),
     }
+
+
+def near_faces(
+    found: Sequence[dict[str, Any]], missing: Sequence[dict[str, Any]], model: AttributeModel
+) -> list[tuple[int, int]]:
+    """(found row, report row) of every pair whose best photo pair is within
+    `model.FACE_NEAR`: compared whatever their sex and age say (`model.passes_blocking`)."""
+    from homeward.matching.attributes.model import FACE_NEAR
+    from homeward.matching.bulk_face import FaceColumns
+
+    rows = [i for i, r in enumerate(found) if r["face_embeddings"]]
+    if not rows or not missing:
+        return []
+    faces = FaceColumns(missing, model.meta)
+    reports = np.flatnonzero(faces.with_photo())
+    got = faces.distances([found[i] for i in rows], reports) if len(reports) else None
+    if got is None:
+        return []
+    f, m = np.nonzero(got[0] <= FACE_NEAR)
+    return [(rows[a], int(reports[b])) for a, b in zip(f.tolist(), m.tolist(), strict=True)]
 
 
 def rank_pairs(pairs: Mapping[str, np.ndarray], top: int) -> np.ndarray:
@@ -162,6 +189,7 @@ def match_records(
                 breakdown if "attributes" in evidence else None,
                 calibration,
                 version,
+                float(pairs["rivals"][k]),
             )
         )
     stats = {

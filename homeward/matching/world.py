@@ -62,6 +62,7 @@ class Noise:
     age_sd_scale: float = 1.0  # times the age estimate's error
     sex_unknown: float = 0.02
     sex_wrong: float = 0.0
+    lookalike: float = 0.0  # of known names, a character copied as a look-alike (季 for 李)
 
     @staticmethod
     def draw(rng: np.random.Generator) -> Noise:
@@ -81,6 +82,7 @@ class Noise:
             age_sd_scale=float(rng.uniform(0.5, 2.0)),
             sex_unknown=float(rng.uniform(0.0, 0.1)),
             sex_wrong=float(rng.uniform(0.0, 0.03)),
+            lookalike=float(rng.uniform(0.0, 0.08)),  # drawn last: the others stay as they were
         )
 
 
@@ -220,6 +222,7 @@ def _found_record(
         p_unknown,
         exact=noise.name_exact,
         swapped=noise.swapped_share,
+        lookalike=noise.lookalike,
     )
     found_div = _found_place(rng, people.lost_div[i], noise)
     u = rng.random()

@@ -12,6 +12,8 @@ import datetime as dt
 
 import numpy as np
 
+from homeward.matching.attributes.names import LOOKALIKE_GROUPS
+
 GIVEN_CHARS = (
     "明华国建平伟芳丽强军秀英玉兰春红梅林海涛刚勇杰磊静燕霞文斌波辉敏超鹏飞龙云峰志东亮翔宇"
     "浩晨阳婷娜洁淑珍凤琴兵成德福贵荣生桂香金银凯清"
@@ -171,10 +173,31 @@ def noisy_name(
     *,
     exact: float = 0.48,
     swapped: float = 0.03,
+    lookalike: float = 0.0,
 ) -> str | None:
     """What a found person's record says their name is (None: not known). Of known names,
     `exact` are right and `swapped` given name first; the other kinds of noise share the
-    rest as NAME_NOISE weighs them."""
+    rest as NAME_NOISE weighs them. Then, of known names, `lookalike` have one character
+    copied as one that looks like it (季 for 李), where the name has such a character."""
+    name = _said_name(rng, surname, given, p_unknown, exact=exact, swapped=swapped)
+    if name is not None and lookalike > 0 and rng.random() < lookalike:
+        name = _swap_one(rng, name, LOOKALIKES)
+    return name
+
+
+# Each look-alike character (names.LOOKALIKE_GROUPS) and the others of its group.
+LOOKALIKES = {c: [o for o in g if o != c] for g in LOOKALIKE_GROUPS for c in g}
+
+
+def _said_name(
+    rng: np.random.Generator,
+    surname: str,
+    given: str,
+    p_unknown: float,
+    *,
+    exact: float,
+    swapped: float,
+) -> str | None:
     if rng.random() < p_unknown:
         return None
     others = sum(s for s, k in NAME_NOISE if k not in ("exact", "swapped"))

@@ -9,6 +9,7 @@ relatives) changes; their DNA index is kept on disk under the var folder.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,8 @@ from django.db.models import Count, Max
 from homeward.cases.hwx import found_record
 from homeward.cases.models import Person, Stay
 from homeward.tracing.models import FaceVector, FoundDna, MissingReport, Relative, ReportPhoto
+
+logger = logging.getLogger(__name__)
 
 
 def found_id(person_id: int) -> str:
@@ -126,14 +129,22 @@ def _model_file() -> Path:
 
 def current_model() -> Any:
     """The attribute model the search scores with: the one fitted to this site's records
-    (`services.learning`), else the shipped one; read again when its file changes."""
+    (`services.learning`), else the shipped one; read again when its file changes.
+
+    A site's model saved for other comparisons (an upgrade added a level) is not used: the
+    shipped one scores until the next refit writes a new one, and the log says so."""
     from homeward.matching.attributes.model import AttributeModel
 
     path = _model_file()
     stamp = path.stat().st_mtime_ns if path.is_file() else None
     with _model_lock:
         if _model_kept.get("stamp") != stamp or "model" not in _model_kept:
-            model = AttributeModel.load(path) if stamp is not None else AttributeModel.load()
+            model = AttributeModel.load()
+            if stamp is not None:
+                try:
+                    model = AttributeModel.load(path)
+                except ValueError as exc:
+                    logger.warning("site model not used, the shipped one scores: %s", exc)
             _model_kept.update(stamp=stamp, model=model)
         return _model_kept["model"]
 

@@ -32,6 +32,9 @@ DNA_SUPPORTS, DNA_EXCLUDES = 4.0, -4.0
 # per query (16 at most) at 10^4 or more among 1,000,000 single-parent families, and 5.5
 # among full siblings; both parents together, none.
 LONE_RELATIVE_CHANCE = 6.0
+# The other reports of the found person's search together at least double the odds against
+# this one (fusion.Prior.rivals, log10): some other report fits them too.
+RIVALS_NOTE = 0.3
 
 
 def _strength_words() -> dict[str, str]:
@@ -242,6 +245,14 @@ def _settle(candidate: Candidate, stay) -> list[str]:
                 "Only one relative's DNA was compared, and an index of this size can come "
                 "up by chance among many families: a second relative's sample (the other "
                 "parent, or a child) would settle it."
+            )
+        )
+    rivals = (candidate.evidence or {}).get("rivals")
+    if rivals is not None and rivals >= RIVALS_NOTE:
+        steps.append(
+            _(
+                "Other reports fit this person too: compare this person's other candidates "
+                "side by side before calling a family."
             )
         )
     if not person.photo:

@@ -259,10 +259,16 @@ def test_the_candidate_page_with_both_faces_and_the_evidence_in_words(
             "log10_total": 3.1,
             "log10_face": 2.2,
             "log10_attributes": 0.9,
+            # another report weighs in too: the page asks to compare them
+            "evidence": {"attributes": {}, "prior": -2.0, "rivals": 0.8},
         },
     )
     _as(page, live_server, tracer, language)
     page.goto(f"{live_server.url}/tracing/candidates/{candidate.pk}/")
+    rivals = (
+        "另有其他报告也与此人相符" if language == "zh-hans" else "Other reports fit this person"
+    )
+    assert rivals in page.locator("#settle").inner_text()
     page.wait_for_selector("#person-photos img")
     page.wait_for_load_state("load")  # images included
     for image in page.locator("img.staff-photo").all():  # each face really loaded

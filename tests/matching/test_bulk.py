@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from homeward.matching.attributes.comparisons import COMPARISONS, reference_level
-from homeward.matching.attributes.model import passes_blocking
+from homeward.matching.attributes.model import FACE_NEAR, passes_blocking, plausible
 from homeward.matching.attributes.records import feature_row
 from homeward.matching.bulk import ReportTable, Vocab, encode, levels
 from homeward.matching.search import match_records, parse_records
-from homeward.matching.world import WorldConfig, build_world
+from homeward.matching.world import Noise, WorldConfig, build_world
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_every_level_and_the_blocking_agree_with_the_python_twins(world):
     for i, a in enumerate(fr):
         f = {k: v[..., i] for k, v in fcols.items()}
         blocked = table.blocked(f)
-        assert blocked.tolist() == [j for j, b in enumerate(mr) if passes_blocking(a, b)]
+        assert blocked.tolist() == [j for j, b in enumerate(mr) if plausible(a, b)]
         got = levels(f, mcols)
         for j in blocked:
             for c, comp in enumerate(COMPARISONS):
@@ -118,3 +118,60 @@ def test_a_kept_dna_index_is_reused_while_the_dna_is_the_same_and_rebuilt_when_i
     indexes = [p for p in kept.iterdir() if (p / "families.json").is_file()]
     assert len(indexes) == 3
     assert (kept / "notes" / "a.txt").read_text() == "mine"
+
+
+@pytest.fixture(scope="module")
+def careless():
+    """A world whose intake gets sex wrong for one in ten and ages three times as far off
+    as usual: many true pairs pass the sex and age rules by."""
+    noise = Noise(sex_wrong=0.1, age_sd_scale=3.0, name_exact=0.7)
+    world = build_world(
+        WorldConfig(n_missing=400, n_found=80, n_true=60, seed=5, noise=noise, photo_found=0.9)
+    )
+    missing, _ = parse_records(world.missing, "missing")
+    found, _ = parse_records(world.found, "found")
+    return world, found, missing
+
+
+def test_a_same_name_or_a_near_face_is_compared_whatever_sex_and_age_say(careless):
+    """Both paths compare exactly the pairs the rules name: plausible by sex and age, the
+    same name, or a face within FACE_NEAR; and a true pair brought in that way is found."""
+    from homeward.matching.evidence import FaceEvidence
+
+    world, found, missing = careless
+    reference = match_records(world.found, world.missing, top=5)
+    got = ReportTable(missing).match(world.found, top=5, keep_pairs=True)
+    fr, mr = [feature_row(r) for r in found], [feature_row(r) for r in missing]
+    faces = FaceEvidence(found, missing)
+    want = set()
+    beyond_name = beyond_face = 0
+    for i, a in enumerate(fr):
+        for j, b in enumerate(mr):
+            d = faces.nearest(i, j)[0]
+            if passes_blocking(a, b, d):
+                want.add((i, j))
+                if not plausible(a, b):
+                    beyond_name += a["name"] is not None and a["name"] == b["name"]
+                    beyond_face += d is not None and d <= FACE_NEAR
+    assert beyond_name >= 3 and beyond_face >= 3  # the world exercises both rules
+    ref = set(zip(*(reference.pairs[k].tolist() for k in ("found", "missing")), strict=True))
+    bulk = set(zip(*(got["all"][k].tolist() for k in ("found", "missing")), strict=True))
+    assert ref == want and bulk == want
+    # The same candidates and figures by both paths, the pairs beyond the rules included.
+    assert [(c["found"], c["missing"], c["rank"]) for c in got["candidates"]] == [
+        (c["found"], c["missing"], c["rank"]) for c in reference.candidates
+    ]
+    for a, b in zip(reference.candidates, got["candidates"], strict=True):
+        assert abs(a["posterior"] - b["posterior"]) <= 1e-5
+        for part, value in a["log10_lr"].items():
+            assert _close(value, b["log10_lr"][part]), (a, b)
+    # Some true pair that the sex and age rules alone would have hidden is a candidate.
+    ids_f = [r["id"] for r in found]
+    ids_m = [r["id"] for r in missing]
+    hidden = {
+        (ids_f[i], ids_m[j])
+        for i, j in want
+        if not plausible(fr[i], mr[j]) and world.truth.get(ids_f[i]) == ids_m[j]
+    }
+    shown = {(c["found"], c["missing"]) for c in got["candidates"]}
+    assert hidden and hidden & shown

@@ -83,3 +83,84 @@ def test_the_shipped_calibration_maps_the_products_log_odds_as_its_file_says():
     cand = fusion.candidate("F-1", "M-1", 1, -1.0, {"attributes": 1.0, "face": 0.0, "dna": 0.0})
     assert cand["log10_lr"]["total"] == 1.0 and cand["prior_log10_odds"] == -1.0
     assert cand["posterior"] == pytest.approx(1 / (1 + 10 ** -data["intercept"]), abs=1e-6)
+
+
+def _rivals_by_hand(prior: fusion.Prior, totals: list[float]) -> list[float]:
+    """The rivals term from its definition, one pair at a time, in Python floats."""
+    pi = min(prior.has_report / len(totals), 1 - 1e-12)
+    out = []
+    for i in range(len(totals)):
+        rest = sum(pi * 10.0**t for j, t in enumerate(totals) if j != i)
+        out.append(math.log10((rest + 1 - prior.has_report) / (1 - pi)))
+    return out
+
+
+@given(
+    st.lists(st.floats(-12, 12), min_size=1, max_size=30),
+    st.floats(0.05, 0.95),
+)
+def test_the_rivals_are_the_other_reports_weight_against_a_neutral_field(totals, has):
+    prior = fusion.Prior(has)
+    got = prior.rivals(np.array(totals))
+    np.testing.assert_allclose(got, _rivals_by_hand(prior, totals), atol=1e-9)
+
+
+@given(
+    st.lists(st.floats(-40, 40), min_size=1, max_size=40),
+    st.floats(0.05, 0.95),
+)
+def test_the_pool_posteriors_of_a_found_person_and_none_of_them_sum_to_one(totals, has):
+    """Without calibration the posterior is the many-hypotheses one: exactly one of the
+    reports is theirs, or none is (probability 1 - has_report a priori)."""
+    prior = fusion.Prior(has)
+    total = np.array(totals)
+    lo = prior.log10_odds(len(total))
+    post = fusion.posterior(lo - prior.rivals(total), total, fusion.IDENTITY)
+    pi = has / len(total)
+    weights = [pi * 10.0**t for t in totals]
+    none = (1 - has) / (sum(weights) + 1 - has)
+    assert float(post.sum()) + none == pytest.approx(1.0, abs=1e-9)
+    assert np.all(np.isfinite(post))
+
+
+def test_rivals_are_worked_out_within_each_found_person():
+    prior = fusion.Prior(0.5)
+    total = np.array([1.0, 2.0, 3.0, 0.0, 5.0])
+    group = np.array([7, 7, 2, 2, 9])
+    got = prior.rivals(total, group)
+    np.testing.assert_allclose(got[:2], _rivals_by_hand(prior, [1.0, 2.0]), atol=1e-12)
+    np.testing.assert_allclose(got[2:4], _rivals_by_hand(prior, [3.0, 0.0]), atol=1e-12)
+    np.testing.assert_allclose(got[4:], _rivals_by_hand(prior, [5.0]), atol=1e-12)
+
+
+def test_a_chance_dna_hit_shares_its_posterior_with_a_better_supported_report():
+    """A found person compared with 5,000 reports: an unrelated family's lone DNA index
+    of 10^4.2 would read 'likely' on its own, but beside the true report backed by a face
+    and what is known (10^6 together) it is the second, and unlikely."""
+    prior = fusion.Prior(0.5)
+    pool = 5_000
+    total = np.zeros(pool)
+    total[0], total[1] = 4.2, 6.0
+    lo = prior.log10_odds(pool)
+    alone = fusion.posterior(lo + np.array([4.2]), np.zeros(1), fusion.IDENTITY)[0]
+    post = fusion.posterior(lo - prior.rivals(total), total, fusion.IDENTITY)
+    assert alone > 0.5
+    assert post[1] > 0.9 and post[0] < 0.05
+    # Two families both at 10^4.2 and nothing else: neither is called more likely than not.
+    total[1] = 4.2
+    post = fusion.posterior(lo - prior.rivals(total), total, fusion.IDENTITY)
+    assert post[0] == pytest.approx(post[1]) and post[0] < 0.5
+
+
+def test_the_candidate_carries_its_rivals_and_its_posterior_counts_them():
+    cand = fusion.candidate(
+        "F-1",
+        "M-1",
+        1,
+        -3.0,
+        {"attributes": 2.0, "face": 1.5, "dna": math.nan},
+        calibration=fusion.IDENTITY,
+        rivals=1.0,
+    )
+    assert cand["rivals_log10"] == 1.0
+    assert cand["posterior"] == pytest.approx(10**-0.5 / (1 + 10**-0.5), abs=1e-6)

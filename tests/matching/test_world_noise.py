@@ -56,3 +56,24 @@ def test_drawn_settings_vary_and_repeat_from_their_seed():
     a = Noise.draw(np.random.default_rng(7))
     assert a == Noise.draw(np.random.default_rng(7)) != Noise.draw(np.random.default_rng(8))
     assert 0.0 <= a.found_same_county + a.found_same_city + a.found_same_province <= 1.0
+
+
+def test_a_clerk_copies_look_alike_characters_at_their_rate():
+    from homeward.matching.attributes.names import LOOKALIKE, shape_key
+    from homeward.matching.world_noise import noisy_name
+
+    rng = np.random.default_rng(3)
+    said = [
+        noisy_name(rng, "李", "明", 0.0, exact=1.0, swapped=0.0, lookalike=0.3) for _ in range(2000)
+    ]
+    changed = [name for name in said if name != "李明"]
+    assert 0.25 < len(changed) / len(said) < 0.35
+    assert all(shape_key(name) == "李明" for name in changed)  # only look-alikes
+    assert {"季明", "李朋"} <= set(changed)
+    # A name without such characters stays as it was; without the setting nothing changes.
+    assert "张" not in LOOKALIKE and "刚" not in LOOKALIKE
+    rng = np.random.default_rng(3)
+    assert {
+        noisy_name(rng, "张", "刚", 0.0, exact=1.0, swapped=0.0, lookalike=0.3) for _ in range(50)
+    } == {"张刚"}
+    assert {noisy_name(rng, "李", "明", 0.0, exact=1.0, swapped=0.0) for _ in range(50)} == {"李明"}

@@ -119,6 +119,19 @@ def test_a_lone_relatives_hit_asks_for_a_second_relative_until_it_is_beyond_chan
     assert mother.pk
 
 
+def test_a_candidate_with_rivals_asks_to_compare_the_other_reports(candidate):
+    def asks(rivals: float | None) -> bool:
+        candidate.evidence = {"attributes": {}, "prior": -3.0, "rivals": rivals}
+        candidate.save()
+        with translation.override("en"):
+            steps = evidence.read(candidate).settle
+        return any("Other reports fit this person too" in step for step in steps)
+
+    assert asks(1.2)  # another report weighs ten times a neutral field
+    assert not asks(0.0) and not asks(-0.3)  # the others are neutral, or ruled out
+    assert not asks(None)  # scored before the rivals were kept
+
+
 def test_the_candidate_page_speaks_in_words_and_keeps_the_numbers(client, candidate, tracer):
     client.force_login(tracer)
     page = client.get(f"/tracing/candidates/{candidate.pk}/").content.decode()

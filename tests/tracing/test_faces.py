@@ -76,6 +76,8 @@ def test_each_candidate_records_the_model_version_that_scored_it(
     candidate = Candidate.objects.get()
     version = AttributeModel.load().version()
     assert candidate.model_version == version and version.startswith("attr-")
+    # One report searched: its only rival is "not reported", as likely as a neutral field.
+    assert candidate.evidence["rivals"] == 0.0
     client.force_login(tracer)
     page = client.get(f"/tracing/candidates/{candidate.pk}/").content.decode()
     assert version in page

@@ -74,3 +74,15 @@ def test_a_refit_on_this_sites_records_is_used_by_the_search(
     relink_all()
     versions = set(Candidate.objects.values_list("model_version", flat=True))
     assert versions == {fitted.version()}
+
+
+def test_a_site_model_saved_for_other_comparisons_gives_way_to_the_shipped_one(model_file, caplog):
+    """After an upgrade that adds a comparison level, the search keeps working on the
+    shipped model (and says why) until the nightly refit writes a new site model."""
+    data = AttributeModel.load().to_json()
+    data["comparisons_hash"] = "0" * 16  # saved by an earlier release
+    model_file.write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="homeward.tracing.engine"):
+        model = engine.current_model()
+    assert model.version() == AttributeModel.load().version()
+    assert "site model not used" in caplog.text and "retrain" in caplog.text

@@ -283,3 +283,36 @@ def test_a_named_person_keeps_their_name_and_the_familys_becomes_another(
     reunion_complete(reunion=reunion, by=second_tracer, **CLAIMANT)
     stay.person.refresh_from_db()
     assert stay.person.name == "李铭" and stay.person.aliases == ["李明"]
+
+
+def test_a_pair_on_the_desk_takes_the_new_figures_even_below_the_floor(pair):
+    """New evidence that makes an open pair unlikely shows on the desk: the pair does not
+    keep a probability the evidence no longer gives; a closed pair is not reopened by it,
+    and nothing new below the floor is added."""
+    from homeward.tracing.engine import missing_id
+    from homeward.tracing.services.search import _store
+
+    stay, report = pair
+    candidate = Candidate.objects.get()
+    assert candidate.posterior > 0.5
+    people, reports = {"P": stay.person}, {missing_id(report.pk): report}
+    unlikely = {
+        "found": "P",
+        "missing": missing_id(report.pk),
+        "posterior": 0.004,
+        "log10_lr": {"attributes": 1.0, "face": -1.9, "dna": None, "total": -0.9},
+        "prior_log10_odds": 0.0,
+        "rivals_log10": 0.0,
+    }
+    assert _store([unlikely], people, reports) == []  # not a new lead
+    candidate.refresh_from_db()
+    assert candidate.posterior == 0.004 and candidate.log10_face == -1.9
+    assert candidate.status == "open"
+    candidate.status = Candidate.Status.CLOSED
+    candidate.save()
+    _store([dict(unlikely, posterior=0.003)], people, reports)
+    candidate.refresh_from_db()
+    assert candidate.status == "closed" and candidate.posterior == 0.004
+    candidate.delete()
+    _store([unlikely], people, reports)
+    assert not Candidate.objects.exists()

@@ -80,6 +80,7 @@ NAME = Comparison(
         _eq("name", "same characters"),
         _eq("name_py", "same pinyin (homophone)"),
         _eq("name_fuzzy", "same pinyin up to dialect (zh/z, n/l, -ng/-n, f/h)"),
+        _eq("name_shape", "look-alike characters (形近字)"),
         Level(
             "swapped order or an alias",
             "name_sorted_l = name_sorted_r or list_has_any(alias_py_l, alias_py_r)",

@@ -39,6 +39,17 @@ BLOCKING_SQL = (
     f"l.sex = r.sex and {_AGE_OK}",
     f"(l.sex is null or r.sex is null) and {_AGE_OK}",
 )
+# Past those rules, two things still bring a report into the comparison: the same name
+# written the same way, and a face nearer than FACE_NEAR (dlib distance; a same-person
+# distance for photos up to about 20 years apart, and an LR of 10^3 or more at the shipped
+# calibration). A sex entered wrong or an age guessed 20 years off then weighs against the
+# pair instead of hiding it. The sweep's noisiest world lost 46 of 600 true pairs to the
+# sex and age rules alone; 11 of them had the same name, 25 photos on both sides.
+# The face is not SQL: `search.score_pairs` and the bulk matcher add those pairs
+# themselves. Neither rule is part of `spec_hash`: a saved model's weights do not depend on
+# which pairs are predicted.
+NAME_RULE = "l.name = r.name"
+FACE_NEAR = 0.5
 
 
 def neutralise_untrained(settings: dict[str, Any]) -> None:
@@ -87,11 +98,31 @@ def spec_hash() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def passes_blocking(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Python twin of the blocking rules, for two feature rows."""
+def plausible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Python twin of `BLOCKING_SQL` (sex and plausible age), for two feature rows."""
     sex_ok = a["sex"] is None or b["sex"] is None or a["sex"] == b["sex"]
     age_ok = a["by_lo"] <= b["by_hi"] + AGE_SLACK and b["by_lo"] <= a["by_hi"] + AGE_SLACK
     return sex_ok and age_ok
+
+
+def passes_blocking(
+    a: dict[str, Any], b: dict[str, Any], face_distance: float | None = None
+) -> bool:
+    """Whether two feature rows are compared: `plausible`, or the same name (`NAME_RULE`),
+    or photos at `face_distance` (the best pair's; None: no photo pair) within FACE_NEAR."""
+    same_name = a["name"] is not None and a["name"] == b["name"]
+    near = face_distance is not None and face_distance <= FACE_NEAR
+    return plausible(a, b) or same_name or near
+
+
+def _pairs_rule(pairs: Sequence[tuple[int, int]]) -> str:
+    """A blocking rule (DuckDB) that holds for exactly these (found row, report row) pairs;
+    Splink joins the found table (`l`, read first) to the reports (`r`)."""
+    keys = ", ".join(str(f * _PAIR_KEY + m) for f, m in sorted(set(pairs)))
+    return f"l.idx::BIGINT * {_PAIR_KEY} + r.idx in ({keys})"
+
+
+_PAIR_KEY = 1 << 32
 
 
 def _arrow_table(rows: Sequence[dict[str, Any]]) -> Any:
@@ -305,12 +336,24 @@ class AttributeModel:
         return cls(settings, {"hand_set": True})
 
     # -- predict -------------------------------------------------------------------------
-    def score(self, found: Sequence[dict[str, Any]], missing: Sequence[dict[str, Any]]) -> Scored:
-        """The comparison levels of every pair that passes blocking (Splink predict)."""
+    def score(
+        self,
+        found: Sequence[dict[str, Any]],
+        missing: Sequence[dict[str, Any]],
+        also: Sequence[tuple[int, int]] = (),
+    ) -> Scored:
+        """The comparison levels of every pair that passes blocking (Splink predict): the
+        sex and age rules, the same name, and the (found row, report row) pairs of `also`
+        (those with a near face, `search.score_pairs`)."""
         if not found or not missing:
             empty = np.zeros(0, np.int32)
             return Scored(empty, empty, np.zeros((0, len(COMPARISONS)), np.float32))
-        linker, con = self._linker(found, missing, self.settings)
+        settings = dict(self.settings)
+        rules = [*BLOCKING_SQL, NAME_RULE] + ([_pairs_rule(also)] if also else [])
+        settings["blocking_rules_to_generate_predictions"] = [
+            {"blocking_rule": sql, "sql_dialect": "duckdb"} for sql in rules
+        ]
+        linker, con = self._linker(found, missing, settings)
         pred = linker.inference.predict()
         weights = ", ".join(f"mw_{c.name}" for c in COMPARISONS)
         sql = (

@@ -117,6 +117,20 @@ ADDRESS_FORMS = tuple(
 )
 _HANZI = re.compile(r"[\u3400-\u9fff]")
 
+# Characters that look alike (形近字), each group read as its first: a clerk copying a
+# name from a paper or a screen slips between them, and pinyin cannot see it (未 wei, 末
+# mo). Compiled here from common look-alike pairs, those that occur in names first;
+# groups whose members sound the same (玲/铃, 伟/纬) are left out, since their pinyin
+# already matches.
+LOOKALIKE_GROUPS = (
+    "侯候", "未末", "己已巳", "戊戌戍", "王玉主", "大太犬", "天夫夭", "日曰", "人入八",
+    "土士", "千干于", "刀力", "贝见", "李季", "沈沉", "傅博", "辛幸", "明朋", "军车",
+    "春秦泰奉", "梅海悔", "桂柱", "晴睛", "陈阵", "苟荀", "阎阁", "治冶", "幻幼", "鸟乌",
+    "宇字", "准淮", "免兔", "今令", "师帅", "间问", "雪雷", "炳柄", "拨拔", "徒徙", "代伐",
+    "母毋", "茶荼", "英央", "兵乒", "平半", "汪注", "钱线",
+)  # fmt: skip
+LOOKALIKE = {c: group[0] for group in LOOKALIKE_GROUPS for c in group}
+
 
 @dataclass(frozen=True)
 class NameFeatures:
@@ -125,7 +139,8 @@ class NameFeatures:
     `name`: simplified characters; `surname`, `given`: its split ("" when absent);
     `py`, `surname_py`, `given_py`: pinyin; `fuzzy`: `py` with dialect confusions folded
     (zh/z, ch/c, sh/s, n/l, -ng/-n, f/h); `sorted_py`: syllables sorted (swapped order);
-    `given_syllables`: the given name's syllables.
+    `given_syllables`: the given name's syllables; `shape`: `name` with look-alike
+    characters read as one (`LOOKALIKE`).
     """
 
     name: str
@@ -137,6 +152,7 @@ class NameFeatures:
     fuzzy: str
     sorted_py: str
     given_syllables: tuple[str, ...]
+    shape: str
 
 
 def normalise(raw: str) -> str:
@@ -223,4 +239,10 @@ def name_features(raw: str | None) -> NameFeatures | None:
         fuzzy="".join(fuzzy_syllable(s) for s in all_syl),
         sorted_py="".join(sorted(all_syl)),
         given_syllables=given_syl,
+        shape=shape_key(name),
     )
+
+
+def shape_key(name: str) -> str:
+    """`name` with each look-alike character read as its group's first (季明 -> 李明)."""
+    return "".join(LOOKALIKE.get(c, c) for c in name)

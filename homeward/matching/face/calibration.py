@@ -13,7 +13,7 @@ probability densities, not a similarity score:
   `docs/matching.md`, "The face's likelihood ratio".
 - `h`, the different-person ("impostor") distance, is a normal fitted to a sample of
   impostor distances (`Impostors`): the shipped one measured on public photos, or one drawn
-  from the records at hand (`bulk.ReportTable.face_impostors`: best-pair distances of
+  from the records at hand (`bulk_face.impostor_distances`: best-pair distances of
   random pairs that pass blocking, so of people of the same sex and near ages, with as many
   photos as the records really have).
 - `ceiling(years)` is the safety bound. An LR of L says that different people come this

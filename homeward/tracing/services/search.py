@@ -73,12 +73,18 @@ def face_embed_report_photo(photo: ReportPhoto) -> FaceVector:
 def _store(
     candidates: list[dict], people: dict[str, Person], reports: dict[str, MissingReport]
 ) -> list[Candidate]:
-    """Keep the candidates above the floor; a rejected or decided pair is never reopened."""
+    """Keep the candidates above the floor; a rejected or decided pair is never reopened.
+
+    A pair already on the desk gets the new figures even when they fall below the floor
+    (a second photo that is plainly someone else): it never keeps a probability that the
+    evidence no longer gives."""
     kept = []
     for c in candidates:
-        if c["posterior"] < _floor():
-            continue
         person, report = people[c["found"]], reports[c["missing"]]
+        existing = Candidate.objects.filter(person=person, report=report).first()
+        below = c["posterior"] < _floor()
+        if below and (existing is None or existing.status == Candidate.Status.CLOSED):
+            continue
         stay = person.stays.filter(status=Stay.Status.IN_STATION).order_by("-admitted_at").first()
         if stay is None:
             continue
@@ -90,10 +96,13 @@ def _store(
             "log10_face": lr["face"],
             "log10_dna": lr["dna"],
             "log10_total": lr["total"],
-            "evidence": {"attributes": c.get("attributes", {}), "prior": c.get("prior_log10_odds")},
+            "evidence": {
+                "attributes": c.get("attributes", {}),
+                "prior": c.get("prior_log10_odds"),
+                "rivals": c.get("rivals_log10"),
+            },
             "model_version": c.get("model", ""),
         }
-        existing = Candidate.objects.filter(person=person, report=report).first()
         if existing is None:
             kept.append(Candidate.objects.create(person=person, report=report, **values))
         elif existing.status in (
@@ -107,7 +116,8 @@ def _store(
             for name, value in values.items():
                 setattr(existing, name, value)
             existing.save()
-            kept.append(existing)
+            if not below:
+                kept.append(existing)
     return kept
 
 

@@ -99,3 +99,28 @@ def test_common_surname_readings_differ_from_the_words_reading():
         assert name_features(name).surname_py == reading
     # A homophone written for such a surname still matches by its surname reading.
     assert level_label("善雄信", "单雄信") == "same pinyin (homophone)"
+
+
+def test_a_look_alike_character_copied_by_a_clerk_is_a_level_of_its_own():
+    """形近字: pinyin cannot see them (季 ji for 李 li, 末 mo for 未 wei)."""
+    look_alike = "look-alike characters (形近字)"
+    assert level_label("季明", "李明") == look_alike  # in the surname
+    assert level_label("王末", "王未") == look_alike  # in the given name
+    assert level_label("沉军", "沈车") == look_alike  # two of them
+    assert level_label("阁立", "阎立") == look_alike
+    # Look-alikes that sound the same stay homophones; other characters are not look-alikes.
+    assert level_label("候明", "侯明") == "same pinyin (homophone)"
+    assert level_label("张明", "李明") != look_alike
+    assert level_label("李明", "李明") == "same characters"
+
+
+def test_each_character_belongs_to_one_look_alike_group_read_as_its_first():
+    from homeward.matching.attributes.names import LOOKALIKE, LOOKALIKE_GROUPS, shape_key
+
+    every = "".join(LOOKALIKE_GROUPS)
+    assert len(every) == len(set(every))  # no character in two groups
+    assert all(len(group) >= 2 for group in LOOKALIKE_GROUPS)
+    assert all(LOOKALIKE[c] == group[0] for group in LOOKALIKE_GROUPS for c in group)
+    assert shape_key("季明") == shape_key("李明") == "李明"
+    assert name_features("季明").shape == name_features("李明").shape
+    assert name_features("張明").shape == "张明"  # read after the simplified form

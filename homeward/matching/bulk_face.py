@@ -1,0 +1,185 @@
+"""The bulk matcher's faces: the reports' photo embeddings held as arrays, best-photo
+distances for many pairs by matrix products, their LRs, and the impostor sample drawn from
+the records at hand that the face calibration's ceiling rests on.
+
+`FaceColumns` gives the distances and LRs that `evidence.FaceEvidence` gives pair by pair
+(the best of every photo pair, its years apart; tests/matching/test_bulk.py holds them
+together to 1e-4). `impostor_distances` and `fit` draw and keep the impostor side
+(`face.calibration.Impostors`) for a `bulk.ReportTable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from homeward.matching.attributes.records import feature_row
+from homeward.matching.evidence import FaceEvidence
+from homeward.matching.face.calibration import (
+    MIN_IMPOSTOR_PAIRS,
+    Impostors,
+    for_model,
+)
+
+if TYPE_CHECKING:
+    from homeward.matching.bulk import ReportTable
+
+
+class FaceColumns:
+    """The reports' photo embeddings (parsed records, `search.parse_records`) and the face
+    calibration for `meta`, an attribute model's meta (`face.calibration.for_model`)."""
+
+    def __init__(self, missing: Sequence[dict[str, Any]], meta: Mapping[str, Any]) -> None:
+        self.calibration = for_model(meta)
+        self.missing, self.missing_mask, self.missing_year = FaceEvidence._stack(missing)
+        self.sq = np.einsum("ijk,ijk->ij", self.missing, self.missing, dtype=np.float64)
+
+    def with_photo(self) -> np.ndarray:
+        """Whether each report has at least one photo's embedding (bool)."""
+        return self.missing_mask.any(axis=1)
+
+    def photo_rows(self) -> np.ndarray:
+        """The rows (int64, ascending) of the reports with a photo: worked out once."""
+        if getattr(self, "_photo_rows", None) is None:
+            self._photo_rows = np.flatnonzero(self.with_photo())
+        return self._photo_rows
+
+    def distances(
+        self, found: Sequence[dict], cand: np.ndarray, dtype: type = np.float64
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Best photo distance float64 (len(found), len(cand)) (inf where a side has no
+        photo) and the years between those two photos float64 (NaN unknown), as
+        `FaceEvidence.log10_lr` picks them, by one matrix product per pair of photo slots.
+        None when the found records' embeddings are of another model (another width).
+
+        The products are in float64: a float32 product's rounding depends on the shape of
+        the batch (BLAS picks its kernel by it), so a found person's distances, and the
+        fourth decimal of their candidates' figures, would change with the found people
+        they were read with. `dtype` float32 halves the work where a distance only screens
+        (`bulk.ReportTable._near_faces` checks what it keeps again in float64)."""
+        emb, mask, year = FaceEvidence._stack(found)
+        if emb.shape[2] != self.missing.shape[2]:
+            return None
+        shape = (len(found), len(cand))
+        if emb.shape[1] == 1 and self.missing.shape[1] == 1:
+            return self._one(emb[:, 0], mask[:, 0], year[:, 0], cand, dtype)
+        best = np.full(shape, np.inf, dtype)
+        years = np.full(shape, np.nan)
+        for b in range(self.missing.shape[1]):
+            m_ok = self.missing_mask[cand, b]
+            if not m_ok.any():
+                continue
+            mb, m_sq = self.missing[cand, b].astype(dtype), self.sq[cand, b].astype(dtype)
+            m_year = self.missing_year[cand, b]
+            for a in range(emb.shape[1]):
+                ok = mask[:, a, None] & m_ok[None, :]
+                if not ok.any():
+                    continue
+                fa = emb[:, a].astype(dtype)
+                d = fa @ mb.T
+                d *= -2
+                d += (fa * fa).sum(1)[:, None]
+                d += m_sq[None, :]
+                np.maximum(d, 0, out=d)
+                np.sqrt(d, out=d)
+                np.copyto(d, np.inf, where=~ok)
+                better = d < best
+                np.copyto(best, d, where=better)
+                np.copyto(years, np.abs(year[:, a, None] - m_year[None, :]), where=better)
+        return best, years
+
+    def _one(
+        self, emb: np.ndarray, mask: np.ndarray, year: np.ndarray, cand: np.ndarray, dtype: type
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`distances` when every record has at most one photo: squared distances by a
+        single product of [-2 f, |f|^2, 1] with [m, 1, |m|^2]."""
+        dim = emb.shape[1]
+        left = np.empty((len(emb), dim + 2), dtype)
+        left[:, :dim] = -2 * emb
+        left[:, dim] = (emb * emb).sum(1)
+        left[:, dim + 1] = 1
+        right = np.empty((len(cand), dim + 2), dtype)
+        right[:, :dim] = np.take(self.missing[:, 0], cand, axis=0)
+        right[:, dim] = 1
+        right[:, dim + 1] = self.sq[cand, 0]
+        d = left @ right.T
+        np.maximum(d, 0, out=d)
+        np.sqrt(d, out=d)
+        d[~mask] = np.inf
+        d[:, ~self.missing_mask[cand, 0]] = np.inf
+        years = np.abs(year[:, None] - self.missing_year[cand, 0][None, :])
+        return d, years
+
+    def log10_lr(self, best: np.ndarray, years: np.ndarray) -> np.ndarray:
+        """log10 LR float64 of best distances (NaN where inf), curve by years apart."""
+        have = np.isfinite(best)
+        out = np.full(len(best), np.nan)
+        out[have] = self.calibration.log10_lrs(best[have], years[have])
+        return out
+
+
+def impostor_distances(
+    table: ReportTable,
+    found_raw: Iterable[Mapping[str, Any]],
+    *,
+    pairs: int = 500_000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Best-pair photo distances (float64) of up to `pairs` random pairs of `found_raw`
+    (HWX records) and `table`'s reports that pass blocking, both sides with photos: almost
+    all of them different people, the sample the face calibration's impostor side is drawn
+    from (`face.calibration.Impostors`). Empty when either side has no photo."""
+    from homeward.matching.bulk import encode
+    from homeward.matching.search import parse_records
+
+    if table.face is None:
+        return np.zeros(0)
+    found, _bad = parse_records(found_raw, "found")
+    found = [r for r in found if r["face_embeddings"]]
+    with_photo = table.face.with_photo()
+    if not found or not with_photo.any():
+        return np.zeros(0)
+    rng = np.random.default_rng(seed)
+    fcols = encode([feature_row(r) for r in found], table.vocab)
+    per = max(1, -(-pairs // len(found)))
+    out: list[np.ndarray] = []
+    for i in rng.permutation(len(found)):
+        f = {k: v[..., i] for k, v in fcols.items()}
+        rows = table.blocked(f)
+        rows = rows[with_photo[rows]]
+        if not len(rows):
+            continue
+        cand = np.sort(rng.choice(rows, size=min(per, len(rows)), replace=False))
+        face = table.face.distances([found[i]], cand)
+        if face is not None:
+            out.append(face[0][0][np.isfinite(face[0][0])])
+        if sum(map(len, out)) >= pairs:
+            break
+    return np.concatenate(out).astype(np.float64)[:pairs] if out else np.zeros(0)
+
+
+def fit(table: ReportTable, found_raw: Iterable[Mapping[str, Any]], *, seed: int = 0) -> str:
+    """Draw the face calibration's impostor side from these records (`impostor_distances`)
+    when the sample is at least the shipped measurement, and keep it in the table's model's
+    meta (so in its version); returns a line saying what was done."""
+    sample = impostor_distances(table, found_raw, seed=seed)
+    if len(sample) < MIN_IMPOSTOR_PAIRS:
+        return (
+            f"face: {len(sample):,} photo pairs to sample, fewer than "
+            f"{MIN_IMPOSTOR_PAIRS:,}: the shipped impostor measurement stays"
+        )
+    impostors = Impostors.from_distances(
+        sample, f"{len(sample):,} random blocked pairs of the records at hand"
+    )
+    table.model.meta["face_impostors"] = asdict(impostors)
+    table.face.calibration = for_model(table.model.meta)
+    table.version = table.model.version()
+    return (
+        f"face: impostor distances from {impostors.n:,} pairs of these records (median "
+        f"{impostors.mean:.3f}); a face counts for at most "
+        f"10^{table.face.calibration.ceiling(0):.1f} (photos of one year) to "
+        f"10^{table.face.calibration.ceiling(None):.1f} (undated)"
+    )
