@@ -371,10 +371,10 @@ class ReportTable:
 
     def _beyond(self, f: Row, near: np.ndarray | None) -> np.ndarray:
         """Rows (int64, ascending) that found person `f` is compared with although the sex
-        and age rules pass them by: the same name (`model.NAME_RULE`), or `near`, the rows
-        of a near face (`_near_faces`)."""
+        and age rules pass them by: the same full name (`model.NAME_RULE`), or `near`, the
+        rows of a near face (`_near_faces`)."""
         rows = [] if near is None else [near]
-        if f["name"] > EMPTY:
+        if f["name"] > EMPTY and f["given_py"] > EMPTY:  # a full name (`model.NAME_RULE`)
             order, names = self._by_name()
             lo, hi = np.searchsorted(names, f["name"]), np.searchsorted(names, f["name"], "right")
             rows.append(order[lo:hi])

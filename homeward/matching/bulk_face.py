@@ -97,6 +97,7 @@ class FaceColumns:
         """`distances` when every record has at most one photo: squared distances by a
         single product of [-2 f, |f|^2, 1] with [m, 1, |m|^2]."""
         dim = emb.shape[1]
+        emb = emb.astype(dtype)
         left = np.empty((len(emb), dim + 2), dtype)
         left[:, :dim] = -2 * emb
         left[:, dim] = (emb * emb).sum(1)

@@ -65,7 +65,7 @@ class Prior:
         Worked out in log space from the largest weight of each group, so a pair with
         overwhelming evidence does not cancel itself out of its own rivals.
         """
-        total = np.asarray(total, np.float64)
+        total = np.clip(np.asarray(total, np.float64), -1e6, 1e6)
         if len(total) == 0:
             return np.zeros(0)
         if group is None:
@@ -77,19 +77,29 @@ class Prior:
         none = math.log10(max(1.0 - self.has_report, 1e-300))
         top = np.full(len(pool), none)
         np.maximum.at(top, g, w)
-        t = np.power(10.0, w - top[g])
-        base = np.power(10.0, none - top)
-        whole = base + np.bincount(g, weights=t, minlength=len(pool))
-        # The largest pair of each group sums the others directly (no cancellation).
+        whole = np.power(10.0, none - top) + np.bincount(
+            g, weights=np.power(10.0, w - top[g]), minlength=len(pool)
+        )
+        # The other pairs hold the largest term, so whole - own loses nothing; the largest
+        # pair itself sums the rest from the rest's own largest term.
         idx = np.flatnonzero(w == top[g])
         first = np.full(len(pool), len(total))
         np.minimum.at(first, g[idx], idx)  # the first top pair of each group
         head = np.zeros(len(total) + 1, bool)
         head[first] = True
         head = head[:-1]
-        without_head = base + np.bincount(g[~head], weights=t[~head], minlength=len(pool))
-        rest = np.where(head, without_head[g], whole[g] - t)
-        return np.log10(rest) + top[g] - np.log10(1 - pi[g])
+        others = np.where(head, -np.inf, w)
+        top2 = np.full(len(pool), none)
+        np.maximum.at(top2, g, others)
+        without_head = np.power(10.0, none - top2) + np.bincount(
+            g, weights=np.power(10.0, others - top2[g]), minlength=len(pool)
+        )
+        rest = np.where(
+            head,
+            np.log10(without_head[g]) + top2[g],
+            np.log10(np.maximum(whole[g] - np.power(10.0, w - top[g]), 1e-300)) + top[g],
+        )
+        return rest - np.log10(1 - pi[g])
 
 
 DEFAULT_PRIOR = Prior()

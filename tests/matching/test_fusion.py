@@ -164,3 +164,40 @@ def test_the_candidate_carries_its_rivals_and_its_posterior_counts_them():
     )
     assert cand["rivals_log10"] == 1.0
     assert cand["posterior"] == pytest.approx(10**-0.5 / (1 + 10**-0.5), abs=1e-6)
+
+
+def _rivals_decimal(has: float, totals: list[float]) -> list[float]:
+    """The definition in 60-digit decimals: no overflow, no cancellation."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 60
+    pi = min(Decimal(has) / len(totals), 1 - Decimal("1e-12"))
+    weights = [pi * Decimal(10) ** Decimal(t) for t in totals]
+    none = 1 - Decimal(has)
+    out = []
+    for i in range(len(totals)):
+        rest = sum(weights[:i] + weights[i + 1 :], Decimal(0)) + none
+        out.append(float((rest / (1 - pi)).log10()) if rest > 0 else -math.inf)
+    return out
+
+
+@given(
+    st.lists(st.floats(-400, 400), min_size=1, max_size=12),
+    st.lists(st.integers(0, 2), min_size=12, max_size=12),
+    st.floats(0.05, 1.0),
+)
+def test_rivals_hold_for_overwhelming_evidence_and_many_found_people(totals, groups, has):
+    """Evidence far beyond what floats hold as odds (10^400) and a report certain to be
+    among those searched (has_report 1) still give finite rivals, within each found person."""
+    prior = fusion.Prior(has)
+    group = np.array(groups[: len(totals)])
+    got = prior.rivals(np.array(totals), group)
+    assert np.all(np.isfinite(got))
+    for g in set(group.tolist()):
+        members = [t for t, k in zip(totals, group, strict=True) if k == g]
+        want = _rivals_decimal(has, members)
+        for a, b in zip(got[group == g], want, strict=True):
+            if math.isfinite(b):
+                assert a == pytest.approx(b, abs=1e-9)
+            else:
+                assert a < -250  # nothing else can explain them: as low as floats go

@@ -316,3 +316,22 @@ def test_a_pair_on_the_desk_takes_the_new_figures_even_below_the_floor(pair):
     candidate.delete()
     _store([unlikely], people, reports)
     assert not Candidate.objects.exists()
+
+
+def test_a_new_report_that_fits_as_well_lowers_the_pair_already_on_the_desk(
+    pair, tracer, django_capture_on_commit_callbacks
+):
+    """The posterior weighs every report searched: when a second family reports someone
+    who fits the person just as well, the first pair's probability falls at once, not at
+    the nightly re-link, and both pairs say another report weighs in."""
+    stay, first_report = pair
+    first = Candidate.objects.get()
+    before, rivals_before = first.posterior, first.evidence["rivals"]
+    with django_capture_on_commit_callbacks(execute=True):
+        second_report = staff_report(tracer, contact_phone="13900000077")
+    first.refresh_from_db()
+    second = Candidate.objects.get(report=second_report)
+    assert second.person == stay.person and first_report != second_report
+    assert first.posterior < before and first.evidence["rivals"] > rivals_before + 0.3
+    assert second.evidence["rivals"] > 0.3
+    assert first.posterior == pytest.approx(second.posterior, abs=0.05)

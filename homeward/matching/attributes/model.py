@@ -39,24 +39,33 @@ BLOCKING_SQL = (
     f"l.sex = r.sex and {_AGE_OK}",
     f"(l.sex is null or r.sex is null) and {_AGE_OK}",
 )
-# Past those rules, two things still bring a report into the comparison: the same name
-# written the same way, and a face nearer than FACE_NEAR (dlib distance; a same-person
-# distance for photos up to about 20 years apart, and an LR of 10^3 or more at the shipped
-# calibration). A sex entered wrong or an age guessed 20 years off then weighs against the
-# pair instead of hiding it. The sweep's noisiest world lost 46 of 600 true pairs to the
-# sex and age rules alone; 11 of them had the same name, 25 photos on both sides.
-# The face is not SQL: `search.score_pairs` and the bulk matcher add those pairs
-# themselves. Neither rule is part of `spec_hash`: a saved model's weights do not depend on
-# which pairs are predicted.
-NAME_RULE = "l.name = r.name"
+# Past those rules, two things still bring a report into the comparison: the same full
+# name written the same way (a surname alone, as 王大爷 leaves, is too common to), and a
+# face nearer than FACE_NEAR (dlib distance; a same-person distance for photos up to about
+# 20 years apart, an LR of 10^2.8 to 10^3.2 at the shipped calibration). A sex entered
+# wrong or an age guessed 20 years off then weighs against the pair instead of hiding it.
+# The sweep's noisiest world lost 46 of 600 true pairs to the sex and age rules alone; 11
+# of them had the same name, 25 photos on both sides. The face is not SQL:
+# `search.score_pairs` and the bulk matcher add those pairs themselves. Neither rule is
+# part of `spec_hash`: a saved model's weights do not depend on which pairs are predicted.
+NAME_RULE = "l.given_py <> '' and l.name = r.name"
 FACE_NEAR = 0.5
+
+
+# Comparisons whose levels run from the closest agreement to the loosest (the last, else).
+ORDERED = ("age", "home", "place", "height")
 
 
 def neutralise_untrained(settings: dict[str, Any]) -> None:
     """Give levels that training never saw m = u (weight 0), in place: Splink would
-    otherwise fill in its own defaults at predict time."""
+    otherwise fill in its own defaults at predict time. In an ORDERED comparison, a level
+    never seen takes the weight of the next looser level when that one counts for the
+    pair: a closer agreement never counts for less (an ID number's county of birth, which
+    the training world never showed, weighs what the same city weighs)."""
     for comp in settings["comparisons"]:
-        for level in comp["comparison_levels"]:
+        ordered = comp.get("output_column_name") in ORDERED
+        looser: tuple[float, float] | None = None
+        for level in reversed(comp["comparison_levels"]):
             if level.get("is_null_level"):
                 continue
             if level.get("m_probability") is not None and not level.get("fix_m_probability"):
@@ -64,12 +73,15 @@ def neutralise_untrained(settings: dict[str, Any]) -> None:
                 # same person: no level may weigh more than ~1/1000 against.
                 level["m_probability"] = max(level["m_probability"], M_FLOOR)
             m, u = level.get("m_probability"), level.get("u_probability")
-            if m is None and u is None:
+            if (m is None or u is None) and ordered and looser and looser[0] > looser[1]:
+                level["m_probability"], level["u_probability"] = looser
+            elif m is None and u is None:
                 level["m_probability"] = level["u_probability"] = 0.5
             elif m is None:
                 level["m_probability"] = u
             elif u is None:
                 level["u_probability"] = m
+            looser = (level["m_probability"], level["u_probability"])
 
 
 def train_m_on_labels(linker: Any, con: Any, labels: Sequence[tuple[str, str]]) -> None:
@@ -108,16 +120,18 @@ def plausible(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def passes_blocking(
     a: dict[str, Any], b: dict[str, Any], face_distance: float | None = None
 ) -> bool:
-    """Whether two feature rows are compared: `plausible`, or the same name (`NAME_RULE`),
-    or photos at `face_distance` (the best pair's; None: no photo pair) within FACE_NEAR."""
-    same_name = a["name"] is not None and a["name"] == b["name"]
+    """Whether two feature rows are compared: `plausible`, or the same full name
+    (`NAME_RULE`), or photos at `face_distance` (the best pair's; None: no photo pair)
+    within FACE_NEAR."""
+    same_name = bool(a["given_py"]) and a["name"] == b["name"]
     near = face_distance is not None and face_distance <= FACE_NEAR
     return plausible(a, b) or same_name or near
 
 
 def _pairs_rule(pairs: Sequence[tuple[int, int]]) -> str:
-    """A blocking rule (DuckDB) that holds for exactly these (found row, report row) pairs;
-    Splink joins the found table (`l`, read first) to the reports (`r`)."""
+    """A blocking rule (DuckDB) that holds for exactly these (found row, report row) pairs.
+    Splink puts on the left (`l`) the input whose name sorts first: "found" before
+    "missing"; `tests/matching/test_bulk.py` would see the pairs go missing otherwise."""
     keys = ", ".join(str(f * _PAIR_KEY + m) for f, m in sorted(set(pairs)))
     return f"l.idx::BIGINT * {_PAIR_KEY} + r.idx in ({keys})"
 

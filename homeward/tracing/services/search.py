@@ -143,8 +143,21 @@ def _search(people, *, only_report: MissingReport | None = None, top: int = 10) 
     reports = {engine.missing_id(r.pk): r for r in searchable}
     candidates = engine.match_table(table, found, top)
     if only_report is not None:
+        # The new report's pairs, and the pairs already on the desk of the people it
+        # weighs in on: their posteriors count the new report among their rivals now.
         wanted = engine.missing_id(only_report.pk)
-        candidates = [c for c in candidates if c["missing"] == wanted]
+        touched = {c["found"] for c in candidates if c["missing"] == wanted}
+        ids = {person.pk: found_id for found_id, person in by_id.items() if found_id in touched}
+        on_desk = {
+            (ids[person_id], engine.missing_id(report_id))
+            for person_id, report_id in Candidate.objects.filter(
+                person_id__in=ids,
+                status__in=(Candidate.Status.OPEN, Candidate.Status.INQUIRY),
+            ).values_list("person_id", "report_id")
+        }
+        candidates = [
+            c for c in candidates if c["missing"] == wanted or (c["found"], c["missing"]) in on_desk
+        ]
     return _store(candidates, by_id, reports)
 
 

@@ -161,3 +161,49 @@ def test_training_by_em_and_labels_learns_that_same_names_are_evidence():
     assert model.weights["name"][1] > 1.5
     assert model.weights["dates"][1] < -1  # found before lost, fixed m
     assert model.meta["labels"] == 150
+
+
+def _level(m, u, label="x", null=False):
+    out = {"label_for_charts": label, "m_probability": m, "u_probability": u}
+    if null:
+        out["is_null_level"] = True
+    return out
+
+
+def test_a_closer_level_never_seen_in_training_weighs_what_the_next_looser_one_weighs():
+    from homeward.matching.attributes.model import neutralise_untrained
+
+    home = {
+        "output_column_name": "home",
+        "comparison_levels": [
+            _level(None, None, "unknown", null=True),
+            _level(None, None, "same county"),  # never seen: an ID number's birthplace
+            _level(0.3, 0.01, "same city"),
+            _level(0.2, 0.1, "same province"),
+            _level(None, 0.5, "else"),
+        ],
+    }
+    name = {  # not an ordered comparison: a level never seen stays neutral
+        "output_column_name": "name",
+        "comparison_levels": [_level(None, None, "same characters"), _level(0.5, 0.01, "else")],
+    }
+    settings = {"comparisons": [home, name]}
+    neutralise_untrained(settings)
+    county, city, province, other = home["comparison_levels"][1:]
+    assert county["m_probability"] / county["u_probability"] == pytest.approx(30.0)
+    assert (city["m_probability"], city["u_probability"]) == (0.3, 0.01)
+    assert other["m_probability"] == other["u_probability"] == 0.5  # weight 0
+    assert name["comparison_levels"][0]["m_probability"] == 0.5  # m = u
+    # A looser level that counts against the pair is not handed down: the closer one is 0.
+    home["comparison_levels"][1] = _level(None, None, "same county")
+    home["comparison_levels"][2] = _level(0.01, 0.3, "same city")
+    neutralise_untrained(settings)
+    county = home["comparison_levels"][1]
+    assert county["m_probability"] == county["u_probability"]
+
+
+def test_in_the_shipped_model_a_closer_home_or_place_never_weighs_less():
+    model = AttributeModel.load()
+    for field in ("home", "place"):
+        weights = model.weights[field][1:-1]  # past the unknown level, before else
+        assert np.all(np.diff(weights) <= 1e-9), (field, weights)
