@@ -44,8 +44,8 @@ BLOCKING_SQL = (
 # face nearer than FACE_NEAR (dlib distance; a same-person distance for photos up to about
 # 20 years apart, an LR of 10^2.8 to 10^3.2 at the shipped calibration). A sex entered
 # wrong or an age guessed 20 years off then weighs against the pair instead of hiding it.
-# The sweep's noisiest world lost 46 of 600 true pairs to the sex and age rules alone; 11
-# of them had the same name, 25 photos on both sides. The face is not SQL:
+# One of the sweep's noisy worlds lost 46 of 600 true pairs to the sex and age rules alone;
+# 11 of them had the same name, 25 photos on both sides (docs/matching.md). The face is not SQL:
 # `search.score_pairs` and the bulk matcher add those pairs themselves. Neither rule is
 # part of `spec_hash`: a saved model's weights do not depend on which pairs are predicted.
 NAME_RULE = "l.given_py <> '' and l.name = r.name"
