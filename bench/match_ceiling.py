@@ -36,6 +36,7 @@ import numpy as np
 from match_quality import sweep_config
 
 from homeward.matching.attributes.comparisons import COMPARISONS
+from homeward.matching.attributes.model import FACE_NEAR
 from homeward.matching.attributes.records import feature_row
 from homeward.matching.bulk import ReportTable, encode, levels
 from homeward.matching.search import parse_records
@@ -93,7 +94,8 @@ def ceiling(seed: int, args: argparse.Namespace) -> dict[str, float]:
             continue
         j = row_of[want]
         f = {k: v[..., i] for k, v in fcols.items()}
-        near = table._near_faces([rec]).get(0)
+        face = table.face.nearest_all(rec)
+        near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR)
         rows = np.union1d(table.blocked(f), table._beyond(f, near))
         if j not in rows:
             continue

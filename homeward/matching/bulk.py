@@ -9,9 +9,10 @@ with the same rules (`model.BLOCKING_SQL`, the same name, a near face) and every
 in the SQL), its weight the model's log2(m/u) as Splink writes it. Fields other than the
 name depend on few distinct report values (182 birth-year ranges, 2,845 divisions, ...):
 their levels are worked out once per distinct value and gathered per pair. Found people
-are taken in batches of one sex and near birth years that share one window of reports and
-one matrix product for face distances. Face and DNA evidence (the DNA engine's scan, on the
-blocked reports only), the pool-size prior, fusion and ranking are those of `search`.
+are taken in batches of one sex and near birth years that share one window of reports;
+each one's face distances come from one product with every report's photo. Face and DNA
+evidence (the DNA engine's scan, on the blocked reports only), the pool-size prior, fusion
+and ranking are those of `search`.
 `tests/matching/test_bulk.py` holds this path to `match_records` (same candidates, ranks
 and posteriors; face log10 LRs agree to 1e-4, the embeddings being float32).
 """
@@ -372,7 +373,7 @@ class ReportTable:
     def _beyond(self, f: Row, near: np.ndarray | None) -> np.ndarray:
         """Rows (int64, ascending) that found person `f` is compared with although the sex
         and age rules pass them by: the same full name (`model.NAME_RULE`), or `near`, the
-        rows of a near face (`_near_faces`)."""
+        rows of a face within FACE_NEAR (`bulk_face.FaceColumns.nearest_all`)."""
         rows = [] if near is None else [near]
         if f["name"] > EMPTY and f["given_py"] > EMPTY:  # a full name (`model.NAME_RULE`)
             order, names = self._by_name()
@@ -394,34 +395,6 @@ class ReportTable:
             order = np.argsort(self.cols["name"], kind="stable")
             self._names = (order, self.cols["name"][order])
         return self._names
-
-    def _near_faces(self, found: Sequence[dict], chunk: int = 100_000) -> dict[int, np.ndarray]:
-        """For each of `found` (by position) with a photo: the rows (int64, ascending) of
-        every report with a face within `model.FACE_NEAR`, of any sex or age."""
-        if self.face is None:
-            return {}
-        have = [g for g, r in enumerate(found) if r["face_embeddings"]]
-        photos = self.face.photo_rows()
-        if not have or not len(photos):
-            return {}
-        hits: list[tuple[np.ndarray, np.ndarray]] = []
-        for start in range(0, len(photos), chunk):
-            part = photos[start : start + chunk]
-            # Screened in float32 with a margin far above its rounding, then checked exactly.
-            got = self.face.distances([found[g] for g in have], part, np.float32)
-            if got is None:
-                return {}
-            a, b = np.nonzero(got[0] <= FACE_NEAR + 1e-3)
-            hits.append((a, part[b]))
-        a = np.concatenate([h[0] for h in hits])
-        b = np.concatenate([h[1] for h in hits])
-        out = {}
-        for k in np.unique(a):
-            rows = np.sort(b[a == k])
-            exact = self.face.distances([found[have[k]]], rows)[0][0]
-            if (exact <= FACE_NEAR).any():
-                out[have[k]] = rows[exact <= FACE_NEAR]
-        return out
 
     def face_impostors(
         self, found_raw: Iterable[Mapping[str, Any]], *, pairs: int = 500_000, seed: int = 0
@@ -465,18 +438,16 @@ class ReportTable:
             win = np.flatnonzero(sex_ok & age_ok)
             cols = {k: m[k][..., win] for k in LEVELS["name"][1] + ("by_lo", "by_hi")}
             keys = {name: key[win] for name, (_, key) in keyed.items()}
-            face = None
-            if self.face is not None and len(win):
-                face = self.face.distances([found[i] for i in rows], win)
-            near = self._near_faces([found[i] for i in rows])
             name_j = field_no["name"]
-            for g, i in enumerate(rows):
+            for i in rows:
                 f = {k: v[..., i] for k, v in fcols.items()}
                 own = np.flatnonzero(
                     (cols["by_lo"] <= f["by_hi"] + AGE_SLACK)
                     & (f["by_lo"] <= cols["by_hi"] + AGE_SLACK)
                 )
-                extra = self._beyond(f, near.get(g))
+                face = self.face.nearest_all(found[i]) if self.face is not None else None
+                near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR)
+                extra = self._beyond(f, near)
                 cand = np.concatenate([win[own], extra])
                 n_pairs += len(cand)
                 prior = float(self.prior.log10_odds(len(cand)))
@@ -495,11 +466,7 @@ class ReportTable:
                         axis=1, dtype=np.float64
                     )
                 if face is not None:
-                    parts["face"][: len(own)] = self.face.log10_lr(face[0][g][own], face[1][g][own])
-                if self.face is not None and len(extra):
-                    beyond = self.face.distances([found[i]], extra)
-                    if beyond is not None:
-                        parts["face"][len(own) :] = self.face.log10_lr(beyond[0][0], beyond[1][0])
+                    parts["face"] = self.face.log10_lr(face[0][cand], face[1][cand])
                 if self.dna is not None:
                     parts["dna"] = self.dna.scores_at(found[i], cand)
                 total = _total(parts)
