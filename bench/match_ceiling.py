@@ -95,7 +95,7 @@ def ceiling(seed: int, args: argparse.Namespace) -> dict[str, float]:
         j = row_of[want]
         f = {k: v[..., i] for k, v in fcols.items()}
         face = table.face.nearest_all(rec)
-        near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR)
+        near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR**2)
         rows = np.union1d(table.blocked(f), table._beyond(f, near))
         if j not in rows:
             continue

@@ -446,7 +446,7 @@ class ReportTable:
                     & (f["by_lo"] <= cols["by_hi"] + AGE_SLACK)
                 )
                 face = self.face.nearest_all(found[i]) if self.face is not None else None
-                near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR)
+                near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR**2)
                 extra = self._beyond(f, near)
                 cand = np.concatenate([win[own], extra])
                 n_pairs += len(cand)
@@ -466,7 +466,7 @@ class ReportTable:
                         axis=1, dtype=np.float64
                     )
                 if face is not None:
-                    parts["face"] = self.face.log10_lr(face[0][cand], face[1][cand])
+                    parts["face"] = self.face.log10_lr(np.sqrt(face[0][cand]), face[1][cand])
                 if self.dna is not None:
                     parts["dna"] = self.dna.scores_at(found[i], cand)
                 total = _total(parts)

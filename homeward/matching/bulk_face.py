@@ -48,49 +48,50 @@ class FaceColumns:
         return self._photo_rows
 
     def nearest_all(self, rec: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
-        """One found record's best photo distance to every report, float32 (n_reports,)
-        (inf where a side has no photo), and the years between those photos (float64, NaN
-        unknown); None when the record has no photo or another model's embeddings.
+        """One found record's best squared photo distance to every report, float32
+        (n_reports,) (inf where a side has no photo), and for each report the years between
+        those two photos (float64, NaN unknown); None when the record has no photo or
+        another model's embeddings.
 
         One matrix-vector product per pair of photo slots, always against all the
         reports' embeddings of a slot (the same shape every time): a float32 product's
         rounding depends on the shapes BLAS is given, so gathering each batch's window
         first would make a found person's distances, and the fourth decimal of their
         candidates' figures, depend on who they were read with. Streaming every report is
-        also faster than gathering a window of them (25 ms for 1,000,000)."""
+        also faster than gathering a window of them (about 25 ms for 1,000,000)."""
         emb, mask, year = FaceEvidence._stack([rec])
         if not mask.any() or emb.shape[2] != self.missing.shape[2]:
             return None
-        n = self.missing.shape[0]
-        best = np.full(n, np.inf, np.float32)
-        years = np.full(n, np.nan)
+        best: np.ndarray | None = None
+        years = np.full(self.missing.shape[0], np.nan)
         for b in range(self.missing.shape[1]):
-            slot, sq, ok = self._slot(b)
+            slot = self._slot(b)  # [-2 m, |m|^2]: |m|^2 inf where no photo
             for a in np.flatnonzero(mask[0]):
                 fa = emb[0, a]
-                d = slot @ fa
-                d *= -2
-                d += sq
+                d = slot[:, :-1] @ fa
+                d += slot[:, -1]
                 d += np.dot(fa, fa)
-                np.maximum(d, 0, out=d)
-                np.sqrt(d, out=d)
-                d[~ok] = np.inf
-                better = d < best
-                best[better] = d[better]
-                years[better] = np.abs(year[0, a] - self.missing_year[better, b])
+                if best is None:
+                    best = d
+                    years = np.abs(year[0, a] - self.missing_year[:, b])
+                else:
+                    better = d < best
+                    best[better] = d[better]
+                    years[better] = np.abs(year[0, a] - self.missing_year[better, b])
+        np.maximum(best, 0, out=best)
         return best, years
 
-    def _slot(self, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Photo slot `b` of every report: embeddings float32 (n, dim) contiguous, their
-        squared norms float32, and which reports have a photo there; made once."""
+    def _slot(self, b: int) -> np.ndarray:
+        """Photo slot `b` of every report as float32 (n, dim + 1) rows [-2 m, |m|^2], the
+        norm inf where the report has no photo there (so its distance is inf): made once."""
         if getattr(self, "_slots", None) is None:
             self._slots = {}
         if b not in self._slots:
-            self._slots[b] = (
-                np.ascontiguousarray(self.missing[:, b]),
-                self.sq[:, b].astype(np.float32),
-                self.missing_mask[:, b].copy(),
-            )
+            n, dim = self.missing.shape[0], self.missing.shape[2]
+            aug = np.empty((n, dim + 1), np.float32)
+            np.multiply(self.missing[:, b], -2, out=aug[:, :dim])
+            aug[:, dim] = np.where(self.missing_mask[:, b], self.sq[:, b], np.inf)
+            self._slots[b] = aug
         return self._slots[b]
 
     def distances(

@@ -69,7 +69,7 @@ class Prior:
         if len(total) == 0:
             return np.zeros(0)
         if group is None:
-            group = np.zeros(len(total), np.int64)
+            return self._rivals_one(total)
         _, g = np.unique(group, return_inverse=True)
         pool = np.bincount(g)
         pi = self._pi(pool)  # per group
@@ -100,6 +100,24 @@ class Prior:
             np.log10(np.maximum(whole[g] - np.power(10.0, w - top[g]), 1e-300)) + top[g],
         )
         return rest - np.log10(1 - pi[g])
+
+    def _rivals_one(self, total: np.ndarray) -> np.ndarray:
+        """`rivals` of one found person's pairs: the same sums without grouping."""
+        pi = float(self._pi(len(total)))
+        w = math.log10(pi) + total
+        none = math.log10(max(1.0 - self.has_report, 1e-300))
+        head = int(np.argmax(w))
+        top = max(float(w[head]), none)
+        t = np.power(10.0, w - top)
+        whole = math.pow(10.0, none - top) + float(t.sum())
+        rest = np.log10(np.maximum(whole - t, 1e-300)) + top
+        others = np.delete(w, head)
+        top2 = max(float(others.max()), none) if len(others) else none
+        rest[head] = (
+            math.log10(math.pow(10.0, none - top2) + float(np.power(10.0, others - top2).sum()))
+            + top2
+        )
+        return rest - math.log10(1 - pi)
 
 
 DEFAULT_PRIOR = Prior()

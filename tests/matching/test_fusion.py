@@ -196,6 +196,8 @@ def test_rivals_hold_for_overwhelming_evidence_and_many_found_people(totals, gro
     for g in set(group.tolist()):
         members = [t for t, k in zip(totals, group, strict=True) if k == g]
         want = _rivals_decimal(has, members)
+        alone = prior.rivals(np.array(members))  # one found person: the ungrouped sums
+        np.testing.assert_allclose(alone, got[group == g], atol=1e-9)
         for a, b in zip(got[group == g], want, strict=True):
             if math.isfinite(b):
                 assert a == pytest.approx(b, abs=1e-9)
