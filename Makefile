@@ -25,7 +25,6 @@ $(MO): $(PO)
 	msgfmt --check --output-file=$@ $<
 
 run: install
-	scripts/ensure-debian-packages || echo "without that font the PDFs cannot be made" >&2
 	$(HW) migrate --noinput
 	@# The demo's face photos come from a package, fetched the way the tests fetch theirs.
 	$(BIN)/python scripts/fetch_test_faces.py --into $(DEMO_FACES) \

@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "homeward.web.middleware.ApiTextMiddleware",
     "homeward.web.middleware.SecurityHeadersMiddleware",
+    "homeward.web.middleware.PdfFontMiddleware",
     # Every page through the permission map (accounts/access.py) before its view.
     "homeward.web.middleware.AccessMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.

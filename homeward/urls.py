@@ -9,7 +9,7 @@ from homeward.web import views as web_views
 
 urlpatterns = [
     path("", web_views.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts_views.SignIn.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("s/<slug:key>/", web_views.domain_section, name="section"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from datetime import date, datetime, time
@@ -227,4 +228,15 @@ def page(browser):
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
+    settle(page)
     context.close()
+
+
+def settle(page) -> None:
+    """Let the live server answer what the page still loads (photos, polls) before the
+    test's database is flushed: a request still reading it then holds a table lock."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    # A page that polls never goes idle: after five seconds it is closed all the same.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=5000)

@@ -174,8 +174,12 @@ ROUTES: dict[str, Rule] = {
     "portal:notice-poster": _R(PUBLIC),
     "portal:signup": _R(PUBLIC),
     "portal:verify": _R(PUBLIC),  # after sign-up, before signing in; checks its own session
+    "portal:reset": _R(PUBLIC),  # a forgotten password: a code to the phone
+    "portal:reset-code": _R(PUBLIC),  # checks its own session, like verify
+    "portal:phone": _R(PORTAL),
     "portal:report": _R(PORTAL),
     "portal:me": _R(PORTAL),
+    "portal:my-report": _R(PORTAL),
     "portal:alerts": _R(SIGNED_IN),
     "portal:alerts-unsubscribe": _R(PUBLIC),  # the signed link in every alert
     # The API
@@ -183,8 +187,8 @@ ROUTES: dict[str, Rule] = {
     "api:openapi-json": _R(PUBLIC),
     "api:openapi-view": _R(PUBLIC),
     "api:me": _R(SIGNED_IN),
-    "api:search": _R(STAFF),
-    "api:parse": _R(STAFF),
+    "api:search": _R(PUBLIC),  # divisions are public data: the portal's forms suggest them
+    "api:parse": _R(PUBLIC),
     "api:get": _R(STAFF),
     "api:children": _R(STAFF),
     "api:list_stations": _R(STATIONS),

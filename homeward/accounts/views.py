@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -69,3 +70,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
         for token in mine
     ]
     return render(request, "accounts/tokens.html", {"form": form, "rows": rows, "secret": secret})
+
+
+class SignIn(auth_views.LoginView):
+    """The one sign-in page, for staff and families. Coming from the portal (a `next` under
+    /p/) it wears the portal's header, so a family is not dropped on a staff page."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["portal"] = self.get_redirect_url().startswith("/p/")
+        return context

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,14 +11,21 @@ from django.utils.translation import gettext_lazy as _
 from homeward.campaigns.models import Hazard, Level, ShelterPoint
 from homeward.campaigns.services import WarningData
 from homeward.cases.forms import DivisionField
-from homeward.regions.selectors import division_get
-from homeward.web.forms import MomentInput, styled
+from homeward.web.forms import DivisionInput, MomentInput, styled
+
+SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
 class WarningForm(forms.Form):
     hazard = forms.ChoiceField(label=_("Hazard"), choices=Hazard.choices)
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
-    divisions = forms.CharField(label=_("Divisions (codes, separated by spaces)"), max_length=500)
+    divisions = forms.CharField(
+        label=_("Areas (names, separated by 、)"),
+        max_length=500,
+        widget=DivisionInput(
+            attrs={"data-divisions-many": "", "placeholder": _("e.g. 苏州市、无锡市")}
+        ),
+    )
     valid_from = forms.DateTimeField(label=_("Valid from"), widget=MomentInput())
     valid_until = forms.DateTimeField(label=_("Valid until"), widget=MomentInput())
     text = forms.CharField(label=_("Text"), required=False, max_length=1000)
@@ -26,13 +35,24 @@ class WarningForm(forms.Form):
         styled(self)
 
     def clean_divisions(self):
-        found = []
-        for code in self.cleaned_data["divisions"].replace(",", " ").split():
-            division = division_get(code)
-            if division is None:
-                raise ValidationError(_("No division has the code %(c)s.") % {"c": code})
-            found.append(division)
-        return found
+        """Each area by its name (苏州市, 姑苏区), as a suggestion shows it (江苏省苏州市（320500）)
+        or by its code; every name that is not an area is named in the error."""
+        one = DivisionField()
+        found, unknown = [], []
+        text = self.cleaned_data["divisions"]
+        # A suggestion carries its code in full-width brackets: split after each one first.
+        for token in SEPARATORS.split(re.sub(r"）", "）、", text)):
+            if not token:
+                continue
+            try:
+                found.append(one.clean(token))
+            except ValidationError:
+                unknown.append(token)
+        if unknown:
+            raise ValidationError(_("No area is called %(names)s.") % {"names": "、".join(unknown)})
+        if not found:
+            raise ValidationError(_("Name at least one area."))
+        return list(dict.fromkeys(found))
 
     def data_(self) -> WarningData:
         return WarningData(**self.cleaned_data)
@@ -52,4 +72,16 @@ class ShelterForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Entered by address: the point is optional (the "use my location" button fills
+        # it on site); without one the shelter stands at its division's centre.
+        for name in ("latitude", "longitude"):
+            self.fields[name].required = False
+            self.fields[name].widget = forms.HiddenInput()
+        self.fields["address"].help_text = _("Street and number, as people would look for it.")
         styled(self)
+
+    def point(self) -> tuple[float, float] | None:
+        d = self.cleaned_data
+        if d.get("latitude") is None or d.get("longitude") is None:
+            return None
+        return (d["latitude"], d["longitude"])

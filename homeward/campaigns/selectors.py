@@ -151,10 +151,23 @@ class ReportRow:
     persuaded: int = 0
     supplies: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def supplies_in_words(self) -> list[tuple[str, int]]:
+        return supplies_in_words(self.supplies)
+
+
+def supplies_in_words(supplies: dict[str, int]) -> list[tuple[str, int]]:
+    """(what, how many) for a page: "饮用水 10", never the code."""
+    from homeward.dispatch.models import Supply
+
+    return [(str(Supply(k).label) if k in Supply.values else k, n) for k, n in supplies.items()]
+
 
 def campaign_report(campaign: Campaign) -> list[ReportRow]:
-    """People reached, persuaded into shelter and supplies handed out, by division and day."""
-    from homeward.dispatch.models import SupplyHandout
+    """People reached, persuaded into shelter and supplies handed out, by division and day:
+    from the outreach records, and from the calls the street teams resolved in the
+    campaign's area while it ran."""
+    from homeward.dispatch.models import Incident, Outcome, SupplyHandout
 
     divisions = list(campaign.divisions.all())
     if not divisions:
@@ -178,6 +191,23 @@ def campaign_report(campaign: Campaign) -> list[ReportRow]:
         r.people_reached += o.people_reached
         r.persuaded += o.persuaded
     within = reduce(or_, (Q(division__code__startswith=d.prefix) for d in divisions))
+    # The street teams' own work during the campaign counts too: each call resolved in the
+    # area is the people met (unless nobody was found, or the report was false), and a
+    # call that brought them to a station is people persuaded to come in.
+    resolved = Incident.objects.filter(
+        within,
+        resolved_at__gte=campaign.starts_at,
+        resolved_at__lte=campaign.ends_at,
+        merged_into__isnull=True,
+    ).exclude(outcome__in=[Outcome.NOT_FOUND, Outcome.FALSE_REPORT, ""])
+    for i in resolved.select_related("division"):
+        target = home(i.division.code)
+        if target is None:
+            continue
+        r = row(target, i.resolved_at)
+        r.people_reached += i.people_count
+        if i.outcome == Outcome.BROUGHT_TO_STATION:
+            r.persuaded += i.people_count
     handouts = SupplyHandout.objects.filter(
         within, at__gte=campaign.starts_at, at__lte=campaign.ends_at
     ).select_related("division")

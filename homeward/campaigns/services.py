@@ -205,12 +205,18 @@ def shelter_open(
     kind: str,
     division: Division,
     address: str,
-    point: tuple[float, float],
+    point: tuple[float, float] | None,
     capacity: int,
     hours: tuple[time, time],
     by: User | None,
 ) -> ShelterPoint:
+    """A shelter point of the campaign. Without a point (entered by address) it stands at its
+    division's centre until someone on site gives its point."""
     require_campaign_writer(by, [division])
+    if point is None:
+        point = division.point
+    if point is None:
+        raise ValidationError({"address": _("This division has no known centre: give a point.")})
     shelter = ShelterPoint(
         campaign=campaign,
         name=name.strip(),

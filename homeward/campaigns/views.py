@@ -58,7 +58,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=d["kind"],
                 division=d["division"],
                 address=d["address"],
-                point=(d["latitude"], d["longitude"]),
+                point=form.point(),
                 capacity=d["capacity"],
                 hours=(d["opens"], d["closes"]),
                 by=request.user,
@@ -69,6 +69,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("campaigns:detail", pk=pk)
     rows = selectors.campaign_report(campaign)
+    totals = selectors.report_totals(rows)
     return render(
         request,
         "campaigns/detail.html",
@@ -77,7 +78,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "divisions": campaign.divisions.all(),
             "shelters": campaign.shelters.select_related("division"),
             "rows": rows,
-            "totals": selectors.report_totals(rows),
+            "totals": totals,
+            "supplies": selectors.supplies_in_words(totals["supplies"]),
             "form": form,
             "nav_section": "campaigns",
         },

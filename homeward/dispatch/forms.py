@@ -83,6 +83,15 @@ class PublicReportForm(ReportForm):
             del self.fields[name]
         self.fields["description"].label = _("What you see")
         self.fields["reporter_phone"].label = _("Your phone (to tell you how it ended)")
+        self.fields["reporter_phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
+        self.fields["address"].label = _("Where is the person? (street, landmark)")
+        self.fields["address"].widget.attrs.pop("autofocus", None)
+        self.fields["division"].label = _("District or county")
+        # A passer-by never types coordinates: "use my location" (the browser's
+        # geolocation, pages.js) fills these, and the page says that it did.
+        self.fields["latitude"].widget = forms.HiddenInput()
+        self.fields["longitude"].widget = forms.HiddenInput()
+        self.fields["photo"].widget.attrs["accept"] = "image/*"
 
 
 class DispatchForm(forms.Form):
@@ -91,8 +100,10 @@ class DispatchForm(forms.Form):
     def __init__(self, *args, teams=(), proposed: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t, _c in teams])
+        unknown = _("distance unknown")
         self.fields["team"].choices = [
-            (t.pk, f"{t.name} · {cost:.1f} km" if cost is not None else t.name) for t, cost in teams
+            (t.pk, f"{t.name} · {cost:.1f} km" if cost is not None else f"{t.name} · {unknown}")
+            for t, cost in teams
         ]
         if proposed is not None:
             self.fields["team"].initial = proposed.pk

@@ -31,6 +31,11 @@ def teams_visible(user: User) -> QuerySet[Team]:
     return scope_queryset(user, Team.objects.select_related("station"))
 
 
+def teams_of(user: User) -> QuerySet[Team]:
+    """The teams the user is a member of (a street worker's phone reports their place)."""
+    return teams_visible(user).filter(members=user)
+
+
 def team_get(user: User, pk: int, *, request: HttpRequest | None = None) -> Team:
     return scoped_get(user, teams_visible(user), request=request, audit=False, pk=pk)
 
@@ -120,9 +125,11 @@ def map_features(user: User, now: datetime | None = None) -> dict:
 
     now = now or timezone.now()
     incidents = []
+    unplaced = 0
     for i in incidents_visible(user).filter(status__in=Incident.OPEN):
         point = incident_point(i)
         if point is None:
+            unplaced += 1  # said beside the map: never silently missing from it
             continue
         incidents.append(
             {
@@ -143,7 +150,30 @@ def map_features(user: User, now: datetime | None = None) -> dict:
         {"id": s.pk, "point": (s.latitude, s.longitude), "label": s.name, "capacity": s.capacity}
         for s in shelters_open_for(user, now)
     ]
-    return {"incidents": incidents, "teams": teams, "shelters": shelters}
+    return {
+        "incidents": incidents,
+        "teams": teams,
+        "shelters": shelters,
+        "unplaced": unplaced,
+        "places": map_places(user),
+    }
+
+
+def map_places(user: User) -> list[dict]:
+    """The names to write on a map without tiles: the cities and counties of the user's
+    province (a station's staff, a province or lower administrator), else the provinces
+    and cities. Names and seats come from the GB/T 2260 table (regions)."""
+    from homeward.regions.models import Division
+
+    code = user.station.division_id if user.station_id else user.division_id
+    if code:
+        places = Division.objects.filter(code__startswith=code[:2]).exclude(level="province")
+    else:
+        places = Division.objects.filter(level__in=["province", "city"])
+    return [
+        {"name": d.name, "level": d.level, "point": d.point}
+        for d in places.only("code", "name", "level", "latitude", "longitude")
+    ]
 
 
 def timeline(incident: Incident):

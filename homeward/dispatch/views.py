@@ -80,6 +80,14 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                     % {"id": incident.merged_into_id},
                 )
                 return redirect("dispatch:incident", pk=incident.merged_into_id)
+            if incident.placement == "none":
+                messages.warning(
+                    request,
+                    _(
+                        "The address could not be placed: ask the caller for a landmark or the "
+                        "district. The incident is not on the map."
+                    ),
+                )
             return redirect("dispatch:incident", pk=incident.pk)
     return render(request, "dispatch/incident_new.html", {"form": form, "nav_section": "dispatch"})
 
@@ -166,6 +174,10 @@ def team_page(request: HttpRequest) -> HttpResponse:
     """
     assignments = list(selectors.team_assignments(request.user))
     forms = {i.pk: OutcomeForm(prefix=f"outcome-{i.pk}") for i in assignments}
+    teams = list(selectors.teams_of(request.user))
+    if request.method == "POST" and request.POST.get("action") == "position":
+        _team_position(request, teams)
+        return redirect("dispatch:team")
     if request.method == "POST":
         incident = selectors.team_assignment_get(request.user, request.POST.get("incident", ""))
         action = request.POST.get("action")
@@ -193,9 +205,31 @@ def team_page(request: HttpRequest) -> HttpResponse:
         "dispatch/team.html",
         {
             "assignments": [(i, forms[i.pk]) for i in assignments],
+            "teams": teams,
             "nav_section": "dispatch",
         },
     )
+
+
+def _team_position(request: HttpRequest, teams) -> None:
+    """ "Use my location" on the team page: the phone's point becomes the team's position,
+    so the dispatcher proposes the nearest team."""
+    try:
+        latitude = float(request.POST.get("latitude", ""))
+        longitude = float(request.POST.get("longitude", ""))
+    except ValueError:
+        messages.error(request, _("Your location could not be read."))
+        return
+    try:
+        for team in teams:
+            services.team_position_update(
+                team=team, latitude=latitude, longitude=longitude, by=request.user
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return
+    if teams:
+        messages.success(request, _("Your team's position is updated."))
 
 
 @login_required
@@ -217,7 +251,15 @@ def public_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         report = form.report(channel=Channel.PUBLIC)
         station = selectors.station_for_report(report)
-        if station is None:
+        if station is None and report.latitude is None and report.division is None:
+            form.add_error(
+                "division",
+                _(
+                    "We could not tell where this is: name the district or county, or use your "
+                    "location."
+                ),
+            )
+        elif station is None:
             form.add_error("address", _("No station serves this place yet; call 110."))
         else:
             try:

@@ -72,8 +72,15 @@ class TipForm(HumanCheckMixin):
 
 class SignupForm(HumanCheckMixin):
     display_name = forms.CharField(label=_("Your name"), max_length=50)
-    phone = forms.CharField(label=_("Mobile number"), max_length=20)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        help_text=_("It is your user name when you sign in; we send a code to it."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -81,7 +88,70 @@ class SignupForm(HumanCheckMixin):
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("Code from the text message"), max_length=6)
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class ResetForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    password = forms.CharField(
+        label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class ReportAddForm(forms.Form):
+    text = forms.CharField(
+        label=_("What you have learnt"),
+        required=False,
+        max_length=2000,  # tracing.services.family.ADD_MAX_CHARS
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    photo = forms.FileField(
+        label=_("A photo of them"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+    photo_year = forms.IntegerField(label=_("Year the photo was taken"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (for the station)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -115,6 +185,12 @@ class SubscriptionForm(forms.Form):
                 (code, label) for code, label in CHANNEL_CHOICES if code != "webhook"
             ]
             del self.fields["webhook_url"]
+            # A family names an area and a distance; points are for partner systems.
+            del self.fields["latitude"]
+            del self.fields["longitude"]
+            self.fields["division"].label = _("Area (a county, city or province)")
+            self.fields["division"].required = True
+            self.fields["radius_km"].label = _("Also within this distance of it")
 
     def subscription_data(self):
         from homeward.tracing.services.alerts import SubscriptionData

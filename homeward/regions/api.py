@@ -42,12 +42,13 @@ class ParsedOut(Schema):
     rest: str
 
 
-@router.get("/search", response=list[DivisionOut], summary="Divisions by name")
+# The divisions are public data (GB/T 2260): the portal's anonymous forms suggest them too.
+@router.get("/search", response=list[DivisionOut], summary="Divisions by name", auth=None)
 def search(request: HttpRequest, name: str):
     return [DivisionOut.of(d) for d in divisions_by_name(name)[:50]]
 
 
-@router.get("/parse", response=ParsedOut, summary="Free-text address to its division")
+@router.get("/parse", response=ParsedOut, summary="Free-text address to its division", auth=None)
 def parse(request: HttpRequest, address: str):
     parsed = address_parse(address)
     return ParsedOut(

@@ -205,3 +205,52 @@ def photos_side_by_side(candidate) -> tuple[list, list]:
         apart = newest - photo.taken_year if newest and photo.taken_year else None
         photo.years_apart = apart if apart is not None and apart >= 0 else None
     return person_photos, report_photos
+
+
+def family_report(user: User, public_id, *, request: HttpRequest | None = None) -> MissingReport:
+    """One of the family's own reports (any other is a 404), its read on the audit trail."""
+    report = (
+        family_reports(user)
+        .select_related("station", "home_division", "lost_division")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    audit_record(
+        actor=user, action="view", obj=report, station_id=report.station_id, request=request
+    )
+    return report
+
+
+def report_timeline(report: MissingReport) -> list[tuple]:
+    """(when, what, the family's words) for each step of a report, oldest first."""
+    steps = [(report.created_at, MissingReport.Status.PENDING.label, "")]
+    if report.verified_at:
+        steps.append((report.verified_at, MissingReport.Status.VERIFIED.label, ""))
+    steps += [(u.at, u.get_kind_display(), u.text) for u in report.updates.all()]
+    return sorted(steps, key=lambda step: step[0])
+
+
+def report_contact_station(report: MissingReport):
+    """The station a family talks to: the one handling the report, else (while it waits for
+    verification) the active station nearest by division to where the person was lost, or
+    to their home."""
+    from homeward.stations.models import Station
+
+    if report.station_id:
+        return report.station
+    for division in (report.lost_division, report.home_division):
+        if division is None:
+            continue
+        for length in (6, 4, 2):
+            station = (
+                Station.objects.filter(
+                    is_active=True, division__code__startswith=division.code[:length]
+                )
+                .order_by("level", "name")
+                .first()
+            )
+            if station is not None:
+                return station
+    return None

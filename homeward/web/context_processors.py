@@ -15,6 +15,12 @@ URL_SECTIONS = {
 }
 
 
+def _drafts_waiting(user):
+    from homeward.dispatch.selectors import drafts_open
+
+    return lambda: drafts_open(user).count()
+
+
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     match = getattr(request, "resolver_match", None)
@@ -25,8 +31,11 @@ def navigation(request: HttpRequest) -> dict:
         for namespace in ("cases", "tracing", "dispatch", "campaigns"):
             if not current and namespace in match.namespaces:
                 current = namespace
+    items = navigation_for(user) if user is not None else []
     return {
-        "nav_items": navigation_for(user) if user is not None else [],
+        "nav_items": items,
+        # Intake drafts that street teams left at the desk, counted only when a page asks.
+        "drafts_waiting": _drafts_waiting(user) if any(i.key == "cases" for i in items) else 0,
         "nav_section": current,
         "site_title": settings.SITE_TITLE,
     }

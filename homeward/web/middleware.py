@@ -92,6 +92,26 @@ def content_security_policy() -> str:
     )
 
 
+class PdfFontMiddleware:
+    """A PDF that cannot be made for want of a Chinese font is a page that says so, with
+    what to do (503: the server, not the user, lacks something), never a bare 500."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.shortcuts import render
+
+        from homeward.web.pdf import PdfFontMissing
+
+        if isinstance(exception, PdfFontMissing):
+            return render(request, "web/pdf_unavailable.html", status=503)
+        return None
+
+
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every answer."""
 

@@ -1,28 +1,48 @@
 """PDFs a station prints (figures, the registration form, the hand-over sheet): A4, with a
-Chinese font from the machine (Debian's fonts-wqy-microhei, or REPORTS_PDF_FONT)."""
+Chinese font that comes with the Python packages, so a fresh machine prints without any
+system font: WenQuanYi Micro Hei (文泉驿微米黑, Apache License 2.0 or GPLv3), as packaged by
+`paperang-p2-fonts-cjk` (the same file as Debian's fonts-wqy-microhei). REPORTS_PDF_FONT
+names another TrueType file; Debian's fonts are a last fallback.
+
+(Noto Sans SC from a package was tried first: fpdf2 embeds its CFF outlines under an
+encoding that text extraction reads with a NUL before every character.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-FONT_CANDIDATES = (
+SYSTEM_FONTS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/arphic/uming.ttc",
 )
 
 
+class PdfFontMissing(Exception):
+    """No Chinese font to print with: the page says so (web.middleware), never a 500."""
+
+
+def _packaged_font() -> Path | None:
+    from importlib import resources
+
+    try:
+        return Path(str(resources.files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"))
+    except ModuleNotFoundError:
+        return None
+
+
 def pdf_font() -> Path:
     configured = getattr(settings, "REPORTS_PDF_FONT", "")
-    for candidate in ([configured] if configured else []) + list(FONT_CANDIDATES):
+    candidates = [configured] if configured else []
+    candidates += [_packaged_font(), *SYSTEM_FONTS]
+    for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
-    raise ImproperlyConfigured(
-        "No Chinese font for PDFs: install the Debian package fonts-wqy-microhei "
-        "or set REPORTS_PDF_FONT to a TrueType font file."
+    raise PdfFontMissing(
+        "No Chinese font for PDFs: reinstall the pinned packages (make install), or set "
+        "REPORTS_PDF_FONT to a TrueType or OpenType font file."
     )
 
 

@@ -5,7 +5,6 @@ element is there, no text reads as markup, and the staff pages fit a phone's wid
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,13 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 LANGUAGES = ("zh-hans", "en")
 HOSTILE = '<img src=x onerror="window.__xss=1">人民路'
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    folder = Path(os.environ.get("HOMEWARD_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _as(page, live_server, user, language: str) -> None:

@@ -209,6 +209,7 @@ FILL = {
     "portal:notice": lambda w: {"public_id": w.notice.public_id},
     "portal:notice-photo": lambda w: {"public_id": w.notice.public_id},
     "portal:notice-poster": lambda w: {"public_id": w.notice.public_id},
+    "portal:my-report": lambda w: {"public_id": w.report.public_id},
     "api:get_station": lambda w: {"station_id": w.station.pk},
     "api:get_stay": lambda w: {"stay_id": w.stay.pk},
     "api:exit_stay": lambda w: {"stay_id": w.stay.pk},

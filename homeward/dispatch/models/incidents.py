@@ -145,6 +145,14 @@ class Incident(models.Model):
         return (self.latitude, self.longitude)
 
     @property
+    def placement(self) -> str:
+        """How well the incident is placed: "point" (a reported point), "division" (only
+        the centre of the division its address names: approximate), "none" (nowhere)."""
+        if self.point is not None:
+            return "point"
+        return "division" if self.division_id else "none"
+
+    @property
     def due_at(self):
         """When the team should be on scene, by the target for this urgency."""
         return self.received_at + timedelta(minutes=response_minutes()[self.urgency])

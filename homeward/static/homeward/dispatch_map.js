@@ -1,6 +1,8 @@
 // The command center's live map: open incidents, teams and shelter points, refreshed
-// every few seconds from map.json. With no tile server configured it draws the points
-// on a plain background, which is all a dispatcher needs to see who is nearest.
+// every few seconds from map.json. With no tile server configured (MAP_TILE_URL, e.g. the
+// national Tianditu service) it draws the points on a plain background with the names of
+// the districts and counties around them (GB/T 2260 seats, from our own data) and a scale
+// bar. No boundary lines are drawn from unofficial data: see docs/maps.md.
 (function () {
   "use strict";
   var el = document.getElementById("live-map");
@@ -9,7 +11,10 @@
   var map = L.map(el, { zoomControl: true, attributionControl: !!config.tiles });
   if (config.tiles) { L.tileLayer(config.tiles, { maxZoom: 19 }).addTo(map); }
   map.setView(config.center || [31.3, 120.6], config.zoom || 11);
+  L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
+  var places = L.layerGroup().addTo(map);
   var layer = L.layerGroup().addTo(map);
+  var placed = false;
   var colours = { received: "#d63384", dispatched: "#fd7e14", on_scene: "#198754" };
   var fitted = false;
 
@@ -21,7 +26,23 @@
     return span;
   }
 
+  // A division's name at its seat, as plain text (DOM properties only).
+  function label(place) {
+    var icon = L.divIcon({ className: "map-place map-place-" + place.level, html: "", iconSize: null });
+    var marker = L.marker(place.point, { icon: icon, interactive: false, keyboard: false });
+    marker.on("add", function () {
+      var span = document.createElement("span");
+      span.textContent = place.name;
+      marker.getElement().replaceChildren(span);
+    });
+    return marker;
+  }
+
   function draw(data) {
+    if (!placed && !config.tiles) {
+      (data.places || []).forEach(function (p) { label(p).addTo(places); });
+      placed = true;
+    }
     layer.clearLayers();
     var bounds = [];
     data.incidents.forEach(function (i) {
@@ -47,6 +68,11 @@
     });
     el.dataset.incidents = String(data.incidents.length);
     el.dataset.teams = String(data.teams.length);
+    var unplaced = document.getElementById("map-unplaced");
+    if (unplaced) {
+      unplaced.hidden = !data.unplaced;
+      unplaced.querySelector("[data-count]").textContent = String(data.unplaced || 0);
+    }
     if (!fitted && bounds.length) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 }); fitted = true; }
   }
 

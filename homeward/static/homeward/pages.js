@@ -49,7 +49,13 @@
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(function () {
-        var name = input.value.trim();
+        // data-divisions-many: several areas in one field, 、 between them; the last one
+        // typed is looked up, and each suggestion keeps the ones before it.
+        var many = input.hasAttribute("data-divisions-many");
+        var cut = many ? Math.max(input.value.lastIndexOf("、"), input.value.lastIndexOf("，"),
+          input.value.lastIndexOf(","), input.value.lastIndexOf(" ")) + 1 : 0;
+        var before = input.value.slice(0, cut);
+        var name = input.value.slice(cut).trim();
         if (!list || !name || name === asked || /[0-9]/.test(name)) { return; }
         asked = name;
         fetch(input.dataset.divisions + "?name=" + encodeURIComponent(name), {
@@ -59,7 +65,7 @@
         }).then(function (rows) {
           var options = rows.slice(0, 20).map(function (d) {
             var option = document.createElement("option");
-            option.value = d.path + "（" + d.code + "）";
+            option.value = before + d.path + "（" + d.code + "）";
             return option;
           });
           list.replaceChildren.apply(list, options);
@@ -76,6 +82,24 @@
       copy.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
       copy.querySelectorAll("input").forEach(function (i) { i.value = ""; });
       button.parentNode.insertBefore(copy, button);
+    });
+  });
+
+  // <button data-locate>: "use my location". The browser's geolocation fills the form's
+  // hidden latitude and longitude; the status line says what happened, as text only. A
+  // button with data-submit sends its form once the point is in.
+  document.querySelectorAll("[data-locate]").forEach(function (button) {
+    var status = document.querySelector(button.dataset.status);
+    var say = function (text) { if (status) { status.textContent = text; } };
+    button.addEventListener("click", function () {
+      if (!navigator.geolocation) { say(button.dataset.failed); return; }
+      say(button.dataset.asking);
+      navigator.geolocation.getCurrentPosition(function (position) {
+        document.querySelector(button.dataset.latitude).value = position.coords.latitude.toFixed(6);
+        document.querySelector(button.dataset.longitude).value = position.coords.longitude.toFixed(6);
+        say(button.dataset.done.replace("{metres}", String(Math.round(position.coords.accuracy || 0))));
+        if (button.hasAttribute("data-submit")) { button.form.submit(); }
+      }, function () { say(button.dataset.failed); }, { enableHighAccuracy: true, timeout: 15000 });
     });
   });
 })();

@@ -34,8 +34,8 @@
     series: [{ type: "bar", data: data.retention.values, itemStyle: { color: "#c0504d" } }],
   });
   if (data.map) {
-    // No map tiles or boundaries are shipped: stations sit on longitude and latitude,
-    // sized by beds, coloured by the share in use.
+    // No map tiles or boundaries are shipped (docs/maps.md): stations sit on longitude
+    // and latitude, named, sized by beds, coloured by the share in use.
     draw("chart-map", {
       title: { text: data.map.title, textStyle: { fontSize: 14 } },
       tooltip: {
@@ -47,6 +47,13 @@
       series: [{
         type: "scatter",
         symbolSize: (v) => 8 + Math.sqrt(v[3] || 0) * 3,
+        // Each station by its name (drawn on the canvas as text, never as markup), with
+        // beds in use of beds, so the chart reads without hovering.
+        label: {
+          show: true, position: "right", fontSize: 11,
+          formatter: (p) => `${p.data.name} ${p.data.occupied}/${p.data.beds}`,
+        },
+        labelLayout: { hideOverlap: true },
         data: data.map.points.map((s) => ({
           name: s.name, beds: s.beds, occupied: s.occupied,
           value: [s.lng, s.lat, s.beds ? s.occupied / s.beds : 0, s.beds],

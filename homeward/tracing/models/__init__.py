@@ -1,7 +1,7 @@
 from homeward.tracing.models.alerts import AlertDelivery, Subscription
 from homeward.tracing.models.found import FaceVector, FoundDna
 from homeward.tracing.models.notices import Notice, Tip
-from homeward.tracing.models.reports import MissingReport, Relative, ReportPhoto
+from homeward.tracing.models.reports import MissingReport, Relative, ReportPhoto, ReportUpdate
 from homeward.tracing.models.review import Candidate, InquiryTask, Reunion
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Notice",
     "Relative",
     "ReportPhoto",
+    "ReportUpdate",
     "Reunion",
     "Subscription",
     "Tip",

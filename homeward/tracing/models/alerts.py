@@ -64,6 +64,10 @@ class Subscription(models.Model):
         return f"subscription {self.public_id}"
 
     @property
+    def channel_labels(self) -> list[str]:
+        return [str(Channel(c).label) if c in Channel.values else c for c in self.channels]
+
+    @property
     def point(self) -> tuple[float, float]:
         return (self.latitude, self.longitude)
 

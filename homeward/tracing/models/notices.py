@@ -47,6 +47,14 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return f"notice {self.public_id}"
 
+    @property
+    def marks_in_words(self) -> list[str]:
+        """The marks as people say them ("左臂 纹身"), in the reader's language; a notice
+        never carries the staff's detail of what a mark looks like."""
+        from homeward.cases.models.vocabulary import marks_in_words
+
+        return marks_in_words(self.marks, None)
+
 
 class Tip(models.Model):
     """“I may know this person”: a message from the public that reaches the station."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.models.vocabulary import Sex
@@ -123,6 +124,34 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}:{self.pk}"
+
+
+class ReportUpdate(models.Model):
+    """A step in a report's life that its family follows on the portal: information or a
+    photo the family added, a withdrawal, a reunion. (Filing and verification are read
+    from the report's own times.)"""
+
+    class Kind(models.TextChoices):
+        INFO = "info", _("The family added information")
+        PHOTO = "photo", _("The family added a photo")
+        WITHDRAWN = "withdrawn", _("The family withdrew the report")
+        REUNITED = "reunited", _("Reunited")
+
+    report = models.ForeignKey(MissingReport, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(_("what happened"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("what the family wrote"), blank=True)
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("report update")
+        verbose_name_plural = _("report updates")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.kind}"
 
 
 class Relative(models.Model):

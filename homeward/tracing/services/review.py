@@ -14,7 +14,14 @@ from homeward.accounts.models import User
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.cases.models import Stay
 from homeward.cases.services import ExitData, person_identified, stay_exit
-from homeward.tracing.models import Candidate, FaceVector, InquiryTask, MissingReport, Reunion
+from homeward.tracing.models import (
+    Candidate,
+    FaceVector,
+    InquiryTask,
+    MissingReport,
+    ReportUpdate,
+    Reunion,
+)
 from homeward.tracing.services.common import require_tracer
 from homeward.tracing.services.notices import notice_withdraw
 
@@ -222,6 +229,7 @@ def reunion_complete(
     MissingReport.objects.filter(pk=report.pk).update(
         status=MissingReport.Status.REUNITED, updated_at=now
     )
+    ReportUpdate.objects.create(report=report, kind=ReportUpdate.Kind.REUNITED, by=by, at=now)
     notice_withdraw(stay=reunion.stay, now=now)
     # Who they are is known now: the record takes the name the family gave.
     person_identified(

@@ -76,6 +76,10 @@ class Command(BaseCommand):
                 f"Homeward is running: http://{host}:{port}",
                 f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
                 f"jobs: {settings.HUEY['huey_class']}",
+                f"public address (PUBLIC_URL, in alerts and the posters' QR codes): "
+                f"{settings.PUBLIC_URL}",
+                "  set it to the address families reach, e.g. "
+                "PUBLIC_URL=https://xunqin.example.gov.cn make run",
                 f"demo logins (password for all: {DEMO_PASSWORD}):",
                 *[f"  {name:<20} {what}" for name, what in demo_logins()],
                 "Press Ctrl-C to stop.",
