@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, time
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import AuditEvent
+from homeward.accounts.phones import looks_like_phone, normalise_phone
 from homeward.web.forms import DayInput
 
 
@@ -98,3 +102,15 @@ def scope_label(scope: str) -> str:
     section, _sep, level = scope.partition(":")
     verb = _("read and write") if level == "write" else _("read")
     return f"{SECTION_LABELS.get(section, section)}: {verb}"
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, but a user name typed as a phone number ("+86 138 0013 8000")
+    is read as the digits a family account is named by."""
+
+    def clean(self):
+        name = self.cleaned_data.get("username") or ""
+        if looks_like_phone(name):
+            with contextlib.suppress(ValidationError):  # not a number's length: as typed
+                self.cleaned_data["username"] = normalise_phone(name)
+        return super().clean()

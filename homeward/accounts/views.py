@@ -10,7 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from homeward.accounts.forms import AuditFilterForm, TokenForm, record_types, scope_label
+from homeward.accounts.forms import (
+    AuditFilterForm,
+    SignInForm,
+    TokenForm,
+    record_types,
+    scope_label,
+)
 from homeward.accounts.models import ApiToken
 from homeward.accounts.selectors import audit_events_visible
 from homeward.accounts.services import api_token_create, api_token_revoke, api_token_scopes_for
@@ -74,7 +80,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 class SignIn(auth_views.LoginView):
     """The one sign-in page, for staff and families. Coming from the portal (a `next` under
-    /p/) it wears the portal's header, so a family is not dropped on a staff page."""
+    /p/) it wears the portal's header, so a family is not dropped on a staff page. A user
+    name typed as a phone number is read as one (`SignInForm`)."""
+
+    form_class = SignInForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,7 +13,8 @@ from homeward.campaigns.services import WarningData
 from homeward.cases.forms import DivisionField
 from homeward.web.forms import DivisionInput, MomentInput, styled
 
-SEPARATORS = re.compile(r"[\s,，、;；]+")
+# Between areas: 、 and commas, never a space ("江苏 苏州" is one place).
+SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
 class WarningForm(forms.Form):
@@ -38,18 +39,19 @@ class WarningForm(forms.Form):
         """Each area by its name (苏州市, 姑苏区), as a suggestion shows it (江苏省苏州市（320500）)
         or by its code; every name that is not an area is named in the error."""
         one = DivisionField()
-        found, unknown = [], []
+        found, problems = [], []
         text = self.cleaned_data["divisions"]
         # A suggestion carries its code in full-width brackets: split after each one first.
         for token in SEPARATORS.split(re.sub(r"）", "）、", text)):
+            token = token.strip()
             if not token:
                 continue
             try:
                 found.append(one.clean(token))
-            except ValidationError:
-                unknown.append(token)
-        if unknown:
-            raise ValidationError(_("No area is called %(names)s.") % {"names": "、".join(unknown)})
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+        if problems:
+            raise ValidationError(problems)
         if not found:
             raise ValidationError(_("Name at least one area."))
         return list(dict.fromkeys(found))

@@ -61,7 +61,20 @@ class DivisionField(forms.CharField):
             value = shown.group(1)
         division = division_get(value) if value.isdigit() else None
         if division is None and not value.isdigit():
-            matches = list(divisions_by_name(value)[:2])
+            exact = list(Division.objects.filter(name=value).order_by("code")[:6])
+            if len(exact) > 1:
+                # 朝阳区 is in Beijing and in Changchun: never pick one silently.
+                raise ValidationError(
+                    _(
+                        "Several places are called “%(value)s”: %(places)s. Pick one from the "
+                        "suggestions, or write the city too."
+                    ),
+                    params={
+                        "value": value,
+                        "places": "、".join(division_path(d) for d in exact[:5]),
+                    },
+                )
+            matches = exact or list(divisions_by_name(value)[:2])
             division = matches[0] if len(matches) == 1 else address_parse(value).division
         if division is None:
             raise ValidationError(_("No division is called “%(value)s”."), params={"value": value})

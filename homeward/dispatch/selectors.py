@@ -119,8 +119,9 @@ def board(user: User, now: datetime | None = None) -> Board:
     )
 
 
-def map_features(user: User, now: datetime | None = None) -> dict:
-    """Open incidents, teams and open shelter points as plain data for the live map."""
+def map_features(user: User, now: datetime | None = None, *, places: bool = False) -> dict:
+    """Open incidents, teams and open shelter points as plain data for the live map; with
+    `places`, the names to write on it (asked once, by a map without tiles)."""
     from homeward.campaigns.selectors import shelters_open_for
 
     now = now or timezone.now()
@@ -155,7 +156,7 @@ def map_features(user: User, now: datetime | None = None) -> dict:
         "teams": teams,
         "shelters": shelters,
         "unplaced": unplaced,
-        "places": map_places(user),
+        "places": map_places(user) if places else [],
     }
 
 

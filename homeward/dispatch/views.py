@@ -55,7 +55,8 @@ def board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def map_data(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(selectors.map_features(request.user))
+    places = request.GET.get("places") == "1"
+    return JsonResponse(selectors.map_features(request.user, places=places))
 
 
 @login_required

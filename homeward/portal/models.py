@@ -9,6 +9,9 @@ class PhoneCode(models.Model):
     """A one-time code sent to a family account's phone; only its hash is kept."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    # The number the code went to: the account's own, or the one it is moving to (the
+    # move happens only when this code comes back).
+    phone = models.CharField(max_length=20, blank=True)
     digest = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

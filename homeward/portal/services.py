@@ -1,4 +1,5 @@
-"""Family accounts on the portal: sign-up, phone verification; and abuse limits."""
+"""Family accounts on the portal: sign-up, phone codes, a number that moves, a forgotten
+password. (The abuse limits they use live in web.limits.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
+from homeward.accounts.phones import normalise_phone
 from homeward.accounts.services import user_create
 from homeward.portal.models import PhoneCode
 from homeward.portal.senders import sms_sender
+from homeward.web.limits import allow
 
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
@@ -27,11 +29,11 @@ def _digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def normalise_phone(phone: str) -> str:
-    digits = "".join(c for c in phone if c.isdigit())
-    if not 7 <= len(digits) <= 15:
-        raise ValidationError({"phone": _("Give a mobile number we can send a code to.")})
-    return digits
+def _warn(digits: str, text: str) -> None:
+    """Tell a number's owner that someone tried it: at most three such texts a day, so the
+    warning itself cannot be used to flood a phone."""
+    if allow(f"warn:{digits}", limit=3, per_seconds=86400):
+        sms_sender().send(digits, text)
 
 
 @transaction.atomic
@@ -48,7 +50,7 @@ def family_signup(*, phone: str, password: str, display_name: str) -> User | Non
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
     if User.objects.filter(username=digits).exists():
-        sms_sender().send(
+        _warn(
             digits,
             _(
                 "Someone tried to open a Homeward account with this number. If it was you, "
@@ -68,44 +70,103 @@ def family_signup(*, phone: str, password: str, display_name: str) -> User | Non
 
 
 @transaction.atomic
-def phone_code_send(*, user: User) -> None:
+def phone_code_send(*, user: User, to: str = "") -> None:
+    """A new code (the last one sent stops working) to the account's number, or to `to`,
+    the number the account is moving to."""
     code = f"{secrets.randbelow(10**6):06d}"
     PhoneCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
     PhoneCode.objects.create(
-        user=user, digest=_digest(code), expires_at=timezone.now() + timedelta(minutes=CODE_MINUTES)
+        user=user,
+        phone=to or user.phone,
+        digest=_digest(code),
+        expires_at=timezone.now() + timedelta(minutes=CODE_MINUTES),
     )
-    sms_sender().send(user.phone, _("Homeward verification code: %(code)s") % {"code": code})
+    sms_sender().send(to or user.phone, _("Homeward verification code: %(code)s") % {"code": code})
+
+
+def code_sent_to(user: User) -> str:
+    """The number the user's live code went to ("" without one)."""
+    pending = (
+        PhoneCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    return (pending.phone or user.phone) if pending else ""
+
+
+def _check_code(user: User, code: str) -> PhoneCode:
+    """The user's live code if `code` is it; a wrong try is counted. Raises a ValidationError
+    on the code otherwise. The messages never depend on more than the tries made, so an
+    unknown number can be answered with the same ones (`wrong_code_message`)."""
+    pending = (
+        PhoneCode.objects.select_for_update()
+        .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is None:
+        locked = (
+            PhoneCode.objects.filter(
+                user=user, attempts__gte=MAX_ATTEMPTS, expires_at__gt=timezone.now()
+            )
+            .order_by("-created_at")
+            .exists()
+        )
+        raise _CodeProblem(
+            _("Too many wrong codes: ask for a new one.")
+            if locked
+            else _("The code has expired: ask for a new one.")
+        )
+    pending.attempts += 1
+    if pending.attempts > MAX_ATTEMPTS or not secrets.compare_digest(
+        pending.digest, _digest(code.strip())
+    ):
+        if pending.attempts >= MAX_ATTEMPTS:
+            pending.used_at = timezone.now()
+        pending.save()
+        raise _CodeProblem(wrong_code_message(pending.attempts))
+    return pending
+
+
+def wrong_code_message(tries: int) -> str:
+    if tries < MAX_ATTEMPTS:
+        return _("The code is not right.")
+    return _("Too many wrong codes: ask for a new one.")
+
+
+class _CodeProblem(Exception):
+    """A wrong, locked or expired code: the try is counted and committed before the
+    error reaches the caller."""
 
 
 def phone_verify(*, user: User, code: str) -> User:
     """Check a code sent to the user's phone. A wrong try is counted and kept (committed
-    before the error is raised), so the sixth wrong code locks the code whatever the
-    caller does with the error (so no caller may wrap it in a transaction of its own)."""
+    before the error is raised), so the fifth wrong code locks the code whatever the
+    caller does with the error (so no caller may wrap it in a transaction of its own).
+
+    A code sent to a new number moves the account there now: the number is its user
+    name. If another account took that number meanwhile, nothing moves."""
+    problem = ""
     with transaction.atomic():
-        pending = (
-            PhoneCode.objects.select_for_update()
-            .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
-            .order_by("-created_at")
-            .first()
-        )
-        if pending is None:
-            problem = _("The code has expired: ask for a new one.")
+        try:
+            pending = _check_code(user, code)
+        except _CodeProblem as exc:
+            problem = str(exc)
         else:
-            pending.attempts += 1
-            if pending.attempts > MAX_ATTEMPTS:
-                pending.used_at = timezone.now()
-                problem = _("Too many wrong codes: ask for a new one.")
-            elif not secrets.compare_digest(pending.digest, _digest(code.strip())):
-                problem = _("The code is not right.")
-                if pending.attempts == MAX_ATTEMPTS:  # that was the last try
-                    pending.used_at = timezone.now()
-                    problem = _("Too many wrong codes: ask for a new one.")
+            pending.used_at = timezone.now()
+            pending.save()
+            moving = pending.phone and pending.phone != user.phone
+            if moving and _number_taken(pending.phone, but=user):
+                problem = _("This number now belongs to another account.")
             else:
-                pending.used_at = timezone.now()
-                problem = ""
+                if moving:
+                    User.objects.filter(pk=user.pk).update(
+                        username=pending.phone, phone=pending.phone
+                    )
+                    user.username = user.phone = pending.phone
+                    audit_record(actor=user, action="update", obj=user, detail={"phone": "moved"})
                 User.objects.filter(pk=user.pk).update(phone_verified=True)
                 user.phone_verified = True
-            pending.save()
     if problem:
         raise ValidationError({"code": problem})
     return user
@@ -125,24 +186,21 @@ def _number_taken(digits: str, *, but: User | None = None) -> bool:
     return taken.exists()
 
 
-@transaction.atomic
 def phone_change(*, user: User, phone: str) -> str:
-    """A family account moves to another mobile number: the number is its user name, so
-    both change, the account is unverified until the new number's code comes back, and
-    a code goes there. Returns the new number (normalised).
+    """A family account asks to move to another mobile number: a code goes there, and the
+    account moves (the number is its user name) only when that code comes back, so a typo
+    never locks the family out. Returns the number (normalised) for the page to show.
 
-    A number that another account holds is answered exactly like a free one (the code
-    "went"), so the page never tells whether a number is registered; that number's owner
-    is told by text message instead, and this account keeps its old number.
+    A number another account holds is answered exactly like a free one: the page says the
+    code went there, the number's owner is told by text message instead, and no code that
+    could move an account exists.
     """
     if user.role != Role.FAMILY:
         raise ValidationError({"phone": _("Only a family account changes its number here.")})
     digits = normalise_phone(phone)
-    if digits == user.phone:
-        phone_code_send(user=user)
-        return digits
-    if _number_taken(digits, but=user):
-        sms_sender().send(
+    if digits != user.phone and _number_taken(digits, but=user):
+        PhoneCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+        _warn(
             digits,
             _(
                 "Someone tried to move a Homeward account to this number. Your own account "
@@ -150,10 +208,7 @@ def phone_change(*, user: User, phone: str) -> str:
             ),
         )
         return digits
-    User.objects.filter(pk=user.pk).update(username=digits, phone=digits, phone_verified=False)
-    user.username, user.phone, user.phone_verified = digits, digits, False
-    audit_record(actor=user, action="update", obj=user, detail={"phone": "changed"})
-    phone_code_send(user=user)
+    phone_code_send(user=user, to=digits)
     return digits
 
 
@@ -169,25 +224,30 @@ def password_reset_request(*, phone: str) -> User | None:
 
 def password_reset(*, user: User, code: str, password: str) -> User:
     """Set a new password once the code sent to the account's number is given back (the
-    code also proves the number, so it counts as verified)."""
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
-    phone_verify(user=user, code=code)
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_record(actor=user, action="update", obj=user, detail={"password": "reset by code"})
+    code also proves the number, so it counts as verified). The code is checked first: a
+    page never says anything about the password of a number whose code it was not given."""
+    problem = ""
+    with transaction.atomic():
+        try:
+            pending = _check_code(user, code)
+        except _CodeProblem as exc:
+            problem = str(exc)
+        else:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                # The right code and a weak password: the code stays good for a better one.
+                pending.attempts -= 1
+                pending.save()
+                raise ValidationError({"password": exc.messages}) from None
+            pending.used_at = timezone.now()
+            pending.save()
+            user.set_password(password)
+            user.phone_verified = True
+            user.save(update_fields=["password", "phone_verified"])
+            audit_record(
+                actor=user, action="update", obj=user, detail={"password": "reset by code"}
+            )
+    if problem:
+        raise ValidationError({"code": problem})
     return user
-
-
-def allow(key: str, *, limit: int, per_seconds: int) -> bool:
-    """A fixed-window rate limit in the cache: False once `limit` is passed."""
-    bucket = f"rate:{key}:{int(timezone.now().timestamp()) // per_seconds}"
-    added = cache.add(bucket, 1, per_seconds)
-    if added:
-        return True
-    try:
-        return cache.incr(bucket) <= limit
-    except ValueError:
-        return True

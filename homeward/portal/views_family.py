@@ -3,6 +3,8 @@ password by a code, file a report and follow it (add to it, withdraw it)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.models import Role, User
@@ -34,6 +37,8 @@ from homeward.tracing.services.family import report_add, report_withdraw
 SIGNUP_KEY = "portal.signup"
 # A password reset waiting for its code, kept the same way.
 RESET_KEY = "portal.reset"
+# The number a signed-in family asked to move to, as the code page shows it.
+CHANGE_KEY = "portal.change"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -51,12 +56,7 @@ def _wrong_code(request: HttpRequest, key: str, form) -> None:
     pending = request.session[key]
     pending["tries"] += 1
     request.session[key] = pending
-    form.add_error(
-        "code",
-        _("The code is not right.")
-        if pending["tries"] < services.MAX_ATTEMPTS
-        else _("Too many wrong codes: ask for a new one."),
-    )
+    form.add_error("code", services.wrong_code_message(pending["tries"]))
 
 
 def _may_try(request: HttpRequest, user: User | None) -> bool:
@@ -66,9 +66,28 @@ def _may_try(request: HttpRequest, user: User | None) -> bool:
     )
 
 
-def _send_again(user: User | None) -> None:
-    if user is not None and services.allow(f"code:{user.pk}", limit=3, per_seconds=900):
+def _send_again(user: User | None, target: str) -> None:
+    """A new code to where the last one went: the account's number, or the number it is
+    moving to. A move to a number another account holds has no code, and gets none."""
+    if user is None or not services.allow(f"code:{user.pk}", limit=3, per_seconds=900):
+        return
+    if target and target != user.phone:
+        if services.code_sent_to(user) != target:
+            return
+        services.phone_code_send(user=user, to=target)
+    else:
         services.phone_code_send(user=user)
+
+
+def _pending_user(pending: dict) -> User | None:
+    """The account a sign-up in this browser made, while it still waits for its first code
+    (a day at most): a session left behind cannot touch an account in use."""
+    return User.objects.filter(
+        pk=pending.get("user"),
+        role=Role.FAMILY,
+        phone_verified=False,
+        date_joined__gte=timezone.now() - timedelta(days=1),
+    ).first()
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -98,23 +117,31 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def verify(request: HttpRequest) -> HttpResponse:
     """Enter the code sent by text message: after sign-up (not yet signed in), or signed in
-    with a number not yet verified. The page says where the code went, and a wrong number
-    is changed here."""
+    with a number not yet verified or being changed. The page says where the code went,
+    and a wrong number is changed here."""
     pending = request.session.get(SIGNUP_KEY)
     if request.user.is_authenticated:
         _family(request)
         user = request.user
-        sent_to = user.phone
+        sent_to = request.session.get(CHANGE_KEY) or services.code_sent_to(user)
+        if not sent_to:
+            if user.phone_verified:
+                return redirect("portal:me")  # nothing is waiting for a code
+            sent_to = user.phone
     elif pending is not None:
-        user = User.objects.filter(pk=pending["user"], role=Role.FAMILY).first()
+        user = _pending_user(pending)
+        if pending.get("user") and user is None:
+            request.session.pop(SIGNUP_KEY, None)
+            messages.info(request, _("That sign-up has expired: please sign up again."))
+            return redirect("portal:signup")
         sent_to = pending.get("phone", "")
     else:
         return redirect(f"{reverse('login')}?next={reverse('portal:verify')}")
     post = request.POST if request.method == "POST" else None
     form = CodeForm(post if post and "code" in post else None)
-    change = PhoneForm(post if post and "phone" in post else None, prefix=None)
+    change = PhoneForm(post if post and "phone" in post else None)
     if post and post.get("resend"):
-        _send_again(user)
+        _send_again(user, sent_to)
         messages.info(request, _("A new code is on its way."))
         return redirect("portal:verify")
     if post and "phone" in post and change.is_valid():
@@ -129,7 +156,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _form_errors(change, exc)
             else:
-                if pending is not None:
+                if request.user.is_authenticated:
+                    request.session[CHANGE_KEY] = sent_to
+                else:
                     pending.update(phone=sent_to, tries=0)
                     request.session[SIGNUP_KEY] = pending
                 messages.info(request, _("A new code is on its way."))
@@ -146,6 +175,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 _form_errors(form, exc)
             else:
                 request.session.pop(SIGNUP_KEY, None)
+                request.session.pop(CHANGE_KEY, None)
                 if not request.user.is_authenticated:
                     login(request, user, backend=BACKEND)
                 messages.success(request, _("Your phone number is verified."))
@@ -191,7 +221,7 @@ def reset_code(request: HttpRequest) -> HttpResponse:
     user = User.objects.filter(pk=pending["user"], role=Role.FAMILY).first()
     form = ResetForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and request.POST.get("resend"):
-        _send_again(user)
+        _send_again(user, "")
         messages.info(request, _("A new code is on its way."))
         return redirect("portal:reset-code")
     if request.method == "POST" and form.is_valid():
@@ -230,10 +260,13 @@ def phone(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many changes: please try again later."))
         else:
             try:
-                services.phone_change(user=request.user, phone=form.cleaned_data["phone"])
+                moving_to = services.phone_change(
+                    user=request.user, phone=form.cleaned_data["phone"]
+                )
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
+                request.session[CHANGE_KEY] = moving_to
                 messages.info(request, _("A code is on its way to the new number."))
                 return redirect("portal:verify")
     return render(

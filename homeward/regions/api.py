@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from homeward.regions.models import Division
 from homeward.regions.selectors import (
@@ -11,6 +13,7 @@ from homeward.regions.selectors import (
     division_path,
     divisions_by_name,
 )
+from homeward.web.limits import allow
 
 router = Router(tags=["regions"])
 
@@ -42,14 +45,26 @@ class ParsedOut(Schema):
     rest: str
 
 
+def _limited(request: HttpRequest) -> None:
+    """Anyone may look divisions up, within a limit per address for those not signed in
+    (the address parser is the costly part)."""
+    if request.user.is_authenticated:
+        return
+    client = request.META.get("REMOTE_ADDR", "?")
+    if not allow(f"regions:{client}", limit=600, per_seconds=3600):
+        raise HttpError(429, _("Too many look-ups from here: please try again later."))
+
+
 # The divisions are public data (GB/T 2260): the portal's anonymous forms suggest them too.
 @router.get("/search", response=list[DivisionOut], summary="Divisions by name", auth=None)
 def search(request: HttpRequest, name: str):
+    _limited(request)
     return [DivisionOut.of(d) for d in divisions_by_name(name)[:50]]
 
 
 @router.get("/parse", response=ParsedOut, summary="Free-text address to its division", auth=None)
 def parse(request: HttpRequest, address: str):
+    _limited(request)
     parsed = address_parse(address)
     return ParsedOut(
         division=DivisionOut.of(parsed.division) if parsed.division else None, rest=parsed.rest

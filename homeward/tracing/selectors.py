@@ -6,6 +6,7 @@ from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import STATION_ROLES, Role, User
@@ -176,7 +177,7 @@ def people_with_similar_face(photo_bytes: bytes, *, limit: int = 5, max_distance
     matrix = np.stack([np.frombuffer(bytes(v), dtype="<f4") for _, v in rows])
     distances = np.linalg.norm(matrix - query.astype(np.float32), axis=1)
     best: dict[int, float] = {}
-    for (person_id, _), d in zip(rows, distances.tolist(), strict=True):
+    for (person_id, _vector), d in zip(rows, distances.tolist(), strict=True):
         if d <= max_distance and d < best.get(person_id, 9.0):
             best[person_id] = d
     people = Person.objects.in_bulk(list(best))
@@ -225,9 +226,9 @@ def family_report(user: User, public_id, *, request: HttpRequest | None = None) 
 
 def report_timeline(report: MissingReport) -> list[tuple]:
     """(when, what, the family's words) for each step of a report, oldest first."""
-    steps = [(report.created_at, MissingReport.Status.PENDING.label, "")]
+    steps = [(report.created_at, _("Report filed"), "")]
     if report.verified_at:
-        steps.append((report.verified_at, MissingReport.Status.VERIFIED.label, ""))
+        steps.append((report.verified_at, _("Verified by the station: searched from now on"), ""))
     steps += [(u.at, u.get_kind_display(), u.text) for u in report.updates.all()]
     return sorted(steps, key=lambda step: step[0])
 

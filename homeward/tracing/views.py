@@ -228,6 +228,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_enter_dna": request.user.role in TRACERS,
             "report": report,
             "photos": report.photos.all(),
+            "updates": report.updates.all(),
             "relatives": report.relatives.all(),
             "candidates": report.candidates.select_related("person").order_by("-posterior"),
             "sees_dna": request.user.has_perm(VIEW_DNA),

@@ -214,6 +214,17 @@ def test_a_family_on_a_phone_from_sign_up_to_my_report_then_a_help_report(
     assert filed.photos.count() == 1 and filed.filed_by.username == "13900000012"
     _look(page, shots, "phone-my-report-added", "#report-history")
 
+    # He came home by himself: the family withdraws the report (the browser asks first).
+    page.click("#report-withdraw summary")
+    page.fill("#report-withdraw #id_reason", "他自己回家了")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#confirm-withdraw")
+    assert MissingReport.objects.get(name="王建国").status == "pending"  # not without a yes
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#confirm-withdraw")
+    page.wait_for_selector("#report-status[data-status=closed]")
+    assert "他自己回家了" in page.locator("#report-history").inner_text()
+
     # "My reports" lists it; the family signs out.
     page.goto(f"{url}/p/me/")
     page.click("#my-reports a:has-text('王建国')")

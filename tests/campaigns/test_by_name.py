@@ -64,6 +64,39 @@ def test_an_unknown_area_is_named_and_nothing_is_saved(client, suzhou):
     assert not WeatherWarning.objects.exists()
 
 
+def test_a_name_that_several_places_share_is_never_picked_silently(client, jiangsu_admin):
+    client.force_login(jiangsu_admin)
+    response = client.post(
+        "/campaigns/",
+        {
+            "hazard": "cold_wave",
+            "level": "red",
+            "divisions": "鼓楼区",
+            "valid_from": _moment(-1),
+            "valid_until": _moment(24),
+        },
+    )
+    errors = " ".join(response.context["form"].errors["divisions"])
+    assert "南京市" in errors and "徐州市" in errors  # both in Jiangsu
+    assert not WeatherWarning.objects.exists()
+    # With its city, or as a suggestion shows it, it is one place; a space is no separator.
+    for written, code in (("南京市鼓楼区", "320106"), ("江苏 苏州", "320500")):
+        Campaign.objects.all().delete()
+        WeatherWarning.objects.all().delete()
+        response = client.post(
+            "/campaigns/",
+            {
+                "hazard": "cold_wave",
+                "level": "red",
+                "divisions": written,
+                "valid_from": _moment(-1),
+                "valid_until": _moment(24),
+            },
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        assert [d.code for d in Campaign.objects.get().divisions.all()] == [code]
+
+
 def test_a_shelter_entered_by_address_stands_at_its_divisions_centre(client, suzhou):
     warning("cold_wave", "red", ["320508"], hours=48)
     campaign = Campaign.objects.get()

@@ -152,6 +152,10 @@ def test_my_report_shows_history_station_next_step_and_takes_additions(client, o
     assert 'id="report-photo-count">1<' in page
     empty = client.post(f"/p/me/{report.public_id}/", {"action": "add", "text": " "})
     assert 'data-error-for="text"' in empty.content.decode()
+    # The station's tracing officer sees what the family added.
+    client.force_login(make_user("sz.tracer", Role.TRACING_OFFICER, station=suzhou))
+    staff = client.get(f"/tracing/reports/{report.pk}/").content.decode()
+    assert 'id="family-updates"' in staff and "他左手少一根手指" in staff
 
 
 def test_a_photo_added_by_a_family_is_decoded_and_reencoded(client, outbox, db):
@@ -223,3 +227,83 @@ def test_the_sign_in_page_leads_families_to_sign_up_and_reset(client, db):
     assert 'id="portal-nav"' in page  # coming from the portal, it wears the portal's header
     staff = client.get("/login/").content.decode()
     assert 'id="portal-nav"' not in staff and 'href="/p/reset/"' in staff
+
+
+def test_a_new_number_takes_effect_only_when_its_code_comes_back(client, outbox, db):
+    user = family("13900000031")
+    client.force_login(user)
+    client.post("/p/phone/", {"phone": "13900000032"})
+    user.refresh_from_db()
+    assert user.username == "13900000031" and user.phone_verified  # a typo locks nobody out
+    assert "139****0032" in client.get("/p/verify/").content.decode()
+    code = texts(outbox)[-1]
+    assert code["to"] == "13900000032"
+    client.post("/p/verify/", {"code": code["text"][-6:]})
+    user.refresh_from_db()
+    assert (user.username, user.phone, user.phone_verified) == ("13900000032", "13900000032", True)
+
+
+def test_moving_to_a_taken_number_looks_the_same_as_to_a_free_one(client, outbox, db):
+    family("13900000041")
+    pages = []
+    for mover, target in (("13900000042", "13900000041"), ("13900000043", "13900000044")):
+        client.force_login(family(mover))
+        response = client.post("/p/phone/", {"phone": target})
+        page = client.get("/p/verify/").content.decode()
+        pages.append(
+            (response.status_code, response["Location"], "139****00" + target[-2:] in page)
+        )
+    assert pages[0] == pages[1] == (302, "/p/verify/", True)
+
+
+def test_a_reset_never_judges_the_password_of_a_number_without_its_code(client, outbox, db):
+    family("13900000051")
+    answers = []
+    for number in ("13900000051", "13900000052"):  # registered, and not
+        client.post("/p/reset/", {"phone": number})
+        page = client.post("/p/reset/code/", {"code": "000001", "password": "password"})
+        content = page.content.decode()
+        answers.append(('data-error-for="code"' in content, 'data-error-for="password"' in content))
+    assert answers[0] == answers[1] == (True, False)
+
+
+def test_the_sixth_wrong_code_reads_the_same_for_any_number(client, outbox, db):
+    family("13900000061")
+    last = []
+    for number in ("13900000061", "13900000062"):
+        client.post("/p/reset/", {"phone": number})
+        for _ in range(6):
+            page = client.post("/p/reset/code/", {"code": "000002", "password": "a long secret"})
+        last.append(page.context["form"].errors["code"])
+    assert last[0] == last[1]
+
+
+@pytest.mark.parametrize("typed", ["+86 139 0000 0071", "0086-13900000071", "139-0000-0071"])
+def test_a_family_signs_in_with_the_number_as_people_write_it(client, db, typed):
+    user = family("13900000071")
+    user.set_password("a long family secret")
+    user.save()
+    response = client.post("/login/", {"username": typed, "password": "a long family secret"})
+    assert response.status_code == 302
+    assert client.get("/p/me/").status_code == 200
+
+
+def test_an_old_sign_up_session_cannot_move_a_verified_account(client, outbox, db):
+    client.post(
+        "/p/signup/",
+        {
+            "display_name": "李红",
+            "phone": "13900000081",
+            "password": "a long password",
+            "started": started(),
+        },
+    )
+    client.post("/p/verify/", {"code": texts(outbox)[-1]["text"][-6:]})
+    client.logout()  # the session is gone; a copy of its sign-up state is not enough
+    session = client.session
+    session["portal.signup"] = {"user": User.objects.get().pk, "phone": "13900000081", "tries": 0}
+    session.save()
+    response = client.post("/p/verify/", {"phone": "13900000082"})
+    assert response["Location"] == "/p/signup/"
+    assert User.objects.get().phone == "13900000081"
+    assert all(t["to"] != "13900000082" for t in texts(outbox))

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -64,15 +65,41 @@ def test_the_notice_shows_the_face_cut_and_encoded_anew(client, with_photo):
     assert (right - left) * (bottom - top) > 0.12 * crop.width * crop.height  # the face fills it
 
 
-def test_a_notice_whose_photo_changes_drops_the_old_file(
-    with_photo, django_capture_on_commit_callbacks
+def test_a_refresh_keeps_the_same_face_and_a_new_photo_replaces_it(
+    with_photo, desk, django_capture_on_commit_callbacks
 ):
+    from homeward.cases.services.photos import person_photo_add
+
     first = Notice.objects.get().photo.name
     with django_capture_on_commit_callbacks(execute=True):
         notices_sync(now=timezone.now() + timedelta(days=33))
+    assert Notice.objects.get().photo.name == first  # the same photo: nothing written again
+    with open(face_path("obama2.jpg"), "rb") as handle:
+        upload = SimpleUploadedFile("new.jpg", handle.read(), content_type="image/jpeg")
+    person_photo_add(person=with_photo.person, photo=upload, taken_on=None, by=desk)
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_sync(now=timezone.now() + timedelta(days=66))
     second = Notice.objects.get().photo.name
     assert second and second != first
     assert default_storage.exists(second) and not default_storage.exists(first)
+    assert all(default_storage.exists(p.image.name) for p in with_photo.person.photos.all())
+
+
+def test_a_photo_that_cannot_be_read_leaves_that_notice_without_one_and_others_go_on(suzhou, desk):
+    with open(face_path("obama.jpg"), "rb") as handle:
+        upload = SimpleUploadedFile("face.jpg", handle.read(), content_type="image/jpeg")
+    broken = intake_admit(
+        station=suzhou,
+        by=desk,
+        data=IntakeData(brought_by="police", sex="M", age_estimate_min=45, age_estimate_max=60),
+        photo=upload,
+    )
+    default_storage.delete(broken.person.photo.name)  # the file broke on the disk
+    default_storage.save(broken.person.photo.name, ContentFile(b"not a picture any more"))
+    admit(suzhou, desk, name="", name_source="unknown")
+    result = notices_sync()
+    assert result.created == 2 and result.published == 2
+    assert Notice.objects.get(stay=broken).photo.name == ""
 
 
 @pytest.mark.parametrize(("language", "words"), [("zh-hans", "面部"), ("en", "face")])

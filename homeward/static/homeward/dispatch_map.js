@@ -77,7 +77,9 @@
   }
 
   function refresh() {
-    fetch(el.dataset.source, { credentials: "same-origin" })
+    // The place names are asked for once, by a map without tiles.
+    var url = el.dataset.source + (!placed && !config.tiles ? "?places=1" : "");
+    fetch(url, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data) { draw(data); } })
       .catch(function () { /* offline for a moment: the next poll tries again */ });

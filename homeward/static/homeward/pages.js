@@ -53,7 +53,7 @@
         // typed is looked up, and each suggestion keeps the ones before it.
         var many = input.hasAttribute("data-divisions-many");
         var cut = many ? Math.max(input.value.lastIndexOf("、"), input.value.lastIndexOf("，"),
-          input.value.lastIndexOf(","), input.value.lastIndexOf(" ")) + 1 : 0;
+          input.value.lastIndexOf(",")) + 1 : 0;
         var before = input.value.slice(0, cut);
         var name = input.value.slice(cut).trim();
         if (!list || !name || name === asked || /[0-9]/.test(name)) { return; }
@@ -100,6 +100,13 @@
         say(button.dataset.done.replace("{metres}", String(Math.round(position.coords.accuracy || 0))));
         if (button.hasAttribute("data-submit")) { button.form.submit(); }
       }, function () { say(button.dataset.failed); }, { enableHighAccuracy: true, timeout: 15000 });
+    });
+  });
+
+  // <form data-confirm="question">: asks before sending (a withdrawal cannot be undone).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
     });
   });
 })();

@@ -3,6 +3,9 @@ configured delay (24 hours by default), refreshed every 30 days, withdrawn at ex
 
 from __future__ import annotations
 
+import hashlib
+import io
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,9 +17,13 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from homeward.cases.models import Person, Stay
 from homeward.tracing.models import Notice, Tip
+from homeward.web.images import ImageRefused, clean_image
+
+logger = logging.getLogger(__name__)
 
 REFRESH_DAYS = 30
 GENERATION_KEY = "tracing:notices:generation"
@@ -34,24 +41,31 @@ def needs_notice(stay: Stay) -> bool:
 
 def _face_crop(name: str) -> str:
     """The public photo of a notice: the face (the largest one found, with room for the
-    hair and the chin, 3:4) cut from the intake photo and re-encoded as a new JPEG under
-    notices/; the whole photo, re-encoded, where no face is found. "" without a photo."""
-    import io
-    import uuid
-
-    import numpy as np
-    from PIL import Image
-
-    from homeward.web.images import clean_image
-
+    hair and the chin, 3:4) cut from the intake photo and encoded anew as a JPEG under
+    notices/faces/; the whole photo, encoded anew, where no face is found. One file per
+    intake photo (named from it), so a refresh with the same photo writes nothing.
+    "" without a photo, or when the photo cannot be read: a notice without a photo is
+    better than no notices, so one bad file is logged and never stops the others."""
     if not name or not default_storage.exists(name):
         return ""
-    with default_storage.open(name, "rb") as handle:
-        data = handle.read()
-    with Image.open(io.BytesIO(data)) as image:
-        picture = image.convert("RGB")
+    path = f"notices/faces/{hashlib.sha256(name.encode()).hexdigest()[:32]}.jpg"
+    if default_storage.exists(path):
+        return path
+    try:
+        data = _cropped(name)
+    except (OSError, ValueError, ImageRefused, Image.DecompressionBombError) as exc:
+        logger.warning("notice photo from %s left out: %s", name, exc)
+        return ""
+    return default_storage.save(path, ContentFile(data))
+
+
+def _cropped(name: str) -> bytes:
+    import numpy as np
+
     from homeward.matching.face.model import default_model
 
+    with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
+        picture = image.convert("RGB")
     small = picture.copy()
     small.thumbnail((800, 800))  # found on a copy of at most 800 px: quick, and enough
     scale = picture.width / small.width
@@ -73,9 +87,13 @@ def _face_crop(name: str) -> str:
         picture = picture.crop(box)
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=90)
-    clean = clean_image(out.getvalue())
-    path = timezone.localdate().strftime(f"notices/%Y/%m/{uuid.uuid4().hex}.jpg")
-    return default_storage.save(path, ContentFile(clean.data))
+    return clean_image(out.getvalue()).data
+
+
+def _drop_photo(name: str) -> None:
+    """A notice photo nothing uses any more (never an intake photo: only notices/ files)."""
+    if name.startswith("notices/") and not Notice.objects.filter(photo=name).exists():
+        default_storage.delete(name)
 
 
 def _snapshot(stay: Stay) -> dict:
@@ -131,7 +149,7 @@ def notices_sync(*, now: datetime | None = None) -> SyncResult:
             for name, value in _snapshot(notice.stay).items():
                 setattr(notice, name, value)
             if old_photo and old_photo != notice.photo.name:
-                transaction.on_commit(lambda old=old_photo: default_storage.delete(old))
+                transaction.on_commit(lambda old=old_photo: _drop_photo(old))
             notice.refreshed_at = now
             notice.save()
             result.refreshed += 1
