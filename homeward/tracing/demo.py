@@ -67,6 +67,7 @@ def tracing_demo_load() -> int:
             ),
         )
         made += 1
+    made += _family_report(today)
     faces = _faces()
     if faces:
         made += _photographed(officer, faces, today)
@@ -74,6 +75,35 @@ def tracing_demo_load() -> int:
     notices_sync()
     relink_all()
     return made
+
+
+def _family_report(today: date) -> int:
+    """The demo family's own report, filed on the portal and waiting for a station, with a
+    detail the family added later: what "my reports" shows a family."""
+    from homeward.tracing.services.family import report_add
+
+    family = User.objects.filter(role=Role.FAMILY, phone_verified=True).first()
+    if family is None:
+        return 0
+    report = report_file(
+        by=family,
+        data=ReportData(
+            name="王秀英",
+            sex="F",
+            contact_name=family.display_name or "家属",
+            contact_relation="女儿",
+            contact_phone=family.phone,
+            birth_date=date(1952, 1, 1),
+            birth_precision="year",
+            home_division=Division.objects.get(code="330106"),
+            lost_date=today - timedelta(days=12),
+            lost_division=Division.objects.get(code="330106"),
+            lost_address="西湖区文三路附近的菜市场",
+            description="有阿尔茨海默病，记不清家里地址，说杭州话。",
+        ),
+    )
+    report_add(report=report, by=family, text="走失时穿灰色棉袄，戴一顶红色毛线帽。")
+    return 1
 
 
 def _photographed(officer: User, faces: Path, today: date) -> int:

@@ -6,6 +6,7 @@ import pytest
 
 from homeward.accounts.models import Role, User
 from homeward.stations.models import Bed, Station
+from homeward.tracing.models import MissingReport
 from homeward.web.demo import DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,19 @@ def test_demo_people_cover_minors_long_stays_and_every_exit_kind():
     assert set(Exit.objects.values_list("kind", flat=True)) == set(Exit.Kind.values)
     in_station = Stay.objects.filter(status="in_station")
     assert any(s.days_in_station() >= 90 for s in in_station)
+
+
+def test_the_demo_family_has_a_number_and_a_report_to_follow(client, settings, tmp_path):
+    settings.SMS_OUTBOX = str(tmp_path / "sms.jsonl")
+    demo_load()
+    family = User.objects.get(username="family.demo")
+    assert family.phone and family.phone_verified  # its codes have somewhere to go
+    client.force_login(family)
+    page = client.get("/p/me/").content.decode()
+    assert "王秀英" in page
+    report = MissingReport.objects.get(filed_by=family)
+    detail = client.get(f"/p/me/{report.public_id}/").content.decode()
+    assert "红色毛线帽" in detail
 
 
 def test_loading_the_demo_twice_adds_nothing():
