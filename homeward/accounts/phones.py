@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from homeward.web.text import half_width
+
 
 def normalise_phone(phone: str) -> str:
     """The digits of a mobile number, without China's country code: "+86 138-0013-8000",
     "0086 13800138000" and "13800138000" are the same account."""
-    digits = "".join(c for c in phone if c.isdigit())
+    # Only 0-9 (full-width ones, as a Chinese keyboard types them, read as 0-9): other
+    # characters Unicode calls digits are not a phone number's.
+    digits = "".join(c for c in half_width(phone) if c in "0123456789")
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
             digits = digits[len(prefix) :]
@@ -20,4 +24,4 @@ def normalise_phone(phone: str) -> str:
 
 def looks_like_phone(text: str) -> bool:
     """A user name typed as a phone number (spaces, dashes, +86), not a staff name."""
-    return bool(text) and all(c.isdigit() or c in " -+()" for c in text.strip())
+    return bool(text.strip()) and all(c in "0123456789 -+()" for c in half_width(text).strip())

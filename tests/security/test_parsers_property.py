@@ -164,3 +164,55 @@ def test_a_report_period_is_read_or_refused(start, end, year):
         assert refused.message_dict
     else:
         assert period.start < period.end
+
+
+phones = st.text(alphabet="0123456789 -+()８６", max_size=24) | st.text(max_size=24)
+
+
+@given(phones)
+def test_a_mobile_number_is_read_or_refused_and_reads_the_same_twice(text):
+    from django.core.exceptions import ValidationError
+
+    from homeward.accounts.phones import normalise_phone
+
+    try:
+        digits = normalise_phone(text)
+    except ValidationError as refused:
+        assert "phone" in refused.message_dict
+        return
+    assert digits.isascii() and digits.isdigit() and 7 <= len(digits) <= 15
+    assert normalise_phone(digits) == digits
+    if len(digits) == 11:  # a mainland mobile: the same account with its country code
+        assert normalise_phone("+86 " + digits) == normalise_phone("0086" + digits) == digits
+
+
+@pytest.mark.django_db
+@db_settings
+@given(
+    text=st.text(max_size=40)
+    | st.lists(
+        st.sampled_from(["姑苏区", "苏州市", "鼓楼区", "江苏 苏州", "（320508）", "火星"])
+    ).map("、".join)
+)
+def test_a_warnings_areas_are_read_or_refused_naming_the_field(text, suzhou):
+    from homeward.campaigns.forms import WarningForm
+
+    form = WarningForm({"hazard": "heat", "level": "red", "divisions": text})
+    form.is_valid()  # never raises
+    if "divisions" in form.cleaned_data:
+        assert form.cleaned_data["divisions"]  # at least one area, each a Division
+    else:
+        assert form.errors["divisions"]
+
+
+@pytest.mark.django_db
+@db_settings
+@given(username=st.text(max_size=30), password=st.text(max_size=30))
+def test_the_sign_in_form_reads_any_user_name_and_password(username, password, suzhou):
+    from django.test import RequestFactory
+
+    from homeward.accounts.forms import SignInForm
+
+    request = RequestFactory().post("/login/")
+    form = SignInForm(request, data={"username": username, "password": password})
+    assert form.is_valid() is False or form.get_user() is not None
