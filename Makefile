@@ -7,9 +7,15 @@ HW := $(BIN)/homeward
 PO := homeward/locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homeward
+# The Redis pass uses a database number of its own: its cache.clear() empties only that.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The tests that go through the job queue and the cache, run again on Redis.
+REDIS_TESTS := tests/test_jobs.py tests/security/test_family_accounts.py \
+	tests/tracing/test_notices.py tests/tracing/test_portal.py tests/tracing/test_family_path.py \
+	tests/tracing/test_alerts.py tests/web tests/dispatch/test_pages.py
 DEMO_FACES ?= var/demo-faces
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages messages-check clean
 
 # The environment, from the hashed lock; re-made when the lock changes.
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -40,6 +46,20 @@ messages: $(BIN)/.installed
 		--ignore 'matching/*' --verbosity 0
 	msgfmt --check --output-file=$(MO) $(PO)
 
+# The catalogue must already hold every string of the code: checked on a copy, so
+# `make test` never rewrites the tracked file (`make messages` does, on purpose).
+messages-check: $(BIN)/.installed
+	@work=$$(mktemp -d) && cp -r homeward/locale "$$work/locale" && \
+	cd homeward && ../$(HW) makemessages --locale zh_Hans --no-location --no-obsolete \
+		--ignore 'matching/*' --verbosity 0 && cd .. && \
+	if diff -q -I '^"POT-Creation-Date' "$$work/locale/zh_Hans/LC_MESSAGES/django.po" $(PO) >/dev/null; then \
+		cp "$$work/locale/zh_Hans/LC_MESSAGES/django.po" $(PO); rm -rf "$$work"; \
+	else \
+		cp "$$work/locale/zh_Hans/LC_MESSAGES/django.po" $(PO); rm -rf "$$work"; \
+		echo "The Chinese catalogue is behind the code: run 'make messages', translate, commit." >&2; \
+		exit 1; \
+	fi
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -48,7 +68,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install messages lint
+test: install messages-check lint
 	scripts/ensure-debian-packages --tests
 	$(BIN)/python scripts/fetch_test_faces.py
 	$(HW) makemigrations --check --dry-run --verbosity 1
@@ -62,6 +82,15 @@ test: install messages lint
 		exit 1; \
 	else \
 		echo "!! PostgreSQL at $(TEST_DATABASE_URL) cannot be reached: the PostgreSQL run was NOT done." >&2; \
+	fi
+	@echo "== the Redis path: jobs and cache on Redis ($(TEST_REDIS_URL)) =="
+	@if scripts/redis-ready "$(TEST_REDIS_URL)"; then \
+		REDIS_URL="$(TEST_REDIS_URL)" HUEY_NAME=homeward-test $(BIN)/python -m pytest $(REDIS_TESTS); \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "Redis at $(TEST_REDIS_URL) cannot be reached, and CI must test on it." >&2; \
+		exit 1; \
+	else \
+		echo "!! Redis at $(TEST_REDIS_URL) cannot be reached: the Redis run was NOT done." >&2; \
 	fi
 
 clean:

@@ -79,7 +79,11 @@ def main() -> int:
             scratch,
             "face_recognition==1.3.0",
         ]
-        subprocess.run(command, check=True)
+        if subprocess.run(command, check=False).returncode != 0:
+            raise SystemExit(
+                "fetch_test_faces: face_recognition==1.3.0 could not be downloaded from the "
+                "package index (no network?): the face tests need its four photos"
+            )
         archive = Path(scratch) / ARCHIVE
         if _sha256(archive) != ARCHIVE_SHA256:
             raise SystemExit(f"fetch_test_faces: {ARCHIVE} does not match its pinned SHA-256")

@@ -43,3 +43,17 @@ def test_a_real_consumer_runs_an_enqueued_job(settings):
     finally:
         consumer.terminate()
         consumer.wait(timeout=20)
+
+
+def test_the_queue_and_the_cache_are_the_ones_the_environment_names(settings):
+    """`make test` runs these tests once on the embedded queue and cache and once more with
+    REDIS_URL set (its Redis pass): each run must be on what it says it is on."""
+    from django.core.cache import cache, caches
+
+    backend = type(caches["default"]).__name__
+    if os.environ.get("REDIS_URL"):
+        assert (type(HUEY).__name__, backend) == ("RedisHuey", "RedisCache")
+    else:
+        assert (type(HUEY).__name__, backend) == ("SqliteHuey", "FileBasedCache")
+    cache.set("homeward-test-key", "归途", 30)
+    assert cache.get("homeward-test-key") == "归途"

@@ -72,3 +72,23 @@ def test_debug_is_off_unless_asked_for(settings):
     assert env_bool("HOMEWARD_SURELY_UNSET", False) is False
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_the_tests_keep_to_a_var_folder_of_their_own(settings):
+    """A `make run` beside the suite keeps its database, cache, queue, uploads and outboxes:
+    every path the tests write under is in the run's own folder (tests/isolation.py)."""
+    repo_var = (ROOT / "var").resolve()
+    own = Path(settings.VAR_DIR).resolve()
+    assert own != repo_var and repo_var not in own.parents
+    written = [
+        settings.MEDIA_ROOT,
+        settings.STATIC_ROOT,
+        settings.SMS_OUTBOX,
+        settings.EMAIL_FILE_PATH,
+        settings.HUEY.get("filename") or own / "huey",
+        settings.CACHES["default"].get("LOCATION", own)
+        if "redis" not in str(settings.CACHES["default"]["BACKEND"])
+        else own,
+    ]
+    for path in written:
+        assert own in Path(path).resolve().parents or Path(path).resolve() == own, path

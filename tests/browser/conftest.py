@@ -13,3 +13,13 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("HOMEWARD_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def quick_forms(monkeypatch):
+    """The portal's forms refuse an answer sent within three seconds of the page (bots are
+    faster than people). A test types faster than a person: the timer is set to nothing
+    rather than waited out. (tests/tracing/test_notices.py checks the refusal itself.)"""
+    from homeward.portal import forms
+
+    monkeypatch.setattr(forms, "FORM_MIN_SECONDS", 0)

@@ -180,14 +180,15 @@ def test_alerts_offer_webhooks_to_partners_only(live_server, page, db, shots, la
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_sign_up_then_the_code_page(live_server, page, db, shots, language, settings, tmp_path):
+def test_sign_up_then_the_code_page(
+    live_server, page, db, shots, language, settings, tmp_path, quick_forms
+):
     settings.SMS_OUTBOX = str(tmp_path / "sms.jsonl")
     _as(page, live_server, None, language)
     page.goto(f"{live_server.url}/p/signup/")
     page.fill("#id_display_name", "李红")
     page.fill("#id_phone", "13900000002")
     page.fill("#id_password", "12345678")
-    page.wait_for_timeout(3100)  # people take more than three seconds to fill a form
     page.click("#signup-form button[type=submit]")
     page.wait_for_selector("[data-error-for=password]")
     _look(page, shots, "signup-weak-password", "[data-error-for=password]", staff=False)
