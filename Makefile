@@ -63,6 +63,7 @@ messages-check: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache --config .importlinter
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -310,7 +310,7 @@ TRACING_CANDIDATE_FLOOR = env_float("TRACING_CANDIDATE_FLOOR", 0.01)
 # Figures of one report computed at once on PostgreSQL (threads, a connection each).
 REPORTS_PARALLEL = env_int("REPORTS_PARALLEL", 3)
 # Text messages (verification codes, alerts): the embedded default writes them to a file.
-SMS_SENDER = env_str("SMS_SENDER", "homeward.portal.senders.FileSender")
+SMS_SENDER = env_str("SMS_SENDER", "homeward.common.senders.FileSender")
 SMS_OUTBOX = env_str("SMS_OUTBOX", str(VAR_DIR / "outbox" / "sms.jsonl"))
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "outbox" / "mail"))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import AuditEvent
 from homeward.accounts.phones import looks_like_phone, normalise_phone
-from homeward.web.forms import DayInput
+from homeward.common.forms import DayInput
 
 
 def record_types() -> list[tuple[str, str]]:

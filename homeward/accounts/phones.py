@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from homeward.web.text import half_width
+from homeward.common.text import half_width
 
 
 def normalise_phone(phone: str) -> str:

@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import STATION_ROLES, AuditEvent, Role, User
-from homeward.stations.models import Station
 
 M = TypeVar("M", bound=Model)
 
@@ -78,10 +77,6 @@ def scoped_get(
     if audit:
         audit_record(actor=user, action=AuditEvent.Action.VIEW, obj=obj, request=request)
     return obj
-
-
-def stations_visible(user: User) -> QuerySet[Station]:
-    return scope_queryset(user, Station.objects.select_related("division"), station_field="")
 
 
 def users_visible(user: User) -> QuerySet[User]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import REGION_ROLE_LEVEL, STATION_ROLES, ApiToken, Role, User
 from homeward.regions.models import Division
-from homeward.stations.models import Station
+
+if TYPE_CHECKING:  # a user belongs to a station; stations import accounts, not the reverse
+    from homeward.stations.models import Station
 
 TOKEN_PREFIX = "hw_"
 

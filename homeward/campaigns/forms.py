@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.campaigns.models import Hazard, Level, ShelterPoint
 from homeward.campaigns.services import WarningData
-from homeward.cases.forms import DivisionField
-from homeward.web.forms import DivisionInput, MomentInput, styled
+from homeward.common.forms import DivisionInput, MomentInput, styled
+from homeward.regions.forms import DivisionField
 
 # Between areas: 、 and commas, never a space ("江苏 苏州" is one place).
 SEPARATORS = re.compile(r"[,，、;；\n]+")

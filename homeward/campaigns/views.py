@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 
 from homeward.campaigns import selectors, services
 from homeward.campaigns.forms import ShelterForm, WarningForm
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+from homeward.common.forms import form_errors
 
 
 @login_required
@@ -25,7 +21,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         try:
             warning = services.warning_record(data=form.data_(), by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             opened = warning.campaigns.first()
             if opened is not None:
@@ -64,7 +60,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("campaigns:detail", pk=pk)

@@ -21,9 +21,9 @@ from homeward.accounts.models import User
 from homeward.cases.models import CONDITIONS, Person, Stay
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.cases.services import IntakeData, intake_admit
+from homeward.common.clock import moment_of_day
 from homeward.regions.selectors import division_get
 from homeward.stations.models import Station
-from homeward.web.clock import moment_of_day
 
 
 def _hwx_date(value: date | datetime | None) -> str | None:
@@ -87,18 +87,20 @@ class LineError:
         return f"line {self.line}: {self.field}: {self.message}"
 
 
-class _Bad(Exception):
+class RecordError(Exception):
+    """A record of an exchange file (HWX, PFIF) that cannot be read: the field and why."""
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
 
 
-def _parse_date(value: Any, field: str) -> date | None:
+def parse_record_date(value: Any, field: str) -> date | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise _Bad(field, "must be a date string YYYY, YYYY-MM or YYYY-MM-DD")
+        raise RecordError(field, "must be a date string YYYY, YYYY-MM or YYYY-MM-DD")
     parts = value.split("-")
     try:
         numbers = [int(p) for p in parts]
@@ -106,27 +108,27 @@ def _parse_date(value: Any, field: str) -> date | None:
             numbers[0], numbers[1] if len(numbers) > 1 else 1, numbers[2] if len(numbers) > 2 else 1
         )
     except (ValueError, IndexError):
-        raise _Bad(field, f"{value!r} is not a date") from None
+        raise RecordError(field, f"{value!r} is not a date") from None
 
 
-def _division(value: Any, field: str):
+def record_division(value: Any, field: str):
     if value in (None, ""):
         return None
     division = division_get(str(value))
     if division is None:
-        raise _Bad(field, f"{value!r} is not a GB/T 2260 division code")
+        raise RecordError(field, f"{value!r} is not a GB/T 2260 division code")
     return division
 
 
 def intake_from_found(record: dict[str, Any]) -> IntakeData:
-    """IntakeData from one HWX `found` record; raises _Bad naming the field."""
+    """IntakeData from one HWX `found` record; raises RecordError naming the field."""
     if record.get("kind") != "found":
-        raise _Bad("kind", 'must be "found"')
+        raise RecordError("kind", 'must be "found"')
     if not record.get("id"):
-        raise _Bad("id", "is required")
+        raise RecordError("id", "is required")
     sex = record.get("sex", "U")
     if sex not in ("M", "F", "U"):
-        raise _Bad("sex", "must be M, F or U")
+        raise RecordError("sex", "must be M, F or U")
     age = record.get("age_estimate")
     low = high = None
     if age is not None:
@@ -136,7 +138,9 @@ def intake_from_found(record: dict[str, Any]) -> IntakeData:
             or not all(isinstance(a, int) and 0 <= a <= 120 for a in age)
             or age[0] > age[1]
         ):
-            raise _Bad("age_estimate", "must be [youngest, oldest] whole years, youngest first")
+            raise RecordError(
+                "age_estimate", "must be [youngest, oldest] whole years, youngest first"
+            )
         low, high = age
     point = record.get("found_point")
     lat = lon = None
@@ -146,18 +150,18 @@ def intake_from_found(record: dict[str, Any]) -> IntakeData:
             or len(point) != 2
             or not all(isinstance(x, (int, float)) for x in point)
         ):
-            raise _Bad("found_point", "must be [latitude, longitude]")
+            raise RecordError("found_point", "must be [latitude, longitude]")
         lat, lon = float(point[0]), float(point[1])
     marks = record.get("marks") or []
     if not isinstance(marks, list) or invalid_marks([normalise_mark(str(m)) for m in marks]):
-        raise _Bad("marks", 'must be a list of "type:place" from the HWX vocabulary')
+        raise RecordError("marks", 'must be a list of "type:place" from the HWX vocabulary')
     conditions = record.get("conditions") or []
     if not isinstance(conditions, list) or any(c not in CONDITIONS for c in conditions):
-        raise _Bad("conditions", "must be a list from the HWX vocabulary")
+        raise RecordError("conditions", "must be a list from the HWX vocabulary")
     height = record.get("height_cm")
     if height is not None and not isinstance(height, int):
-        raise _Bad("height_cm", "must be a whole number")
-    found = _parse_date(record.get("found_date"), "found_date")
+        raise RecordError("height_cm", "must be a whole number")
+    found = parse_record_date(record.get("found_date"), "found_date")
     name = record.get("name") or ""
     return IntakeData(
         brought_by=Stay.BroughtBy.OTHER,
@@ -167,8 +171,8 @@ def intake_from_found(record: dict[str, Any]) -> IntakeData:
         sex=sex,
         age_estimate_min=low,
         age_estimate_max=high,
-        dialect_division=_division(record.get("dialect_division"), "dialect_division"),
-        found_division=_division(record.get("found_division"), "found_division"),
+        dialect_division=record_division(record.get("dialect_division"), "dialect_division"),
+        found_division=record_division(record.get("found_division"), "found_division"),
         # HWX carries the day only: keep it as a day (never "later than now" on its own day).
         found_at=moment_of_day(found) if found else None,
         found_precision=Stay.FoundPrecision.DAY,
@@ -194,11 +198,11 @@ def import_found(lines: Iterable[str], *, station: Station, by: User | None) -> 
     A record already imported (same id) is skipped.
     """
     report = ImportReport(errors=[])
-    for number, line in _numbered(lines):
+    for number, line in numbered_lines(lines):
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
-                raise _Bad("line", "is not a JSON object")
+                raise RecordError("line", "is not a JSON object")
             data = intake_from_found(record)
             ref = f"hwx:{record['id']}"
             if Person.objects.filter(source_ref=ref).exists():
@@ -210,7 +214,7 @@ def import_found(lines: Iterable[str], *, station: Station, by: User | None) -> 
             report.imported += 1
         except json.JSONDecodeError as exc:
             report.errors.append(LineError(number, "line", f"not valid JSON ({exc.msg})"))
-        except _Bad as exc:
+        except RecordError as exc:
             report.errors.append(LineError(number, exc.field, exc.message))
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
@@ -218,7 +222,7 @@ def import_found(lines: Iterable[str], *, station: Station, by: User | None) -> 
     return report
 
 
-def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+def numbered_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(lines, start=1):
         if line.strip():
             yield number, line

@@ -107,7 +107,7 @@ def photo_hold(upload, *, user) -> str | None:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from homeward.web.images import ImageRefused, clean_upload
+    from homeward.common.images import ImageRefused, clean_upload
 
     try:
         clean = clean_upload(upload)

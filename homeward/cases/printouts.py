@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.cases.models import CONDITIONS, Exit, Stay
-from homeward.web.pdf import new_pdf
+from homeward.common.pdf import new_pdf
 
 # Exits where the person is handed into someone's care, against a signature.
 HANDED_OVER = frozenset(

@@ -16,8 +16,8 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import AuditEvent, User
 from homeward.accounts.selectors import scope_queryset, scoped_get, station_filter
 from homeward.cases.models import BedAssignment, Exit, Person, Stay
+from homeward.common.text import half_width
 from homeward.stations.models import Bed, Station
-from homeward.web.text import half_width
 
 
 def stays_visible(user: User) -> QuerySet[Stay]:

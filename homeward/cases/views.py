@@ -33,22 +33,14 @@ from homeward.cases.models import PersonMerge, Stay
 from homeward.cases.photos import photo_held, photo_hold, photo_release
 from homeward.cases.printouts import HANDED_OVER
 from homeward.cases.services.common import CASE_WRITERS
+from homeward.common.clock import start_of_day
+from homeward.common.forms import form_errors
+from homeward.common.images import image_response
+from homeward.common.text import ascii_int
 from homeward.dispatch import handoff  # a street team's draft pre-fills the intake form
 from homeward.stations.models import Station
-from homeward.web.clock import start_of_day
-from homeward.web.images import image_response
-from homeward.web.text import ascii_int
 
 VIEWS = ("in_station", "arrivals", "departures", "long", "minors", "no_photo", "transfers")
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's errors on the form, each on its field where the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _require_desk(request: HttpRequest) -> None:
@@ -171,7 +163,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 photo_face=d.get("photo_face"),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -235,7 +227,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     services.child_protection_refer(stay=stay, unit=d["unit"], by=user)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("cases:stay-detail", pk=stay.pk)
@@ -275,7 +267,7 @@ def stay_exit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.stay_exit(stay=stay, data=form.exit_data(), by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The stay has ended."))
             return redirect("cases:stay-detail", pk=stay.pk)
@@ -346,7 +338,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         by=request.user,
                     )
                 except ValidationError as exc:
-                    _form_errors(form, exc)
+                    form_errors(form, exc)
                 else:
                     messages.success(request, _("The records are merged."))
                     return redirect("cases:person-detail", pk=person.pk)
@@ -444,7 +436,7 @@ def person_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The photo is added; the search runs again."))
             return redirect("cases:person-detail", pk=person.pk)
@@ -482,7 +474,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 from_note=note,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             if changes:
                 messages.success(request, _("The record is corrected; the search runs again."))

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy
 from homeward.cases import selectors, services
 from homeward.cases.models import OutsourcedCare, Settlement, Stay
 from homeward.cases.services.common import CASE_WRITERS
-from homeward.cases.views import _form_errors
-from homeward.web.forms import DayInput, styled
+from homeward.common.forms import DayInput, form_errors, styled
 
 
 def _date_field(label) -> forms.DateField:
@@ -68,7 +67,7 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.settlement_update(settlement=record, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:stay-detail", pk=stay.pk)
@@ -96,7 +95,7 @@ def outsourced(request: HttpRequest, pk: int) -> HttpResponse:
                     raise ValidationError({"until": _("Give the end date.")})
                 services.outsourced_care_end(care=running, until=d["until"], by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("cases:stay-detail", pk=stay.pk)

@@ -6,11 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.forms import DivisionField
+from homeward.common.forms import styled
 from homeward.dispatch.models import Channel, JointParty, Outcome, Supply, Team, Urgency
 from homeward.dispatch.services import Report
+from homeward.regions.forms import DivisionField
 from homeward.stations.models import Station
-from homeward.web.forms import styled
 
 
 class ReportForm(forms.Form):

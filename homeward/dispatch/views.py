@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_list
 from homeward.accounts.models import Role
+from homeward.common.forms import form_errors
 from homeward.dispatch import selectors, services
 from homeward.dispatch.forms import (
     DispatchForm,
@@ -22,11 +23,6 @@ from homeward.dispatch.forms import (
 )
 from homeward.dispatch.models import Channel, Incident
 from homeward.dispatch.services.common import DISPATCHERS
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _map_config() -> dict:
@@ -72,7 +68,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                 station=station, report=form.report(), by=request.user
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             if incident.merged_into_id:
                 messages.info(
@@ -122,7 +118,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("dispatch:incident", pk=pk)
         except ValidationError as exc:
             if action in forms:
-                _form_errors(forms[action], exc)
+                form_errors(forms[action], exc)
             else:
                 messages.error(request, " ".join(exc.messages))
     return render(
@@ -198,7 +194,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
                     return redirect("dispatch:team")
         except ValidationError as exc:
             if action == "outcome" and incident in assignments:
-                _form_errors(forms[incident.pk], exc)
+                form_errors(forms[incident.pk], exc)
             else:  # a resent tap on a call already moved on: say so, change nothing
                 messages.error(request, " ".join(exc.messages))
     return render(
@@ -268,7 +264,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
                     station=station, report=report, by=None, photo=form.cleaned_data["photo"]
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 return render(
                     request, "dispatch/public_thanks.html", {"incident": incident}, status=201

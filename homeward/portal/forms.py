@@ -6,11 +6,11 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.forms import DivisionField
 from homeward.cases.models.vocabulary import Sex
+from homeward.common.forms import DayInput, styled
+from homeward.regions.forms import DivisionField
 from homeward.tracing.models import Subscription
 from homeward.tracing.models.alerts import Channel
-from homeward.web.forms import DayInput, styled
 
 RADIUS_CHOICES = Subscription.RADIUS_CHOICES
 CHANNEL_CHOICES = Channel.choices

@@ -1,60 +1,11 @@
-"""Sending SMS, WeChat and webhook messages through pluggable senders.
+"""Kept so that settings written before the senders moved (SMS_SENDER =
+"homeward.portal.senders.FileSender") still start: the senders live in common.senders."""
 
-The embedded defaults append each message to a file under var/ (the outbox),
-so the product runs with no gateway and no network; a deployment names its
-own sender classes in SMS_SENDER, WECHAT_SENDER and WEBHOOK_SENDER. A sender
-has one method, `send(to, text)`, and raises on failure (the caller retries).
-"""
-
-from __future__ import annotations
-
-import json
-from pathlib import Path
-
-from django.conf import settings
-from django.utils import timezone
-from django.utils.module_loading import import_string
-
-
-class FileSender:
-    """Writes each message as a JSON line to settings.SMS_OUTBOX."""
-
-    def _path(self) -> Path:
-        return Path(settings.SMS_OUTBOX)
-
-    def send(self, phone: str, text: str) -> None:
-        path = self._path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        line = {"at": timezone.now().isoformat(), "to": phone, "text": text}
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-
-
-class WechatFileSender(FileSender):
-    """WeChat template messages, written beside the SMS outbox (wechat.jsonl)."""
-
-    def _path(self) -> Path:
-        default = Path(settings.SMS_OUTBOX).with_name("wechat.jsonl")
-        return Path(getattr(settings, "WECHAT_OUTBOX", default))
-
-
-class WebhookFileSender(FileSender):
-    """Webhook posts, recorded (address and JSON body) instead of sent: no network."""
-
-    def _path(self) -> Path:
-        default = Path(settings.SMS_OUTBOX).with_name("webhooks.jsonl")
-        return Path(getattr(settings, "WEBHOOK_OUTBOX", default))
-
-
-def sms_sender():
-    return import_string(getattr(settings, "SMS_SENDER", "homeward.portal.senders.FileSender"))()
-
-
-def wechat_sender():
-    name = getattr(settings, "WECHAT_SENDER", "homeward.portal.senders.WechatFileSender")
-    return import_string(name)()
-
-
-def webhook_sender():
-    name = getattr(settings, "WEBHOOK_SENDER", "homeward.portal.senders.WebhookFileSender")
-    return import_string(name)()
+from homeward.common.senders import (  # noqa: F401
+    FileSender,
+    WebhookFileSender,
+    WechatFileSender,
+    sms_sender,
+    webhook_sender,
+    wechat_sender,
+)

@@ -1,5 +1,5 @@
 """Family accounts on the portal: sign-up, phone codes, a number that moves, a forgotten
-password. (The abuse limits they use live in web.limits.)"""
+password. (The abuse limits they use live in common.limits.)"""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
 from homeward.accounts.phones import normalise_phone
 from homeward.accounts.services import user_create
+from homeward.common.limits import allow
+from homeward.common.senders import sms_sender
 from homeward.portal.models import PhoneCode
-from homeward.portal.senders import sms_sender
-from homeward.web.limits import allow
 
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5

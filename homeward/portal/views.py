@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from homeward.cases.views import _form_errors
+from homeward.common.forms import form_errors
 from homeward.portal import services
 from homeward.portal.forms import NoticeFilter, TipForm
 from homeward.tracing import selectors as tracing_selectors
@@ -87,7 +87,7 @@ def notice_detail(request: HttpRequest, public_id) -> HttpResponse:
                     contact=form.cleaned_data["contact"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Thank you. The station will contact you."))
                 return redirect("portal:notice", public_id=notice.public_id)
@@ -107,7 +107,7 @@ def notice_photo(request: HttpRequest, public_id) -> FileResponse:
     notice = _notice(public_id)
     if not notice.photo or not default_storage.exists(notice.photo.name):
         raise Http404
-    # Every stored photo is a JPEG we wrote (web/images.py); it is served as one, whatever
+    # Every stored photo is a JPEG we wrote (common/images.py); it is served as one, whatever
     # its name, and the browser may not sniff it into anything else.
     response = FileResponse(
         default_storage.open(notice.photo.name, "rb"), content_type="image/jpeg"

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from homeward.accounts.models import Role
-from homeward.cases.views import _form_errors
+from homeward.common.forms import form_errors
 from homeward.portal.forms import SubscriptionForm
 from homeward.tracing import selectors
 from homeward.tracing.services.alerts import subscription_create, subscription_end
@@ -35,7 +35,7 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         try:
             subscription_create(user=request.user, data=form.subscription_data())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Subscribed. We will alert you of people near you."))
             return redirect("portal:alerts")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.models import Role, User
-from homeward.cases.views import _form_errors
+from homeward.common.forms import form_errors
 from homeward.portal import services
 from homeward.portal.forms import (
     CodeForm,
@@ -102,7 +102,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     phone=d["phone"], password=d["password"], display_name=d["display_name"]
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 # The same answer whether or not the number had an account: the code
                 # (or, for a known number, a warning) went to the phone, not to this page.
@@ -154,7 +154,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 else:
                     sent_to = services.normalise_phone(change.cleaned_data["phone"])
             except ValidationError as exc:
-                _form_errors(change, exc)
+                form_errors(change, exc)
             else:
                 if request.user.is_authenticated:
                     request.session[CHANGE_KEY] = sent_to
@@ -172,7 +172,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             try:
                 services.phone_verify(user=user, code=form.cleaned_data["code"])
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 request.session.pop(SIGNUP_KEY, None)
                 request.session.pop(CHANGE_KEY, None)
@@ -202,7 +202,7 @@ def reset(request: HttpRequest) -> HttpResponse:
                     else None
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 # The same answer for any number: whether it has an account is not said.
                 request.session[RESET_KEY] = {
@@ -237,7 +237,7 @@ def reset_code(request: HttpRequest) -> HttpResponse:
                     password=form.cleaned_data["password"],
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 request.session.pop(RESET_KEY, None)
                 login(request, user, backend=BACKEND)
@@ -264,7 +264,7 @@ def phone(request: HttpRequest) -> HttpResponse:
                     user=request.user, phone=form.cleaned_data["phone"]
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 request.session[CHANGE_KEY] = moving_to
                 messages.info(request, _("A code is on its way to the new number."))
@@ -295,7 +295,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 relatives=form.relatives(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request, _("Your report is filed. A station will check it and contact you.")
@@ -345,7 +345,7 @@ def my_report(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, _("Your report is withdrawn: it is no longer searched."))
             return redirect("portal:my-report", public_id=public_id)
     except ValidationError as exc:
-        _form_errors(withdraw if post.get("action") == "withdraw" else add, exc)
+        form_errors(withdraw if post.get("action") == "withdraw" else add, exc)
     return render(
         request,
         "portal/my_report.html",

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from homeward.common.limits import allow
 from homeward.regions.models import Division
 from homeward.regions.selectors import (
     address_parse,
@@ -13,7 +14,6 @@ from homeward.regions.selectors import (
     division_path,
     divisions_by_name,
 )
-from homeward.web.limits import allow
 
 router = Router(tags=["regions"])
 

@@ -41,9 +41,9 @@ class Row:
 def breakdown(user: User, scope: Scope, period: Period, now: datetime | None = None) -> list[Row]:
     """Headline figures for each area one level down (drill-down), areas without a
     station left out. A fixed number of grouped queries, whatever the number of areas."""
-    from homeward.accounts.selectors import stations_visible
     from homeward.regions.models import Division
     from homeward.reports.scope import division_scope, station_scope
+    from homeward.stations.selectors import stations_visible
 
     if scope.child_level is None:
         return []
@@ -135,8 +135,7 @@ def _station_q(scope: Scope) -> Q:
 
 def station_load(user: User, scope: Scope) -> list[dict]:
     """Each station in the area with its point and its beds now: the map of load."""
-    from homeward.accounts.selectors import stations_visible
-    from homeward.stations.selectors import stations_with_occupancy
+    from homeward.stations.selectors import stations_visible, stations_with_occupancy
 
     stations = stations_with_occupancy(stations_visible(user).filter(_station_q(scope)))
     return [

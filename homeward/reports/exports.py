@@ -13,8 +13,8 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.common.pdf import new_pdf
 from homeward.reports.report import Report
-from homeward.web.pdf import new_pdf
 
 
 def _title(report: Report) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from homeward.common.forms import DayInput, styled
 from homeward.reports.models import Complaint
 from homeward.stations.models import SafetyCheck
-from homeward.web.forms import DayInput, styled
 
 
 def _date() -> DayInput:

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.models import STATION_ROLES, User
-from homeward.accounts.selectors import station_filter, stations_visible
+from homeward.accounts.selectors import station_filter
 from homeward.cases.models.people import shift_years
 from homeward.regions.models import Division
 from homeward.stations.models import Station
+from homeward.stations.selectors import stations_visible
 
 NATION = "nation"
 STATION = "station"

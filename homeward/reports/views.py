@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
-from homeward.accounts.selectors import scoped_get, stations_visible
+from homeward.accounts.selectors import scoped_get
+from homeward.common.forms import form_errors
+from homeward.common.text import ascii_int
 from homeward.reports import charts, exports, forms, selectors, services
 from homeward.reports.models import Complaint
 from homeward.reports.report import build
@@ -22,7 +24,7 @@ from homeward.reports.scope import Period, period_parse, scope_for, trail
 from homeward.stations import selectors as station_selectors
 from homeward.stations import services as station_services
 from homeward.stations.models import SafetyCheck
-from homeward.web.text import ascii_int
+from homeward.stations.selectors import stations_visible
 
 EXPORTS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
@@ -57,11 +59,6 @@ def _period(request: HttpRequest) -> tuple[Period, dict[str, list[str]]]:
 
 def _scope(request: HttpRequest):
     return scope_for(request.user, request.GET.get("level", ""), request.GET.get("code", ""))
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -159,7 +156,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
                     services.complaint_record(station=station, by=request.user, **data)
                     messages.success(request, _("The complaint is recorded."))
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 return redirect("reports:supervision")
     return render(
@@ -210,7 +207,7 @@ def safety(request: HttpRequest) -> HttpResponse:
             try:
                 station_services.safety_check_schedule(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("The check is scheduled."))
                 return redirect("reports:safety")

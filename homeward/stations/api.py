@@ -4,9 +4,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from homeward.accounts.audit import audit_record
-from homeward.accounts.selectors import scoped_get, stations_visible
+from homeward.accounts.selectors import scoped_get
 from homeward.stations.models import Station
-from homeward.stations.selectors import station_occupancy, stations_with_occupancy
+from homeward.stations.selectors import station_occupancy, stations_visible, stations_with_occupancy
 
 router = Router(tags=["stations"])
 

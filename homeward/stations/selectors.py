@@ -7,7 +7,14 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
+from homeward.accounts.models import User
+from homeward.accounts.selectors import scope_queryset
 from homeward.stations.models import Bed, Room, SafetyCheck, Station
+
+
+def stations_visible(user: User) -> QuerySet[Station]:
+    """The stations the user's role and scope cover (accounts.selectors decides)."""
+    return scope_queryset(user, Station.objects.select_related("division"), station_field="")
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from homeward.accounts.audit import audit_list, audit_record
-from homeward.accounts.selectors import scoped_get, stations_visible
+from homeward.accounts.selectors import scoped_get
 from homeward.stations.models import Station
-from homeward.stations.selectors import station_occupancy, station_rooms, stations_with_occupancy
+from homeward.stations.selectors import (
+    station_occupancy,
+    station_rooms,
+    stations_visible,
+    stations_with_occupancy,
+)
 
 
 @login_required

@@ -159,7 +159,7 @@ def _upload(folder: Path, name: str) -> SimpleUploadedFile:
 def _photograph(person, folder: Path, name: str, taken_on: date, later: bool = False) -> None:
     from homeward.cases.models import PersonPhoto
     from homeward.cases.services.photos import photo_store
-    from homeward.web.images import clean_upload
+    from homeward.common.images import clean_upload
 
     source = PersonPhoto.Source.ADDED if later else PersonPhoto.Source.INTAKE
     photo_store(

@@ -9,11 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from homeward.cases.forms import DivisionField, MarksField
+from homeward.cases.forms import MarksField
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import Sex
+from homeward.common.forms import DayInput, styled
+from homeward.regions.forms import DivisionField
 from homeward.tracing.models import Candidate, InquiryTask, Relative, Reunion
-from homeward.web.forms import DayInput, styled
 
 PHOTO_SLOTS = 3
 RELATIVE_SLOTS = 3

@@ -16,7 +16,14 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 
 from homeward.accounts.models import User
-from homeward.cases.hwx import ImportReport, LineError, _Bad, _division, _numbered, _parse_date
+from homeward.cases.hwx import (
+    ImportReport,
+    LineError,
+    RecordError,
+    numbered_lines,
+    parse_record_date,
+    record_division,
+)
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.stations.models import Station
@@ -54,50 +61,53 @@ def _precision(value: Any) -> str:
 def _string_list(record: dict, key: str) -> list[str]:
     value = record.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Bad(key, "must be a list of strings")
+        raise RecordError(key, "must be a list of strings")
     return value
 
 
 def report_from_missing(
     record: dict[str, Any], *, contact: str, phone: str
 ) -> tuple[ReportData, list]:
-    """ReportData and relatives from one HWX `missing` record; raises _Bad naming the field."""
+    """ReportData and relatives from one HWX `missing` record; raises RecordError naming the
+    field."""
     if record.get("kind") != "missing":
-        raise _Bad("kind", 'must be "missing"')
+        raise RecordError("kind", 'must be "missing"')
     if not record.get("id"):
-        raise _Bad("id", "is required")
+        raise RecordError("id", "is required")
     name = record.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise _Bad("name", "is required")
+        raise RecordError("name", "is required")
     sex = record.get("sex", "U")
     if sex not in ("M", "F", "U"):
-        raise _Bad("sex", "must be M, F or U")
+        raise RecordError("sex", "must be M, F or U")
     marks = _string_list(record, "marks")
     if invalid_marks([normalise_mark(m) for m in marks]):
-        raise _Bad("marks", 'must be a list of "type:place" from the HWX vocabulary')
+        raise RecordError("marks", 'must be a list of "type:place" from the HWX vocabulary')
     conditions = _string_list(record, "conditions")
     if any(c not in CONDITIONS for c in conditions):
-        raise _Bad("conditions", "must be a list from the HWX vocabulary")
+        raise RecordError("conditions", "must be a list from the HWX vocabulary")
     height = record.get("height_cm")
     if height is not None and not isinstance(height, int):
-        raise _Bad("height_cm", "must be a whole number")
+        raise RecordError("height_cm", "must be a whole number")
     point = record.get("lost_point")
     if point is not None and (
         not isinstance(point, list)
         or len(point) != 2
         or not all(isinstance(x, (int, float)) for x in point)
     ):
-        raise _Bad("lost_point", "must be [latitude, longitude]")
+        raise RecordError("lost_point", "must be [latitude, longitude]")
     relatives = []
     for i, relative in enumerate(record.get("relatives") or []):
         if (
             not isinstance(relative, dict)
             or relative.get("relation") not in Relative.Relation.values
         ):
-            raise _Bad(f"relatives[{i}].relation", "must be a relation from the HWX vocabulary")
+            raise RecordError(
+                f"relatives[{i}].relation", "must be a relation from the HWX vocabulary"
+            )
         dna = relative.get("dna")
         if dna is not None and not isinstance(dna, dict):
-            raise _Bad(f"relatives[{i}].dna", "must be an object of loci")
+            raise RecordError(f"relatives[{i}].dna", "must be an object of loci")
         relatives.append((relative["relation"], dna or None))
     birth = record.get("birth_date")
     data = ReportData(
@@ -107,11 +117,11 @@ def report_from_missing(
         contact_relation="HWX",
         contact_phone=phone,
         aliases=_string_list(record, "aliases"),
-        birth_date=_parse_date(birth, "birth_date"),
+        birth_date=parse_record_date(birth, "birth_date"),
         birth_precision=_precision(birth) if birth else "day",
-        home_division=_division(record.get("home_division"), "home_division"),
-        lost_date=_parse_date(record.get("lost_date"), "lost_date"),
-        lost_division=_division(record.get("lost_division"), "lost_division"),
+        home_division=record_division(record.get("home_division"), "home_division"),
+        lost_date=parse_record_date(record.get("lost_date"), "lost_date"),
+        lost_division=record_division(record.get("lost_division"), "lost_division"),
         lost_point=(float(point[0]), float(point[1])) if point else None,
         height_cm=height,
         marks=marks,
@@ -126,11 +136,11 @@ def import_missing(
     """Register each good `missing` line under `station` (verified: HWX comes from partner
     stations); the station is the contact until the family's own details are taken."""
     result = ImportReport(errors=[])
-    for number, line in _numbered(lines):
+    for number, line in numbered_lines(lines):
         try:
             record = json.loads(line)
             if not isinstance(record, dict):
-                raise _Bad("line", "is not a JSON object")
+                raise RecordError("line", "is not a JSON object")
             data, relatives = report_from_missing(
                 record, contact=source[:50], phone=station.phone_24h or "-"
             )
@@ -142,7 +152,7 @@ def import_missing(
             result.imported += 1
         except json.JSONDecodeError as exc:
             result.errors.append(LineError(number, "line", f"not valid JSON ({exc.msg})"))
-        except _Bad as exc:
+        except RecordError as exc:
             result.errors.append(LineError(number, exc.field, exc.message))
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from homeward.accounts.audit import audit_list
 from homeward.accounts.permissions import VIEW_DNA
-from homeward.cases.views import _form_errors
+from homeward.common.forms import form_errors
+from homeward.common.images import image_response
+from homeward.common.text import ascii_int
 from homeward.tracing import evidence, selectors, services
 from homeward.tracing.forms import (
     ConfirmForm,
@@ -30,8 +32,6 @@ from homeward.tracing.forms import (
 )
 from homeward.tracing.models import FoundDna, MissingReport, Relative
 from homeward.tracing.services.common import REPORT_TAKERS, TRACERS
-from homeward.web.images import image_response
-from homeward.web.text import ascii_int
 
 # The attribute model's fields, as a reviewer reads them.
 FIELD_LABELS = {
@@ -153,7 +153,7 @@ def _reject_chosen(request: HttpRequest) -> tuple[RejectForm, set[int], bool]:
             by=request.user,
         )
     except ValidationError as exc:
-        _form_errors(form, exc)
+        form_errors(form, exc)
         return form, chosen, False
     messages.success(
         request,
@@ -183,7 +183,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     relatives=form.relatives(),
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("The report is filed and being searched."))
                 return redirect("tracing:report-detail", pk=report.pk)
@@ -215,7 +215,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.relative_set_dna(relative=relative, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("tracing:report-detail", pk=report.pk)
@@ -281,7 +281,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect("tracing:reunion-detail", pk=reunion.pk)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("tracing:candidate-detail", pk=candidate.pk)
@@ -319,7 +319,7 @@ def reunion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.reunion_complete(reunion=reunion, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The person is reunited with their family."))
             return redirect("tracing:reunion-detail", pk=reunion.pk)
@@ -351,7 +351,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.found_dna_set(person=found, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("tracing:person", pk=found.pk)

@@ -135,7 +135,7 @@ USERS = [
     DemoUser("national.admin", Role.NATIONAL_ADMIN, name="民政部"),
     DemoUser("jiangsu.supervisor", Role.SUPERVISOR, division="320000", name="江苏 第三方监督员"),
     # A family account whose number is verified, so the demo files and follows a report;
-    # its codes go to the outbox under var/ (portal.senders.FileSender).
+    # its codes go to the outbox under var/ (common.senders.FileSender).
     DemoUser("family.demo", Role.FAMILY, name="寻亲家属", phone=DEMO_FAMILY_PHONE),
     DemoUser("partner.demo", Role.PARTNER, name="市民政局预警平台"),
 ]

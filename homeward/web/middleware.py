@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from homeward.accounts.access import DELEGATED, route_allowed
-from homeward.web.text import bad_strings
+from homeward.common.text import bad_strings
 
 
 class ApiTextMiddleware:
@@ -105,7 +105,7 @@ class PdfFontMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         from django.shortcuts import render
 
-        from homeward.web.pdf import PdfFontMissing
+        from homeward.common.pdf import PdfFontMissing
 
         if isinstance(exception, PdfFontMissing):
             return render(request, "web/pdf_unavailable.html", status=503)

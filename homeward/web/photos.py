@@ -1,7 +1,7 @@
 """Re-encoding the photos stored before every upload was re-encoded (`homeward reencode_photos`).
 
 Each stored intake, report and incident photo is read, cleaned as a new upload would be
-(`web.images.clean_image`) and stored again under a random name; the original file is
+(`common.images.clean_image`) and stored again under a random name; the original file is
 removed. A file that is not a readable image is removed and its record left without a
 photo: keeping it would keep whatever it really was.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from homeward.web.images import ImageRefused, clean_image, is_clean_jpeg
+from homeward.common.images import ImageRefused, clean_image, is_clean_jpeg
 
 
 @dataclass

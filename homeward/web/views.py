@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from homeward.accounts.models import Role
-from homeward.accounts.selectors import audit_events_visible, stations_visible
-from homeward.stations.selectors import stations_with_occupancy
+from homeward.accounts.selectors import audit_events_visible
+from homeward.stations.selectors import stations_visible, stations_with_occupancy
 from homeward.web.models import JobFailure
 from homeward.web.navigation import section
 from homeward.web.work import work_for

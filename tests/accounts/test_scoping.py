@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from homeward.accounts.models import AuditEvent, Role
-from homeward.accounts.selectors import stations_visible, users_visible
+from homeward.accounts.selectors import users_visible
+from homeward.stations.selectors import stations_visible
 from tests.conftest import make_user
 
 

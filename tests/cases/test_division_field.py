@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from homeward.cases.forms import DivisionField
+from homeward.regions.forms import DivisionField
 from homeward.regions.models import Division
 from tests.cases.conftest import admit
 from tests.conftest import ensure_divisions

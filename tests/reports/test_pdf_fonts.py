@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from homeward.web import pdf
+from homeward.common import pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ MAKE_A_PDF = """
 import os, sys
 import django
 django.setup()
-from homeward.web.pdf import new_pdf, pdf_font
+from homeward.common.pdf import new_pdf, pdf_font
 assert not os.listdir("/usr/share/fonts"), "the system fonts are still visible"
 pdf = new_pdf("救助管理统计报表")
 pdf.cell(text="救助管理统计报表 苏州市救助管理站")

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from homeward.cases.hwx import _Bad
+from homeward.cases.hwx import RecordError
 from homeward.cases.idcard import IdNumberError, parse_id_number
-from homeward.web.images import ImageRefused, clean_image
-from homeward.web.text import ascii_int, bad_strings, half_width, text_problem
+from homeward.common.images import ImageRefused, clean_image
+from homeward.common.text import ascii_int, bad_strings, half_width, text_problem
 
 # JSON-like values: what a partner's body or an HWX line can hold.
 json_values = st.recursive(
@@ -74,7 +74,7 @@ def test_an_hwx_found_record_is_read_or_refused_naming_a_field(record, kind):
         record = {**record, "kind": "found", "id": "x"}
     try:
         intake_from_found(record)
-    except _Bad as bad:
+    except RecordError as bad:
         assert bad.field and bad.message
 
 
@@ -86,7 +86,7 @@ def test_an_hwx_missing_record_is_read_or_refused_naming_a_field(record):
 
     try:
         report_from_missing({**record, "kind": "missing", "id": "x"}, contact="站", phone="1")
-    except _Bad as bad:
+    except RecordError as bad:
         assert bad.field and bad.message
 
 

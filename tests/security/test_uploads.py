@@ -19,9 +19,9 @@ from PIL import Image
 
 from homeward.cases.models import Person, PersonPhoto, Stay
 from homeward.cases.services import IntakeData, intake_admit
+from homeward.common.images import is_clean_jpeg
 from homeward.tracing.models import Notice
 from homeward.tracing.services import notices_sync
-from homeward.web.images import is_clean_jpeg
 
 FACE = Path(__file__).resolve().parents[1] / "matching" / "face" / "images" / "grace_hopper.jpg"
 SCRIPT = b"<script>alert(document.cookie)</script>"

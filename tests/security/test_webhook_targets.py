@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from homeward.accounts.models import Role
+from homeward.common.outbound import UnsafeAddress, webhook_url_check
 from homeward.regions.models import Division
 from homeward.tracing.services.alerts import SubscriptionData, subscription_create
-from homeward.web.outbound import UnsafeAddress, webhook_url_check
 from tests.conftest import ensure_divisions, make_user
 
 

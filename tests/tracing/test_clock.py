@@ -18,11 +18,11 @@ from django.utils import timezone
 from homeward.cases.hwx import export_found, import_found
 from homeward.cases.models import Stay
 from homeward.cases.services import IntakeData, intake_admit
+from homeward.common.clock import moment_of_day
 from homeward.tracing.hwx import export_missing, import_missing
 from homeward.tracing.models import MissingReport, Notice
 from homeward.tracing.pfif import export_pfif, import_pfif, parse_pfif
 from homeward.tracing.services import notices_sync
-from homeward.web.clock import moment_of_day
 from tests.cases.conftest import admit
 from tests.conftest import frozen_at
 from tests.tracing.conftest import staff_report

@@ -17,10 +17,10 @@ from PIL import Image
 
 from homeward.cases.models import Stay
 from homeward.cases.services import IntakeData, intake_admit
+from homeward.common.images import is_clean_jpeg
 from homeward.matching.face.model import default_model
 from homeward.tracing.models import Notice
 from homeward.tracing.services import notices_sync
-from homeward.web.images import is_clean_jpeg
 from tests.browser.test_reunion import face_path
 from tests.cases.conftest import admit
 

@@ -41,7 +41,7 @@ class Stay(models.Model):
     class FoundPrecision(models.TextChoices):
         MINUTE = "minute", _("Time known")
         # Only the day is known (a partner's record): `found_at` is that day's noon, or
-        # the moment it was recorded if that was earlier (`web.clock.moment_of_day`).
+        # the moment it was recorded if that was earlier (`common.clock.moment_of_day`).
         DAY = "day", _("Day only")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -21,8 +21,8 @@ from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.intake import person_changes_record
 from homeward.cases.services.photos import photo_store
 from homeward.cases.signals import person_corrected
+from homeward.common.images import clean_or_errors
 from homeward.regions.models import Division
-from homeward.web.images import clean_or_errors
 
 
 @dataclass

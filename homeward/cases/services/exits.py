@@ -20,9 +20,9 @@ from homeward.cases.services.care import _release_bed
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.intake import IntakeData, intake_admit
 from homeward.cases.signals import stay_ended
+from homeward.common.clock import is_future
 from homeward.regions.models import Division
 from homeward.stations.models import Station
-from homeward.web.clock import is_future
 
 Kind = Exit.Kind
 

@@ -21,10 +21,10 @@ from homeward.cases.photos import intake_photo_problems
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.services.photos import photo_store
 from homeward.cases.signals import stay_admitted
+from homeward.common.clock import day_is_future, is_future
+from homeward.common.images import clean_or_errors
 from homeward.regions.models import Division
 from homeward.stations.models import Station
-from homeward.web.clock import day_is_future, is_future
-from homeward.web.images import clean_or_errors
 
 # Bounds of what the desk can mean: a belonging counted in the thousands is a typing
 # slip, and nobody now in a station was found before 1900.
@@ -56,7 +56,7 @@ class IntakeData:
     fingerprints_taken: bool = False
     referring_unit: str = ""
     found_at: datetime | None = None
-    # DAY when only the day is known: `found_at` is then `web.clock.moment_of_day(day)`.
+    # DAY when only the day is known: `found_at` is then `common.clock.moment_of_day(day)`.
     found_precision: str = Stay.FoundPrecision.MINUTE
     found_division: Division | None = None
     found_address: str = ""

@@ -15,8 +15,8 @@ from homeward.accounts.models import User
 from homeward.cases.models import Person, PersonPhoto
 from homeward.cases.services.common import require_case_writer
 from homeward.cases.signals import person_photo_added
-from homeward.web.clock import day_is_future
-from homeward.web.images import CleanImage, clean_or_errors
+from homeward.common.clock import day_is_future
+from homeward.common.images import CleanImage, clean_or_errors
 
 
 def photo_store(

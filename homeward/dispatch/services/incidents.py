@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
+from homeward.common.images import clean_or_errors
 from homeward.dispatch.models import (
     URGENCY_RANK,
     Channel,
@@ -38,7 +39,6 @@ from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
 from homeward.regions.selectors import address_parse
 from homeward.stations.models import Station
-from homeward.web.images import clean_or_errors
 
 # Reports this close in space and time are taken to be about the same person.
 DUPLICATE_KM = 0.3

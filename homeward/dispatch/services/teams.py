@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
+from homeward.common.clock import is_future
 from homeward.dispatch.models import Team
 from homeward.dispatch.services.common import require_dispatcher
 from homeward.stations.models import Station
-from homeward.web.clock import is_future
 
 
 @transaction.atomic

@@ -32,11 +32,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from homeward.common.clock import is_future
+from homeward.common.text import ascii_int
 from homeward.dispatch.models import Channel, Incident, Partner, WebhookReceipt
 from homeward.dispatch.services.incidents import Report, incident_open
 from homeward.regions.selectors import division_get
-from homeward.web.clock import is_future
-from homeward.web.text import ascii_int
 
 WINDOW_SECONDS = 300
 # A partner's clock may run a little ahead of ours; further ahead is refused, or a

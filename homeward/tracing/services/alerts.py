@@ -28,12 +28,12 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
-from homeward.portal.senders import sms_sender, webhook_sender, wechat_sender
+from homeward.common.outbound import webhook_url_check, webhook_url_problem
+from homeward.common.senders import sms_sender, webhook_sender, wechat_sender
 from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
 from homeward.tracing.models import AlertDelivery, Candidate, MissingReport, Notice, Subscription
 from homeward.tracing.models.alerts import Channel
-from homeward.web.outbound import webhook_url_check, webhook_url_problem
 
 log = logging.getLogger(__name__)
 

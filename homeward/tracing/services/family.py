@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
+from homeward.common.images import clean_or_errors
 from homeward.tracing.models import MissingReport, ReportPhoto, ReportUpdate
 from homeward.tracing.services.reports import _after_change
-from homeward.web.images import clean_or_errors
 
 ADD_MAX_CHARS = 2000
 OPEN = (MissingReport.Status.PENDING, MissingReport.Status.VERIFIED)

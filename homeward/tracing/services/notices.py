@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from homeward.cases.models import Person, Stay
+from homeward.common.images import ImageRefused, clean_image
 from homeward.tracing.models import Notice, Tip
-from homeward.web.images import ImageRefused, clean_image
 
 logger = logging.getLogger(__name__)
 

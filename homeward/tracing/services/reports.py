@@ -16,11 +16,11 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import invalid_marks, mark_notes_of, normalise_mark
+from homeward.common.clock import is_future
+from homeward.common.images import clean_or_errors
 from homeward.regions.models import Division
 from homeward.tracing.models import MissingReport, Relative, ReportPhoto
 from homeward.tracing.services.common import REPORT_TAKERS, require_tracer
-from homeward.web.clock import is_future
-from homeward.web.images import clean_or_errors
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 def styled(form: forms.Form) -> None:
@@ -52,3 +53,13 @@ class DivisionInput(forms.TextInput):
             "placeholder": _("a name, e.g. 姑苏区"),
         }
         super().__init__({**defaults, **(attrs or {})})
+
+
+def form_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal on the form: each message by the field it names, the rest (a
+    field the form does not have, or a refusal without fields) at the top of the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
