@@ -46,13 +46,15 @@ messages: $(BIN)/.installed
 		--ignore 'matching/*' --verbosity 0
 	msgfmt --check --output-file=$(MO) $(PO)
 
-# The catalogue must already hold every string of the code: checked on a copy, so
-# `make test` never rewrites the tracked file (`make messages` does, on purpose).
+# The catalogue must already hold every string of the code (in any order: moving code
+# moves its entries): checked on a copy, so `make test` never rewrites the tracked file
+# (`make messages` does, on purpose).
 messages-check: $(BIN)/.installed
 	@work=$$(mktemp -d) && cp -r homeward/locale "$$work/locale" && \
 	cd homeward && ../$(HW) makemessages --locale zh_Hans --no-location --no-obsolete \
 		--ignore 'matching/*' --verbosity 0 && cd .. && \
-	if diff -q -I '^"POT-Creation-Date' "$$work/locale/zh_Hans/LC_MESSAGES/django.po" $(PO) >/dev/null; then \
+	if diff -q <(msgcat --sort-output --no-wrap "$$work/locale/zh_Hans/LC_MESSAGES/django.po" | grep -v '^"POT-Creation-Date') \
+		<(msgcat --sort-output --no-wrap $(PO) | grep -v '^"POT-Creation-Date') >/dev/null; then \
 		cp "$$work/locale/zh_Hans/LC_MESSAGES/django.po" $(PO); rm -rf "$$work"; \
 	else \
 		cp "$$work/locale/zh_Hans/LC_MESSAGES/django.po" $(PO); rm -rf "$$work"; \
