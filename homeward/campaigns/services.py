@@ -245,6 +245,7 @@ def outreach_record(
     persuaded: int,
     by: User | None,
 ) -> Outreach:
+    require_campaign_writer(by, [division])
     if persuaded > people_reached:
         raise ValidationError({"persuaded": _("More persuaded than reached.")})
     outreach = Outreach(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from homeward.accounts.models import User
@@ -203,14 +203,19 @@ def import_found(lines: Iterable[str], *, station: Station, by: User | None) -> 
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise RecordError("line", "is not a JSON object")
-            data = intake_from_found(record)
-            ref = f"hwx:{record['id']}"
+            ref = f"hwx:{record.get('id')}"
+            data = replace(intake_from_found(record), source_ref=ref)
             if Person.objects.filter(source_ref=ref).exists():
                 report.skipped += 1
                 continue
-            with transaction.atomic():
-                stay = intake_admit(station=station, data=data, by=by)
-                Person.objects.filter(pk=stay.person_id).update(source_ref=ref)
+            try:
+                with transaction.atomic():
+                    intake_admit(station=station, data=data, by=by)
+            except (IntegrityError, ValidationError):
+                if not Person.objects.filter(source_ref=ref).exists():
+                    raise
+                report.skipped += 1  # the same record, imported by another run meanwhile
+                continue
             report.imported += 1
         except json.JSONDecodeError as exc:
             report.errors.append(LineError(number, "line", f"not valid JSON ({exc.msg})"))

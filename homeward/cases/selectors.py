@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import AuditEvent, User
 from homeward.accounts.selectors import scope_queryset, scoped_get, station_filter
-from homeward.cases.models import BedAssignment, Exit, Person, Stay
+from homeward.cases.models import BedAssignment, Exit, Person, Settlement, Stay
 from homeward.common.text import half_width
 from homeward.stations.models import Bed, Station
 
@@ -41,6 +41,12 @@ def people_visible(user: User) -> QuerySet[Person]:
         return Person.objects.all()
     incoming = station_filter(user, "stays__exit__to_station")
     return Person.objects.filter(condition | incoming).distinct()
+
+
+def settlement_of(person: Person) -> Settlement | None:
+    """The person's placement and registration record, if a save has made one (the caller
+    read the person through a scoped, audited selector)."""
+    return Settlement.objects.filter(person=person).first()
 
 
 def beds_suitable(stay: Stay) -> QuerySet[Bed]:

@@ -58,14 +58,13 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
     """Placement first, then household registration (先安置、后落户), step by step."""
     stay = selectors.stay_get(request.user, pk, request=request)
     _writer(request, stay)
-    record, _created = Settlement.objects.get_or_create(
-        person=stay.person, defaults={"station": stay.station}
-    )
-    initial = {name: getattr(record, name) for name in ("institution", *Settlement.STEPS)}
+    record = selectors.settlement_of(stay.person)  # a read: nothing is made until a save
+    fields = ("institution", *Settlement.STEPS)
+    initial = {name: getattr(record, name) for name in fields} if record else {}
     form = SettlementForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.settlement_update(settlement=record, by=request.user, **form.cleaned_data)
+            services.settlement_update(stay=stay, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

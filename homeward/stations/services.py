@@ -9,9 +9,34 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
-from homeward.accounts.models import User
+from homeward.accounts.models import STATION_ROLES, Role, User
 from homeward.regions.models import Division
 from homeward.stations.models import Bed, Room, SafetyCheck, Station
+
+# Who opens stations and rooms: administrators over the division it stands in.
+REGION_ADMINS = frozenset({Role.COUNTY_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN})
+
+
+def _require_administrator(by: User | None, division: Division) -> None:
+    """A national administrator anywhere, a county, city or province one inside their own
+    division; `None` is the system itself (the demo, a command an operator runs)."""
+    if by is None or by.is_superuser or by.role == Role.NATIONAL_ADMIN:
+        return
+    own = by.division
+    if by.role in REGION_ADMINS and own is not None and division.code.startswith(own.prefix):
+        return
+    raise PermissionDenied(_("Only an administrator over this area can do this."))
+
+
+def _require_station_staff(by: User | None, station: Station) -> None:
+    """This station's own staff (not read-only), or an administrator over it."""
+    if by is None or by.is_superuser:
+        return
+    if by.role in STATION_ROLES:
+        if by.station_id != station.pk or by.is_read_only:
+            raise PermissionDenied(_("Only this station's staff can do this."))
+        return
+    _require_administrator(by, station.division)
 
 
 @transaction.atomic
@@ -27,6 +52,7 @@ def station_create(
     bed_capacity: int,
     by: User | None = None,
 ) -> Station:
+    _require_administrator(by, division)
     station = Station(
         name=name,
         level=level,
@@ -44,14 +70,20 @@ def station_create(
 
 
 @transaction.atomic
-def room_create(*, station: Station, name: str, kind: str, beds: int, floor: int = 1) -> Room:
-    """A room with `beds` beds labelled 1..N."""
+def room_create(
+    *, station: Station, name: str, kind: str, beds: int, floor: int = 1, by: User | None = None
+) -> Room:
+    """A room with `beds` beds labelled 1..N (the station's head, or an administrator)."""
+    if by is not None and by.role in STATION_ROLES and by.role != Role.STATION_HEAD:
+        raise PermissionDenied(_("Only the station's head can add rooms."))
+    _require_station_staff(by, station)
     if beds < 0:
         raise ValidationError({"beds": _("The number of beds cannot be negative.")})
     room = Room(station=station, name=name, kind=kind, floor=floor)
     room.full_clean()
     room.save()
     Bed.objects.bulk_create([Bed(room=room, label=str(i + 1)) for i in range(beds)])
+    audit_record(actor=by, action="create", obj=room, station_id=station.pk)
     return room
 
 
@@ -60,6 +92,7 @@ def bed_set_state(*, bed: Bed, state: str, by: User | None = None) -> Bed:
     """Mark a bed free, occupied or out of service (cases assign and release beds)."""
     if state not in Bed.State.values:
         raise ValidationError({"state": _("Unknown bed state.")})
+    _require_station_staff(by, bed.room.station)
     locked = Bed.objects.select_for_update().get(pk=bed.pk)
     if state == Bed.State.OCCUPIED and locked.state != Bed.State.FREE:
         raise ValidationError({"bed": _("This bed is not free.")})

@@ -153,3 +153,28 @@ def test_the_campaign_counts_the_calls_its_teams_resolved_in_its_area(suzhou):
     assert totals["people_reached"] == 3  # 1 brought in + 2 who refused; nobody found: 0
     assert totals["persuaded"] == 1
     assert totals["supplies"] == {"quilt": 3}
+
+
+def test_outreach_is_recorded_only_inside_ones_own_area(suzhou, hangzhou):
+    from django.core.exceptions import PermissionDenied
+
+    from homeward.campaigns.services import outreach_record
+
+    warning("cold_wave", "red", ["320508"], hours=48)
+    campaign = Campaign.objects.get()
+    gusu = Division.objects.get(code="320508")
+    outsider = make_user("hz.dispatcher", Role.DISPATCHER, station=hangzhou)
+    with pytest.raises(PermissionDenied):
+        outreach_record(
+            campaign=campaign,
+            division=gusu,
+            at=timezone.now(),
+            people_reached=3,
+            persuaded=1,
+            by=outsider,
+        )
+    own = make_user("sz.dispatcher", Role.DISPATCHER, station=suzhou)
+    record = outreach_record(
+        campaign=campaign, division=gusu, at=timezone.now(), people_reached=3, persuaded=1, by=own
+    )
+    assert record.people_reached == 3

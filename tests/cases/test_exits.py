@@ -170,13 +170,13 @@ def test_placement_opens_settlement_and_registration_comes_after_placement(stay,
     assert settlement.institution == "苏州市社会福利院" and settlement.placed_on is not None
     with pytest.raises(ValidationError) as err:
         settlement_update(
-            settlement=settlement,
+            stay=stay,
             by=desk,
             hukou_registered_on=settlement.placed_on.replace(year=2000),
         )
     assert "hukou_registered_on" in err.value.message_dict
     settlement_update(
-        settlement=Settlement.objects.get(pk=settlement.pk),
+        stay=stay,
         by=desk,
         hukou_registered_on=settlement.placed_on,
         dibao_on=settlement.placed_on,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -126,3 +127,18 @@ def test_python_m_homeward_accepts_the_hyphenated_name():
         timeout=60,
     )
     assert result.returncode == 0 and "HWX" in result.stdout
+
+
+def test_an_imported_record_exists_once_whatever_the_race(suzhou):
+    """Two imports of the same file at once: the database keeps one person per HWX id (the
+    second run's intake is refused by the constraint and counted as skipped)."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    from homeward.cases.services import IntakeData, intake_admit
+
+    data = IntakeData(brought_by="police", sex="M", source_ref="hwx:F-race")
+    intake_admit(station=suzhou, data=data, by=None)
+    with pytest.raises((IntegrityError, ValidationError)), transaction.atomic():
+        intake_admit(station=suzhou, data=data, by=None)
+    assert Person.objects.filter(source_ref="hwx:F-race").count() == 1

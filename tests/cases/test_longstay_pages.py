@@ -14,7 +14,7 @@ def test_registration_before_placement_is_refused_on_the_form(client, suzhou, de
     client.force_login(desk)
     page = client.post(f"/cases/stays/{stay.pk}/settlement/", {"hukou_registered_on": "2026-01-05"})
     assert 'data-error-for="hukou_registered_on"' in page.content.decode()
-    assert Settlement.objects.get().hukou_registered_on is None
+    assert not Settlement.objects.exists()  # refused: nothing saved
     client.post(
         f"/cases/stays/{stay.pk}/settlement/",
         {
@@ -25,6 +25,37 @@ def test_registration_before_placement_is_refused_on_the_form(client, suzhou, de
     )
     record = Settlement.objects.get()
     assert (record.placed_on, record.hukou_registered_on) == (date(2026, 1, 2), date(2026, 1, 5))
+
+
+def test_reading_the_page_makes_nothing_and_the_next_station_carries_on(
+    client, suzhou, hangzhou, desk
+):
+    from homeward.accounts.models import Role
+    from homeward.cases.services import ExitData, stay_exit, transfer_receive
+    from tests.conftest import make_user
+
+    stay = admit(suzhou, desk)
+    client.force_login(desk)
+    assert client.get(f"/cases/stays/{stay.pk}/settlement/").status_code == 200
+    assert not Settlement.objects.exists()  # a read writes nothing
+    client.post(
+        f"/cases/stays/{stay.pk}/settlement/",
+        {"institution": "苏州市社会福利院", "placed_on": "2026-01-02"},
+    )
+    assert Settlement.objects.get().station == suzhou
+    stay_exit(stay=stay, by=desk, data=ExitData(kind="transferred", to_station=hangzhou))
+    hangzhou_desk = make_user("hz.desk", Role.INTAKE, station=hangzhou)
+    later = transfer_receive(exit_=stay.exit, by=hangzhou_desk)
+    client.force_login(hangzhou_desk)
+    page = client.get(f"/cases/stays/{later.pk}/settlement/")
+    assert page.status_code == 200 and "苏州市社会福利院" in page.content.decode()
+    response = client.post(
+        f"/cases/stays/{later.pk}/settlement/",
+        {"institution": "杭州市社会福利院", "placed_on": "2026-02-01"},
+    )
+    assert response.status_code == 302
+    record = Settlement.objects.get()
+    assert (record.station, record.institution) == (hangzhou, "杭州市社会福利院")
 
 
 def test_outsourced_care_starts_and_ends(client, suzhou, desk):

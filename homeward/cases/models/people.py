@@ -109,6 +109,15 @@ class Person(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            # A record imported from an exchange file comes in once (HWX ids, PFIF ids).
+            models.UniqueConstraint(
+                fields=["source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="person_source_ref_once",
+                violation_error_message=_("This record has been imported already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or str(_("Unnamed person #%(id)s") % {"id": self.pk})

@@ -236,12 +236,18 @@ def transfer_receive(*, exit_: Exit, by: User | None) -> Stay:
 
 
 @transaction.atomic
-def settlement_update(*, settlement: Settlement, by: User | None, **steps) -> Settlement:
-    """Record steps of placement and household registration (先安置、后落户)."""
-    require_case_writer(by, settlement.station)
+def settlement_update(*, stay: Stay, by: User | None, **steps) -> Settlement:
+    """Record steps of placement and household registration (先安置、后落户) for the person of
+    `stay`. The record is made by the first save, never by reading a page, and belongs to
+    the station of the stay it is saved from: a person transferred on takes their
+    settlement to the station now caring for them."""
+    require_case_writer(by, stay.station)
     unknown = set(steps) - set(Settlement.STEPS) - {"institution"}
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("Unknown step.")})
+    settlement = Settlement.objects.select_for_update().filter(person=stay.person).first()
+    settlement = settlement or Settlement(person=stay.person)
+    settlement.station = stay.station
     for name, value in steps.items():
         setattr(settlement, name, value)
     if settlement.hukou_registered_on and not settlement.placed_on:

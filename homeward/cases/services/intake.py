@@ -59,6 +59,8 @@ class IntakeData:
     # DAY when only the day is known: `found_at` is then `common.clock.moment_of_day(day)`.
     found_precision: str = Stay.FoundPrecision.MINUTE
     found_division: Division | None = None
+    # The record this came from in an exchange file ("hwx:…"): a new person keeps it.
+    source_ref: str = ""
     found_address: str = ""
     found_latitude: float | None = None
     found_longitude: float | None = None
@@ -238,7 +240,7 @@ def intake_admit(
 
     parsed = parse_id_number(data.id_number, today=today) if data.id_number else None
     if person is None:
-        person = Person()
+        person = Person(source_ref=data.source_ref)
     elif person.merged_into_id:
         person = person.merged_into
     person_fields = {
