@@ -49,6 +49,26 @@ def divisions_resolve(fields: dict, *names: str) -> None:
         raise ValidationError(errors)
 
 
+def references_resolve(fields: dict, data_class: type, lookups: dict | None = None) -> None:
+    """Turn an API payload's references back into instances, in place, for a service input
+    made by `common.schemas.input_schema`: divisions by code (`divisions_resolve`), any
+    other model through `lookups[field](id)`, which returns it or raises ValidationError."""
+    from homeward.common.schemas import reference_fields
+
+    references = reference_fields(data_class)
+    divisions_resolve(fields, *[name for name, model in references.items() if model is Division])
+    for name, model in references.items():
+        if model is Division:
+            continue
+        value = fields.get(name)
+        if value in (None, ""):
+            fields[name] = None
+        elif lookups and name in lookups:
+            fields[name] = lookups[name](value)
+        else:
+            raise TypeError(f"{data_class.__name__}.{name}: no lookup for {model.__name__}")
+
+
 def divisions_by_name(name: str) -> QuerySet[Division]:
     """Divisions whose name is `name`, or starts with it (苏州 finds 苏州市).
 

@@ -9,10 +9,11 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from homeward.accounts.audit import audit_record
-from homeward.regions.selectors import divisions_resolve
+from homeward.common.schemas import input_schema
+from homeward.regions.selectors import references_resolve
 from homeward.tracing import selectors, services
 from homeward.tracing.models import Candidate, MissingReport, Notice
 from homeward.tracing.services.common import REPORT_TAKERS
@@ -75,34 +76,21 @@ def get_report(request: HttpRequest, report_id: int):
     return _report(selectors.report_get(request.user, report_id, request=request), ReportDetailOut)
 
 
-class ReportIn(Schema):
-    name: str = Field(min_length=1)
-    sex: Literal["M", "F", "U"] = "U"
-    contact_name: str = Field(min_length=1)
-    contact_relation: str = Field(min_length=1)
-    contact_phone: str = Field(min_length=1)
-    contact_email: str = ""
-    aliases: list[str] = []
-    birth_date: date | None = None
-    home_division: str | None = None
-    lost_date: date | None = None
-    lost_at: datetime | None = None
-    lost_division: str | None = None
-    lost_address: str = ""
-    height_cm: int | None = None
-    marks: list[str] = []
-    conditions: list[str] = []
-    description: str = ""
+ReportIn = input_schema(
+    services.ReportData,
+    name="ReportIn",
+    choices={"sex": ["M", "F", "U"], "birth_precision": ["day", "month", "year"]},
+)
 
 
 @router.post(
     "/reports", response={201: ReportDetailOut}, summary="File a report for a family (staff)"
 )
-def file_report(request: HttpRequest, payload: ReportIn):
+def file_report(request: HttpRequest, payload: ReportIn):  # type: ignore[valid-type]
     if request.user.role not in REPORT_TAKERS:
         raise PermissionDenied
     fields = payload.dict()
-    divisions_resolve(fields, "home_division", "lost_division")
+    references_resolve(fields, services.ReportData)
     report = services.report_file(data=services.ReportData(**fields), by=request.user)
     return Status(201, _report(report, ReportDetailOut))
 

@@ -59,8 +59,6 @@ class IntakeData:
     # DAY when only the day is known: `found_at` is then `common.clock.moment_of_day(day)`.
     found_precision: str = Stay.FoundPrecision.MINUTE
     found_division: Division | None = None
-    # The record this came from in an exchange file ("hwx:…"): a new person keeps it.
-    source_ref: str = ""
     found_address: str = ""
     found_latitude: float | None = None
     found_longitude: float | None = None
@@ -71,6 +69,8 @@ class IntakeData:
     guardian_relation: str = ""
     guardian_phone: str = ""
     belongings: list[tuple[str, int]] = field(default_factory=list)
+    # The record this came from in an exchange file ("hwx:…"): a new person keeps it.
+    source_ref: str = ""
 
 
 def _check(data: IntakeData, today: date) -> dict[str, list[str]]:
