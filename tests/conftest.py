@@ -81,13 +81,13 @@ def _empty_cache():
     # (tests reuse ids and clocks, which could make two tests' reports look the same).
     from django.core.cache import cache
 
-    from homeward.tracing import engine
+    from homeward.tracing import matcher
 
     cache.clear()
-    engine.forget_reports()
+    matcher.forget_reports()
     yield
     cache.clear()
-    engine.forget_reports()
+    matcher.forget_reports()
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from homeward.cases.hwx import (
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.stations.models import Station
-from homeward.tracing import engine
+from homeward.tracing import matcher
 from homeward.tracing.models import MissingReport, Relative
 from homeward.tracing.services.interchange import report_import
 from homeward.tracing.services.reports import ReportData
@@ -37,7 +37,7 @@ PREFIX = "hwx:"
 
 def missing_record(report: MissingReport) -> dict[str, Any]:
     """The HWX `missing` line of a report, under a stable id (its source's, or its UUID)."""
-    record = engine.missing_hwx(report)
+    record = matcher.missing_hwx(report)
     record["id"] = (
         report.source_ref.removeprefix(PREFIX)
         if report.source_ref.startswith(PREFIX)

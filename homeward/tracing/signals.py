@@ -74,7 +74,7 @@ def _withdraw_notice(sender, stay, **kwargs) -> None:
 
 
 def _reports_changed(sender, **kwargs) -> None:
-    from homeward.tracing.engine import reports_changed
+    from homeward.tracing.matcher import reports_changed
 
     # After the commit, so that a search in another process that sees the new generation
     # also sees the rows (the stamp's counts and latest times alone depend on commit order).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from homeward.cases.services import IntakeData, intake_admit
-from homeward.tracing import engine
+from homeward.tracing import matcher
 from homeward.tracing.models import Candidate, FaceVector
 from tests.tracing.conftest import face_file, staff_report
 
@@ -35,8 +35,8 @@ def test_the_same_face_in_another_photo_raises_the_candidate_and_another_face_lo
     assert match.log10_face > 1
     assert match.posterior > 0.5
     # The other face, scored directly: the engine weighs it against the pair.
-    found = engine.found_hwx(match.person)
-    rival = engine.match([found], [engine.missing_hwx(other)], 10)
+    found = matcher.found_hwx(match.person)
+    rival = matcher.match([found], [matcher.missing_hwx(other)], 10)
     assert len(rival) == 1 and rival[0]["log10_lr"]["face"] < 0
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from homeward.matching.attributes.model import AttributeModel
-from homeward.tracing import engine
+from homeward.tracing import matcher
 from homeward.tracing.models import Candidate
 from homeward.tracing.services import relink_all
 from tests.cases.conftest import admit
@@ -70,7 +70,7 @@ def test_a_refit_on_this_sites_records_is_used_by_the_search(
     assert "the shipped impostor measurement stays" in out.getvalue()
     fitted = AttributeModel.load(model_file)
     assert fitted.version() != AttributeModel.load().version()
-    assert engine.current_model().version() == fitted.version()
+    assert matcher.current_model().version() == fitted.version()
     relink_all()
     versions = set(Candidate.objects.values_list("model_version", flat=True))
     assert versions == {fitted.version()}
@@ -82,7 +82,7 @@ def test_a_site_model_saved_for_other_comparisons_gives_way_to_the_shipped_one(m
     data = AttributeModel.load().to_json()
     data["comparisons_hash"] = "0" * 16  # saved by an earlier release
     model_file.write_text(json.dumps(data), encoding="utf-8")
-    with caplog.at_level("WARNING", logger="homeward.tracing.engine"):
-        model = engine.current_model()
+    with caplog.at_level("WARNING", logger="homeward.tracing.matcher"):
+        model = matcher.current_model()
     assert model.version() == AttributeModel.load().version()
     assert "site model not used" in caplog.text and "retrain" in caplog.text

@@ -289,7 +289,7 @@ def test_a_pair_on_the_desk_takes_the_new_figures_even_below_the_floor(pair):
     """New evidence that makes an open pair unlikely shows on the desk: the pair does not
     keep a probability the evidence no longer gives; a closed pair is not reopened by it,
     and nothing new below the floor is added."""
-    from homeward.tracing.engine import missing_id
+    from homeward.tracing.matcher import missing_id
     from homeward.tracing.services.search import _store
 
     stay, report = pair

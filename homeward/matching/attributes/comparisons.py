@@ -5,7 +5,7 @@ Levels are listed most specific first; the first that holds is the pair's level.
 condition is symmetric in the two records (Splink may put either table on the left), so the
 asymmetric date comparison reads each date with `coalesce(x_l, x_r)`: a column is null on
 the kind of record that does not carry it. Hanzi are only ever compared for equality:
-DuckDB's string distances work on UTF-8 bytes (research/linkage.md, pitfall 1).
+DuckDB's string distances work on UTF-8 bytes, not characters.
 """
 
 from __future__ import annotations

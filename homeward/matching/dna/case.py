@@ -1,4 +1,4 @@
-"""Case JSON (issue 8) in, LR report out.
+"""Case JSON in, LR report out (`homeward dna lr CASE.json`).
 
 Case: ``{"person": PROFILE, "relatives": [{"relation": R, "profile": PROFILE}],
 "population": "nist1036", "frequencies": {LOCUS: {ALLELE: p}}, "theta": 0.01,

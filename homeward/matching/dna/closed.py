@@ -1,7 +1,7 @@
 """Closed-form kinship indices, vectorised over genotype codes, for the database search.
 
 Genotype codes over a locus' K alleles: 0 = untyped, 1 + hi(hi+1)/2 + lo otherwise.
-Formulas (research note dna.md 2.2-2.4): the duo index in its general form with theta
+Formulas (the standard paternity and kinship indices): the duo index in its general form with theta
 (Balding-Nichols) and a mutation matrix M; KI = k0 + k1 PI + k2 R2 for other pairs; the
 both-parents index P(child | mother, father) / P_BN(child | their four alleles).
 With a mutation model these put the untyped parent's allele at its population frequency

@@ -23,8 +23,9 @@ from homeward.matching.dna.errors import DnaError
 from homeward.matching.dna.loci import allele_sort_key, canonical_locus
 
 MODELS = ("equal", "proportional", "stepwise")
-# Conservative defaults when no rate is given (research note dna.md 2.5: Chinese Han means
-# are 0.7-1.25e-3 per meiosis, paternal:maternal about 5:1).
+# Conservative defaults when no rate is given. Published Han Chinese means are 0.7-1.25e-3
+# per meiosis, paternal:maternal about 5-6:1 (Jin et al., FSI:G 23:86, 10,636 trios; a
+# Yunnan Han study, IJLM 132:1083).
 DEFAULT_RATE_MALE = 2e-3
 DEFAULT_RATE_FEMALE = 5e-4
 DEFAULT_RANGE = 0.1

@@ -205,7 +205,7 @@ def unrelated_alternative(ped: Pedigree, person: str = MP) -> tuple[Pedigree, st
 
     The stand-in is a child of two fresh untyped founders when `person` has parents in
     the family pedigree (so untyped parents transmit, and mutate, alike under H1 and H2;
-    research note dna.md 3.2 "pedigree" convention), else a founder. Under a stationary
+    the "pedigree" convention of Familias and pedmut), else a founder. Under a stationary
     model (proportional, or none) both choices give the same LR.
     """
     alt = f"{person}*"

@@ -1,7 +1,8 @@
 """Searching a DnaIndex: a found person against every family, and a family against every
 found person. Scan scores are closed-form log10 LRs; the top candidates are rescored with
 the exact pedigree LR and given a posterior that accounts for the whole database
-(research note dna.md 2.6: P_i = LR_i / (sum_j LR_j + N (1 - prior) / prior))."""
+(Brenner's "many hypotheses" posterior for a database search, P_i = LR_i / (sum_j LR_j +
+N (1 - prior) / prior); docs/matching.md)."""
 
 from __future__ import annotations
 

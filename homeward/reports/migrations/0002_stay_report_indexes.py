@@ -1,4 +1,4 @@
-"""Indexes on stays for the figures of `reports` (issue 7's report speed).
+"""Indexes on stays for the figures of `reports` (their speed: docs/benchmarks.md).
 
 Created here with SQL, not on `cases.Stay`'s Meta, because they serve the reports
 only: the wide ones cover every column a report query reads, so the year's stays

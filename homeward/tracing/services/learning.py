@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 
 from homeward.cases.models import Person
-from homeward.tracing import engine
+from homeward.tracing import matcher
 from homeward.tracing.models import Candidate, Reunion
 
 
@@ -24,18 +24,18 @@ def _records() -> tuple[list[dict], list[dict], list[dict], list, list]:
     from homeward.matching.search import parse_records
 
     people = Person.objects.filter(merged_into__isnull=True, stays__isnull=False).distinct()
-    found_raw = [r for r in (engine.found_hwx(p) for p in people.iterator()) if r is not None]
+    found_raw = [r for r in (matcher.found_hwx(p) for p in people.iterator()) if r is not None]
     found, _bad = parse_records(found_raw, "found")
-    missing_raw = [engine.missing_hwx(r) for r in engine.searchable_reports()]
+    missing_raw = [matcher.missing_hwx(r) for r in matcher.searchable_reports()]
     missing, _bad = parse_records(missing_raw, "missing")
     labels = [
-        (engine.found_id(r.stay.person_id), engine.missing_id(r.candidate.report_id))
+        (matcher.found_id(r.stay.person_id), matcher.missing_id(r.candidate.report_id))
         for r in Reunion.objects.filter(completed_at__isnull=False).select_related(
             "stay", "candidate"
         )
     ]
     rejected = [
-        (engine.found_id(c.person_id), engine.missing_id(c.report_id))
+        (matcher.found_id(c.person_id), matcher.missing_id(c.report_id))
         for c in Candidate.objects.filter(status=Candidate.Status.REJECTED)
     ]
     return found_raw, found, missing, labels, rejected

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.models import Person, Stay
-from homeward.tracing import engine
+from homeward.tracing import matcher
 from homeward.tracing.models import Candidate, FaceVector, FoundDna, MissingReport, ReportPhoto
 from homeward.tracing.services.common import require_tracer
 
@@ -124,7 +124,7 @@ def _store(
 def _found_records(people) -> tuple[dict[str, Person], list[dict]]:
     by_id, records = {}, []
     for person in people:
-        record = engine.found_hwx(person)
+        record = matcher.found_hwx(person)
         if record is not None:
             by_id[record["id"]] = person
             records.append(record)
@@ -139,17 +139,17 @@ def _search(people, *, only_report: MissingReport | None = None, top: int = 10) 
     the same whichever side arrived last.
     """
     by_id, found = _found_records(people)
-    table, searchable = engine.report_table()  # once: the candidates name its reports
-    reports = {engine.missing_id(r.pk): r for r in searchable}
-    candidates = engine.match_table(table, found, top)
+    table, searchable = matcher.report_table()  # once: the candidates name its reports
+    reports = {matcher.missing_id(r.pk): r for r in searchable}
+    candidates = matcher.match_table(table, found, top)
     if only_report is not None:
         # The new report's pairs, and the pairs already on the desk of the people it
         # weighs in on: their posteriors count the new report among their rivals now.
-        wanted = engine.missing_id(only_report.pk)
+        wanted = matcher.missing_id(only_report.pk)
         touched = {c["found"] for c in candidates if c["missing"] == wanted}
         ids = {person.pk: found_id for found_id, person in by_id.items() if found_id in touched}
         on_desk = {
-            (ids[person_id], engine.missing_id(report_id))
+            (ids[person_id], matcher.missing_id(report_id))
             for person_id, report_id in Candidate.objects.filter(
                 person_id__in=ids,
                 status__in=(Candidate.Status.OPEN, Candidate.Status.INQUIRY),
@@ -170,12 +170,12 @@ def search_for_report(report: MissingReport, *, top: int = 10) -> list[Candidate
     """Compare one verified report with every person in a station."""
     if report.status != MissingReport.Status.VERIFIED:
         return []
-    return _search(engine.searchable_people(), only_report=report, top=top)
+    return _search(matcher.searchable_people(), only_report=report, top=top)
 
 
 def relink_all(*, top: int = 10) -> int:
     """The nightly full re-link: every person in a station against every verified report."""
-    return len(_search(engine.searchable_people(), top=top))
+    return len(_search(matcher.searchable_people(), top=top))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
-from homeward.tracing import engine
+from homeward.tracing import matcher
 from homeward.tracing.models import MissingReport
 from tests.tracing.conftest import staff_report
 
@@ -14,25 +14,25 @@ def test_the_reports_table_is_kept_while_the_reports_are_unchanged(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = staff_report(tracer)
-    table, reports = engine.report_table()
+    table, reports = matcher.report_table()
     assert [r.pk for r in reports] == [first.pk]
-    again, _ = engine.report_table()
+    again, _ = matcher.report_table()
     assert again is table  # nothing changed: not encoded again
 
     with django_capture_on_commit_callbacks(execute=True):
         second = staff_report(tracer, name="李明亮", contact_phone="13700000003")
-    table, reports = engine.report_table()
+    table, reports = matcher.report_table()
     assert table is not again
     assert [r.pk for r in reports] == [first.pk, second.pk]
-    assert table.ids == [engine.missing_id(first.pk), engine.missing_id(second.pk)]
+    assert table.ids == [matcher.missing_id(first.pk), matcher.missing_id(second.pk)]
 
     # A report closed (the family found them): no longer searched. The commit moves the
     # generation every process checks, whatever order concurrent commits land in.
-    generation = cache.get(engine.GENERATION_KEY)
+    generation = cache.get(matcher.GENERATION_KEY)
     with django_capture_on_commit_callbacks(execute=True):
         first.status = MissingReport.Status.CLOSED
         first.save()
-    assert cache.get(engine.GENERATION_KEY) > generation
-    table, reports = engine.report_table()
+    assert cache.get(matcher.GENERATION_KEY) > generation
+    table, reports = matcher.report_table()
     assert [r.pk for r in reports] == [second.pk]
-    assert table.ids == [engine.missing_id(second.pk)]
+    assert table.ids == [matcher.missing_id(second.pk)]

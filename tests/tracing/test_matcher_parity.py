@@ -7,7 +7,7 @@ import json
 import pytest
 
 from homeward.matching.cli import main as match_main
-from homeward.tracing import engine
+from homeward.tracing import matcher
 from homeward.tracing.models import Candidate
 from tests.cases.conftest import admit
 from tests.tracing.conftest import face_file, staff_report
@@ -29,12 +29,12 @@ def test_the_batch_matcher_and_the_app_agree_on_the_same_records(
         admit(suzhou, desk, name="李明", age_estimate_min=60, age_estimate_max=66)
         admit(suzhou, desk, name="赵大", age_estimate_min=30, age_estimate_max=40)
     in_app = {
-        (engine.found_id(c.person_id), engine.missing_id(c.report_id)): c.posterior
+        (matcher.found_id(c.person_id), matcher.missing_id(c.report_id)): c.posterior
         for c in Candidate.objects.all()
     }
     assert in_app  # the app found something to compare
-    found = [engine.found_hwx(p) for p in engine.searchable_people()]
-    missing = [engine.missing_hwx(r) for r in engine.searchable_reports()]
+    found = [matcher.found_hwx(p) for p in matcher.searchable_people()]
+    missing = [matcher.missing_hwx(r) for r in matcher.searchable_reports()]
     (tmp_path / "found.jsonl").write_text("\n".join(json.dumps(r) for r in found))
     (tmp_path / "missing.jsonl").write_text("\n".join(json.dumps(r) for r in missing))
     out = tmp_path / "candidates.jsonl"
