@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-# cpca and zhconv import pkg_resources, which warns on every start; nothing to act on.
+# zhconv imports pkg_resources where setuptools is installed, which warns; nothing to act on.
 warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 BASE_DIR = Path(__file__).resolve().parent

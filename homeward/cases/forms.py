@@ -32,8 +32,8 @@ from homeward.stations.models import Station
 
 @functools.cache
 def ethnicities() -> list[str]:
-    # The 56 recognised ethnic groups, from the list the cpca package ships.
-    text = resources.files("cpca.resources").joinpath("56_nations.csv").read_text("utf-8")
+    # The 56 recognised ethnic groups (ethnic_groups.txt beside this module).
+    text = resources.files("homeward.cases").joinpath("ethnic_groups.txt").read_text("utf-8")
     names = [line.strip() for line in text.splitlines() if line.strip()]
     return names if "汉族" in names else ["汉族", *names]
 

@@ -1,6 +1,6 @@
 """The seeded synthetic test world: missing reports, found people, and the truth between them.
 
-From one seed: families across real county divisions (GB/T 2260 seats from `cpca`), with DNA
+From one seed: families across real county divisions (GB/T 2260 seats), with DNA
 profiles drawn from the DNA engine's allele frequencies; people who go missing in the
 patterns of the domain (elderly people with dementia, people with intellectual disability,
 minors, migrant workers); some of them found years later, often in another city, with the

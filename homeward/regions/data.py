@@ -1,15 +1,11 @@
-"""Reading the GB/T 2260 table that the `cpca` package ships (MIT licence).
-
-cpca's `resources/adcodes.csv` has one row per division: a 12-digit code, the
-name and the seat's longitude and latitude. We keep the first six digits.
-"""
+"""The GB/T 2260 divisions as the database holds them, from the table the product carries
+(`matching/data/divisions.csv`; source and licence in `matching/data/DIVISIONS.md`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from importlib import resources
+
+from homeward.matching.divisions_table import division_rows
 
 
 @dataclass(frozen=True)
@@ -32,18 +28,13 @@ def level_of(code: str) -> str:
 
 def read_divisions() -> list[DivisionRow]:
     """All divisions, parents before children."""
-    raw = resources.files("cpca.resources").joinpath("adcodes.csv").read_bytes()
     # Rows without a point are the 市辖区 placeholders of prefecture-level
     # cities (e.g. 320301): not places anyone lives in, so they are left out.
-    rows = [
-        row
-        for row in csv.DictReader(io.StringIO(raw.decode("utf-8")))
-        if row["latitude"] and row["longitude"]
-    ]
-    codes = {row["adcode"][:6] for row in rows}
+    rows = [row for row in division_rows() if row["latitude"] and row["longitude"]]
+    codes = {row["code"] for row in rows}
     out = []
     for row in rows:
-        code = row["adcode"][:6]
+        code = row["code"]
         level = level_of(code)
         parent: str | None = None
         if level == "city":

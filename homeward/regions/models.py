@@ -10,7 +10,7 @@ class Division(models.Model):
     """A province, city or county (省/市/县) with its GB/T 2260 code and a point.
 
     The code is six digits: PP0000 for a province, PPCC00 for a city, PPCCXX
-    for a county. Points are the division seats as the `cpca` package gives
+    for a county. Points are the division seats as `matching/data/divisions.csv` gives
     them (WGS-84-like degrees; good to a few hundred metres, enough for
     distances between places).
     """

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from homeward.regions.addresses import parse
 from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
 
@@ -118,33 +117,21 @@ class ParsedAddress:
     rest: str
 
 
-_cpca_lock = threading.Lock()
-
-
-@functools.cache
-def _cpca():
-    # cpca builds its matcher (and pulls in pandas) on first import: about a second.
-    import cpca
-
-    return cpca
-
-
 def address_parse(text: str) -> ParsedAddress:
-    """Parse free text such as '江苏苏州姑苏区人民路100号' to its most precise division."""
-    text = (text or "").strip()
-    if not text:
-        return ParsedAddress(None, "", "", "", "")
-    with _cpca_lock:
-        frame = _cpca().transform([text])
-    row = frame.iloc[0]
-
-    def cell(key: str) -> str:
-        value = row.get(key)
-        return value if isinstance(value, str) else ""
-
-    code = cell("adcode")
-    division = division_get(code) if code else None
-    return ParsedAddress(division, cell("省"), cell("市"), cell("区"), cell("地址"))
+    """Parse free text such as '江苏苏州姑苏区人民路100号' to its most precise division
+    (`regions.addresses`: a name several places share, with nothing to choose between
+    them, places nothing)."""
+    parsed = parse(text)
+    if parsed.place is None:
+        return ParsedAddress(None, "", "", "", parsed.rest)
+    names = {p.level: p.name for p in parsed.path}
+    return ParsedAddress(
+        division_get(parsed.place.code),
+        names.get("province", ""),
+        names.get("city", ""),
+        names.get("county", ""),
+        parsed.rest,
+    )
 
 
 def distance_km(a: Division | tuple[float, float], b: Division | tuple[float, float]) -> float:

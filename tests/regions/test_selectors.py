@@ -116,3 +116,24 @@ def test_the_regions_api_looks_up_parses_and_walks(client, suzhou_caseworker):
     assert client.get("/api/regions/999999").status_code == 404
     kids = client.get("/api/regions/320500/children").json()
     assert "320583" in {d["code"] for d in kids}
+
+
+@pytest.mark.parametrize(
+    "text,code,rest",
+    [
+        ("北京市朝阳区建国路", "110105", "建国路"),
+        ("南京市鼓楼区中山路", "320106", "中山路"),
+        ("延边朝鲜族自治州", "222400", ""),
+        ("潜江市园林路", "429005", "园林路"),  # a county-level city straight under Hubei
+        ("江苏 苏州 姑苏区", "320508", ""),
+    ],
+)
+def test_full_short_and_spaced_names_place_an_address(text, code, rest):
+    parsed = address_parse(text)
+    assert (parsed.division.code, parsed.rest) == (code, rest)
+
+
+@pytest.mark.parametrize("text", ["鼓楼区中山路", "朝阳区建国路", "西湖区文三路", "山塘街桥洞下面"])
+def test_a_name_several_places_share_or_no_name_places_nothing(text):
+    parsed = address_parse(text)
+    assert parsed.division is None and parsed.rest == text

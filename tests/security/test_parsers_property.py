@@ -216,3 +216,22 @@ def test_the_sign_in_form_reads_any_user_name_and_password(username, password, s
     request = RequestFactory().post("/login/")
     form = SignInForm(request, data={"username": username, "password": password})
     assert form.is_valid() is False or form.get_user() is not None
+
+
+place_names = st.sampled_from(
+    ["江苏", "江苏省", "苏州", "苏州市", "姑苏区", "鼓楼区", "北京市", "朝阳区"]
+)
+
+
+@given(st.lists(place_names | st.text(max_size=6), max_size=5).map("".join) | st.text(max_size=40))
+def test_an_address_is_placed_inside_what_it_names_or_not_at_all(text):
+    from homeward.regions.addresses import parse
+
+    parsed = parse(text)
+    assert text.strip().endswith(parsed.rest) or parsed.rest == text.strip()
+    if parsed.place is None:
+        assert parsed.path == ()
+    else:
+        assert parsed.path[-1] == parsed.place
+        for outer, inner in zip(parsed.path, parsed.path[1:], strict=False):
+            assert inner.inside(outer)

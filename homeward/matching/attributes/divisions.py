@@ -1,18 +1,17 @@
 """GB/T 2260 divisions: code checks, the level two codes share, and seat-to-seat distance.
 
 Codes are 2 (province), 4 (city) or 6 (county) digits; a 12-digit code is cut to 6. The seat
-coordinates come from the `cpca` package's `resources/adcodes.csv` (code, name, longitude,
-latitude). A code the table does not know still compares by prefix; it has no distance.
+coordinates come from the table the product carries (`matching/data/divisions.csv`). A code
+the table does not know still compares by prefix; it has no distance.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import importlib.resources
-import io
 
 import numpy as np
+
+from homeward.matching.divisions_table import division_rows
 
 # Levels of `shared_level`, finest first.
 SAME_COUNTY, SAME_CITY, SAME_PROVINCE, DIFFERENT = 3, 2, 1, 0
@@ -48,17 +47,12 @@ def shared_level(a: str | None, b: str | None) -> int | None:
 
 @functools.cache
 def seats() -> dict[str, tuple[float, float]]:
-    """{normalised code: (latitude, longitude)} of every division seat in cpca's table; a city
+    """{normalised code: (latitude, longitude)} of every division seat in the table; a city
     or province missing from the table gets the mean of its counties."""
-    text = (
-        importlib.resources.files("cpca")
-        .joinpath("resources/adcodes.csv")
-        .read_text(encoding="utf-8")
-    )
     out: dict[str, tuple[float, float]] = {}
-    for row in csv.DictReader(io.StringIO(text)):
+    for row in division_rows():
         try:
-            code = normalise_division(row["adcode"])
+            code = normalise_division(row["code"])
             out[code] = (float(row["latitude"]), float(row["longitude"]))
         except (ValueError, KeyError):
             continue
