@@ -10,7 +10,7 @@ from homeward.regions.models import Division
 
 @transaction.atomic
 def divisions_load() -> int:
-    """Load or refresh every division from the cpca table; returns how many there are.
+    """Load or refresh every division from matching/data/divisions.csv; returns how many.
 
     Idempotent: existing rows are updated in place, so foreign keys stay valid.
     """

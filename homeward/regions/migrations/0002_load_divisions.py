@@ -1,4 +1,4 @@
-"""Load the GB/T 2260 divisions from the table that the cpca package ships."""
+"""Load the GB/T 2260 divisions from the table the product carries (matching/data/divisions.csv)."""
 
 from django.db import migrations
 
