@@ -191,9 +191,6 @@ def jiangsu_supervisor(db) -> User:
 
 # --- the browser tests' chromium (tests/browser, tests/security) ---------------------
 
-# Playwright's sync API runs an event loop in the test thread; the Django ORM
-# calls the test itself makes are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -207,8 +204,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium per test module. Playwright's sync API runs an event loop in the test
+    thread, so Django refuses ORM calls there as if they were async; the ORM calls of a
+    browser test (and its fixtures) are synchronous and safe, so they are allowed while
+    the module's browser runs, and only then: every other test keeps Django's check."""
     path = shutil.which("chromium")
     if path is None:
         pytest.fail(
@@ -216,10 +217,18 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
 @pytest.fixture
