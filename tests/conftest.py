@@ -249,3 +249,33 @@ def settle(page) -> None:
     # A page that polls never goes idle: after five seconds it is closed all the same.
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_load_state("networkidle", timeout=5000)
+
+
+# --- the portal's family accounts: codes by text message -------------------------------
+
+
+def started() -> str:
+    """A portal form's timer, started half a minute ago (people take a while to type)."""
+    import time
+
+    from django.core import signing
+
+    return signing.dumps(time.time() - 30, salt="portal-form")
+
+
+def texts(settings) -> list[dict]:
+    """The text messages sent so far (the file sender's outbox)."""
+    import json
+    from pathlib import Path
+
+    path = Path(settings.SMS_OUTBOX)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def outbox(settings, tmp_path):
+    """Text messages go to a file of this test's own."""
+    settings.SMS_OUTBOX = str(tmp_path / "sms.jsonl")
+    return settings

@@ -4,27 +4,11 @@ password meets the validators."""
 
 from __future__ import annotations
 
-import json
-import time
-from pathlib import Path
-
 import pytest
-from django.core import signing
 
 from homeward.accounts.models import Role, User
 from homeward.portal.models import PhoneCode
-from tests.conftest import make_user
-
-
-def started() -> str:
-    return signing.dumps(time.time() - 30, salt="portal-form")
-
-
-def texts(settings) -> list[dict]:
-    path = Path(settings.SMS_OUTBOX)
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+from tests.conftest import make_user, started, texts
 
 
 def signup(client, phone="13900000001", password="a long password"):
@@ -32,12 +16,6 @@ def signup(client, phone="13900000001", password="a long password"):
         "/p/signup/",
         {"display_name": "李红", "phone": phone, "password": password, "started": started()},
     )
-
-
-@pytest.fixture
-def outbox(settings, tmp_path):
-    settings.SMS_OUTBOX = str(tmp_path / "sms.jsonl")
-    return settings
 
 
 def test_six_wrong_codes_lock_the_code_and_the_right_one_then_fails(client, outbox, db):

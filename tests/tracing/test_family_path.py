@@ -6,37 +6,15 @@ information and a photo, and withdraws the report."""
 from __future__ import annotations
 
 import io
-import json
 import re
-from pathlib import Path
 
 import pytest
-from django.core import signing
 from PIL import Image
 
 from homeward.accounts.models import AuditEvent, Role, User
 from homeward.tracing.models import Candidate, MissingReport, ReportPhoto
 from homeward.tracing.services import ReportData, report_file, report_verify
-from tests.conftest import make_user
-
-
-def started() -> str:
-    import time
-
-    return signing.dumps(time.time() - 30, salt="portal-form")
-
-
-def texts(settings) -> list[dict]:
-    path = Path(settings.SMS_OUTBOX)
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-@pytest.fixture
-def outbox(settings, tmp_path):
-    settings.SMS_OUTBOX = str(tmp_path / "sms.jsonl")
-    return settings
+from tests.conftest import make_user, started, texts
 
 
 def family(username="13900000009", phone_verified=True) -> User:
