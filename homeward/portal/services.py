@@ -199,7 +199,7 @@ def phone_change(*, user: User, phone: str) -> str:
         raise ValidationError({"phone": _("Only a family account changes its number here.")})
     digits = normalise_phone(phone)
     if digits != user.phone and _number_taken(digits, but=user):
-        PhoneCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+        _decoy_code(user, digits)
         _warn(
             digits,
             _(
@@ -210,6 +210,31 @@ def phone_change(*, user: User, phone: str) -> str:
         return digits
     phone_code_send(user=user, to=digits)
     return digits
+
+
+def _decoy_code(user: User, digits: str) -> None:
+    """A code for a move to a taken number that is never sent: the page then answers a
+    wrong code exactly as for a free number ("not right", then "too many"), and the move
+    itself is refused by `phone_verify` whatever is typed."""
+    PhoneCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+    PhoneCode.objects.create(
+        user=user,
+        phone=digits,
+        digest=_digest(secrets.token_hex(16)),
+        expires_at=timezone.now() + timedelta(minutes=CODE_MINUTES),
+    )
+
+
+def code_resend(*, user: User, to: str) -> None:
+    """ "Send a new code" on the code page: to the account's number, or to the number it is
+    moving to; a move to a taken number gets a new decoy, never a text to that number."""
+    if to and to != user.phone:
+        if _number_taken(to, but=user):
+            _decoy_code(user, to)
+        else:
+            phone_code_send(user=user, to=to)
+    else:
+        phone_code_send(user=user)
 
 
 def password_reset_request(*, phone: str) -> User | None:

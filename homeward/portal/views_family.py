@@ -67,16 +67,9 @@ def _may_try(request: HttpRequest, user: User | None) -> bool:
 
 
 def _send_again(user: User | None, target: str) -> None:
-    """A new code to where the last one went: the account's number, or the number it is
-    moving to. A move to a number another account holds has no code, and gets none."""
-    if user is None or not services.allow(f"code:{user.pk}", limit=3, per_seconds=900):
-        return
-    if target and target != user.phone:
-        if services.code_sent_to(user) != target:
-            return
-        services.phone_code_send(user=user, to=target)
-    else:
-        services.phone_code_send(user=user)
+    """A new code to where the last one went (`services.code_resend`), a few an hour."""
+    if user is not None and services.allow(f"code:{user.pk}", limit=3, per_seconds=900):
+        services.code_resend(user=user, to=target)
 
 
 def _pending_user(pending: dict) -> User | None:

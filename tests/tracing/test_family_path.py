@@ -285,3 +285,19 @@ def test_an_old_sign_up_session_cannot_move_a_verified_account(client, outbox, d
     assert response["Location"] == "/p/signup/"
     assert User.objects.get().phone == "13900000081"
     assert all(t["to"] != "13900000082" for t in texts(outbox))
+
+
+def test_a_wrong_code_for_a_move_reads_the_same_whether_the_number_is_taken(client, outbox, db):
+    family("13900000091")
+    answers = []
+    for mover, target in (("13900000092", "13900000091"), ("13900000093", "13900000094")):
+        client.force_login(family(mover))
+        client.post("/p/phone/", {"phone": target})
+        client.post("/p/verify/", {"resend": "1"})
+        page = client.post("/p/verify/", {"code": "000003"})
+        answers.append(page.context["form"].errors["code"])
+    assert answers[0] == answers[1]
+    # The taken number's owner is warned, and never sent a code.
+    assert not [
+        t for t in texts(outbox) if t["to"] == "13900000091" and re.search(r"\d{6}", t["text"])
+    ]
