@@ -8,7 +8,7 @@ good line as an intake at a station and reports each bad line by number and fiel
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import IO, Any
@@ -22,6 +22,8 @@ from homeward.cases.models import CONDITIONS, Person, Stay
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
 from homeward.cases.services import IntakeData, intake_admit
 from homeward.common.clock import moment_of_day
+from homeward.matching import hwx
+from homeward.matching.hwx import LineError, RecordError, parse_date
 from homeward.regions.selectors import division_get
 from homeward.stations.models import Station
 
@@ -77,40 +79,6 @@ def export_found(stays: Iterable[Stay], out: IO[str]) -> int:
     return count
 
 
-@dataclass
-class LineError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.message}"
-
-
-class RecordError(Exception):
-    """A record of an exchange file (HWX, PFIF) that cannot be read: the field and why."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def parse_record_date(value: Any, field: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise RecordError(field, "must be a date string YYYY, YYYY-MM or YYYY-MM-DD")
-    parts = value.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        return date(
-            numbers[0], numbers[1] if len(numbers) > 1 else 1, numbers[2] if len(numbers) > 2 else 1
-        )
-    except (ValueError, IndexError):
-        raise RecordError(field, f"{value!r} is not a date") from None
-
-
 def record_division(value: Any, field: str):
     if value in (None, ""):
         return None
@@ -161,7 +129,7 @@ def intake_from_found(record: dict[str, Any]) -> IntakeData:
     height = record.get("height_cm")
     if height is not None and not isinstance(height, int):
         raise RecordError("height_cm", "must be a whole number")
-    found = parse_record_date(record.get("found_date"), "found_date")
+    found = parse_date(record.get("found_date"), "found_date")
     name = record.get("name") or ""
     return IntakeData(
         brought_by=Stay.BroughtBy.OTHER,
@@ -198,11 +166,12 @@ def import_found(lines: Iterable[str], *, station: Station, by: User | None) -> 
     A record already imported (same id) is skipped.
     """
     report = ImportReport(errors=[])
-    for number, line in numbered_lines(lines):
+    for item in hwx.read(lines, kinds=["found"]):
+        if isinstance(item, LineError):
+            report.errors.append(item)
+            continue
+        number, record = item
         try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise RecordError("line", "is not a JSON object")
             ref = f"hwx:{record.get('id')}"
             data = replace(intake_from_found(record), source_ref=ref)
             if Person.objects.filter(source_ref=ref).exists():
@@ -217,17 +186,9 @@ def import_found(lines: Iterable[str], *, station: Station, by: User | None) -> 
                 report.skipped += 1  # the same record, imported by another run meanwhile
                 continue
             report.imported += 1
-        except json.JSONDecodeError as exc:
-            report.errors.append(LineError(number, "line", f"not valid JSON ({exc.msg})"))
         except RecordError as exc:
             report.errors.append(LineError(number, exc.field, exc.message))
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 report.errors.append(LineError(number, field, " ".join(messages)))
     return report
-
-
-def numbered_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            yield number, line

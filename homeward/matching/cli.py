@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from homeward.matching import hwx
 from homeward.matching.fusion import PARTS, Prior
 
 # Found people with photo embeddings whose random blocked pairs give the face calibration's
@@ -29,23 +30,13 @@ FACE_SAMPLE = 2_000
 
 def iter_records(path: Path, kind: str, report: Any) -> Iterator[tuple[int, dict]]:
     """(line number, record) of each record of `kind` in an HWX JSON Lines file; a line
-    that is not a JSON object of that kind is reported and skipped."""
+    that is not a JSON object of that kind is reported and skipped (`hwx.read`)."""
     with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        for item in hwx.read(handle, kinds=[kind]):
+            if isinstance(item, hwx.LineError):
+                report(f"{path}:{item.line}: {item.field}: {item.message}")
                 continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                report(f"{path}:{number}: record: not JSON ({exc.msg})")
-                continue
-            if not isinstance(rec, dict):
-                report(f"{path}:{number}: record: not a JSON object")
-                continue
-            if rec.get("kind", kind) != kind:
-                report(f"{path}:{number}: kind: expected {kind!r}, got {rec.get('kind')!r}")
-                continue
-            yield number, rec
+            yield item
 
 
 def read_records(path: Path, kind: str, report: Any) -> tuple[list[dict], list[int]]:

@@ -16,16 +16,11 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 
 from homeward.accounts.models import User
-from homeward.cases.hwx import (
-    ImportReport,
-    LineError,
-    RecordError,
-    numbered_lines,
-    parse_record_date,
-    record_division,
-)
+from homeward.cases.hwx import ImportReport, record_division
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import invalid_marks, normalise_mark
+from homeward.matching import hwx
+from homeward.matching.hwx import LineError, RecordError, date_precision, parse_date
 from homeward.stations.models import Station
 from homeward.tracing import matcher
 from homeward.tracing.models import MissingReport, Relative
@@ -52,10 +47,6 @@ def export_missing(reports: Iterable[MissingReport], out: IO[str]) -> int:
         out.write(json.dumps(missing_record(report), ensure_ascii=False) + "\n")
         count += 1
     return count
-
-
-def _precision(value: Any) -> str:
-    return {1: "year", 2: "month"}.get(len(str(value).split("-")), "day")
 
 
 def _string_list(record: dict, key: str) -> list[str]:
@@ -117,10 +108,10 @@ def report_from_missing(
         contact_relation="HWX",
         contact_phone=phone,
         aliases=_string_list(record, "aliases"),
-        birth_date=parse_record_date(birth, "birth_date"),
-        birth_precision=_precision(birth) if birth else "day",
+        birth_date=parse_date(birth, "birth_date"),
+        birth_precision=date_precision(birth) if birth else "day",
         home_division=record_division(record.get("home_division"), "home_division"),
-        lost_date=parse_record_date(record.get("lost_date"), "lost_date"),
+        lost_date=parse_date(record.get("lost_date"), "lost_date"),
         lost_division=record_division(record.get("lost_division"), "lost_division"),
         lost_point=(float(point[0]), float(point[1])) if point else None,
         height_cm=height,
@@ -136,11 +127,12 @@ def import_missing(
     """Register each good `missing` line under `station` (verified: HWX comes from partner
     stations); the station is the contact until the family's own details are taken."""
     result = ImportReport(errors=[])
-    for number, line in numbered_lines(lines):
+    for item in hwx.read(lines, kinds=["missing"]):
+        if isinstance(item, LineError):
+            result.errors.append(item)
+            continue
+        number, record = item
         try:
-            record = json.loads(line)
-            if not isinstance(record, dict):
-                raise RecordError("line", "is not a JSON object")
             data, relatives = report_from_missing(
                 record, contact=source[:50], phone=station.phone_24h or "-"
             )
@@ -150,8 +142,6 @@ def import_missing(
                 continue
             report_import(data=data, station=station, by=by, source_ref=ref, relatives=relatives)
             result.imported += 1
-        except json.JSONDecodeError as exc:
-            result.errors.append(LineError(number, "line", f"not valid JSON ({exc.msg})"))
         except RecordError as exc:
             result.errors.append(LineError(number, exc.field, exc.message))
         except ValidationError as exc:

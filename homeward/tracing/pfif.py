@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from homeward.accounts.models import User
-from homeward.cases.hwx import RecordError, parse_record_date
+from homeward.matching.hwx import RecordError, parse_date
 from homeward.regions.models import Division
 from homeward.regions.selectors import divisions_by_name
 from homeward.stations.models import Station
@@ -262,7 +262,7 @@ def _report_data(person: dict[str, str], contact: str, phone: str) -> ReportData
     if not person.get("full_name"):
         raise RecordError("full_name", "is required")
     birth = person.get("date_of_birth") or ""
-    born: date | None = parse_record_date(birth or None, "date_of_birth")
+    born: date | None = parse_date(birth or None, "date_of_birth")
     return ReportData(
         name=person["full_name"][:50],
         sex=SEX_BACK.get(person.get("sex", ""), "U"),

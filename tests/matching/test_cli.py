@@ -36,7 +36,7 @@ def test_homeward_match_gives_the_same_candidates_as_the_in_app_search(tmp_path,
     assert "[##############################] 62/62 found people" in err  # the progress bar
     assert "wrote" in err and "candidates to" in err
     assert (tmp_path / "dna").is_dir()  # the DNA index kept for the next run
-    assert "found.jsonl:61: record: not JSON" in err
+    assert "found.jsonl:61: line: not valid JSON" in err
     assert "found.jsonl:62: sex: must be M, F or U" in err
     from_cli = [json.loads(line) for line in out.open(encoding="utf-8")]
     # In two processes, the same candidates in the same order.

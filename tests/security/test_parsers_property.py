@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from homeward.cases.hwx import RecordError
 from homeward.cases.idcard import IdNumberError, parse_id_number
 from homeward.common.images import ImageRefused, clean_image
 from homeward.common.text import ascii_int, bad_strings, half_width, text_problem
+from homeward.matching.hwx import RecordError
 
 # JSON-like values: what a partner's body or an HWX line can hold.
 json_values = st.recursive(

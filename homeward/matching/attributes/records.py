@@ -17,6 +17,7 @@ from typing import Any
 
 from homeward.matching.attributes.divisions import normalise_division, seat
 from homeward.matching.attributes.names import name_features
+from homeward.matching.hwx import RecordError, date_span
 
 SEXES = ("M", "F", "U")
 ADULT_AGE = 18
@@ -25,37 +26,13 @@ EARLIEST_BIRTH, LATEST_BIRTH = 1900, 2100
 EPOCH = dt.date(1970, 1, 1)
 
 
-class RecordError(ValueError):
-    """A bad field in an HWX record: `field` names it, `message` says what is wrong."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
 def parse_date(raw: object, field: str) -> tuple[int, int] | None:
     """An HWX date ("YYYY", "YYYY-MM", "YYYY-MM-DD") as the first and last day it may mean,
     in days since 1970-01-01 (int, int); None when unknown."""
-    if raw is None or raw == "":
+    span = date_span(raw, field)
+    if span is None:
         return None
-    text = str(raw)
-    parts = text.split("-")
-    try:
-        if len(parts) == 1 and len(text) == 4:
-            y = int(text)
-            first, last = dt.date(y, 1, 1), dt.date(y, 12, 31)
-        elif len(parts) == 2:
-            y, m = int(parts[0]), int(parts[1])
-            first = dt.date(y, m, 1)
-            last = (dt.date(y + (m == 12), m % 12 + 1, 1)) - dt.timedelta(days=1)
-        elif len(parts) == 3:
-            first = last = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-        else:
-            raise ValueError
-    except ValueError:
-        raise RecordError(field, f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {raw!r}") from None
-    return (first - EPOCH).days, (last - EPOCH).days
+    return (span[0] - EPOCH).days, (span[1] - EPOCH).days
 
 
 def day_year(day: int) -> float:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from homeward.matching import hwx
 from homeward.matching.dna import closed
 from homeward.matching.dna.errors import DnaError
 from homeward.matching.dna.frequencies import FrequencyTable, load_table
@@ -353,12 +354,12 @@ def records_from_jsonl(
     naming its line number."""
     families, found = [], []
     with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+        for item in hwx.read(handle):
+            if isinstance(item, hwx.LineError):
+                raise DnaError(f"{item}.", field=item.field)
+            number, rec = item
             try:
-                rec = json.loads(line)
-                if rec.get("kind") == "found":
+                if rec["kind"] == "found":
                     if rec.get("dna"):
                         found.append(
                             (
@@ -377,6 +378,6 @@ def records_from_jsonl(
                     locus=exc.locus,
                     allele=exc.allele,
                 ) from exc
-            except (json.JSONDecodeError, AttributeError) as exc:
+            except (KeyError, TypeError, AttributeError) as exc:
                 raise DnaError(f"line {number}: not an HWX record ({exc}).") from exc
     return families, found
