@@ -315,3 +315,5 @@ SMS_OUTBOX = env_str("SMS_OUTBOX", str(VAR_DIR / "outbox" / "sms.jsonl"))
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "outbox" / "mail"))
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000")  # links in alerts and posters
+# PFIF record ids begin with a domain name; empty: PUBLIC_URL's host (which must be a name).
+PFIF_DOMAIN = env_str("PFIF_DOMAIN", "")

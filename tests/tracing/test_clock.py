@@ -21,7 +21,7 @@ from homeward.cases.services import IntakeData, intake_admit
 from homeward.common.clock import moment_of_day
 from homeward.tracing.hwx import export_missing, import_missing
 from homeward.tracing.models import MissingReport, Notice
-from homeward.tracing.pfif import export_pfif, import_pfif, parse_pfif
+from homeward.tracing.pfif import check_pfif, export_pfif, import_pfif, parse_pfif
 from homeward.tracing.services import notices_sync
 from tests.cases.conftest import admit
 from tests.conftest import frozen_at
@@ -138,9 +138,10 @@ def test_pfif_keeps_the_birth_day_and_the_reunion_day(
             completed_at=timezone.now(),
         )
         document = export_pfif(MissingReport.objects.filter(pk=report.pk), [])
-        persons, notes = parse_pfif(document)
-        assert persons[0]["date_of_birth"] == "1960-05-01"
-        assert notes[0]["text"] == f"Reunited with family on {today.isoformat()}."
+        assert check_pfif(document) == []
+        parsed = parse_pfif(document)
+        assert parsed.persons[0]["date_of_birth"] == "1960-05-01"
+        assert parsed.notes[0]["text"] == f"Reunited with family on {today.isoformat()}."
         settings.PUBLIC_URL = "https://other.test"
         result = import_pfif(document, station=hangzhou, by=None)
         assert result.imported == 1

@@ -93,6 +93,9 @@ class MissingReport(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=32)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     source_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    # Where an imported record first came from (PFIF author_name, source_name, source_date,
+    # source_url), so that passing it on keeps its original author.
+    origin = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

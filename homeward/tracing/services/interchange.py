@@ -23,6 +23,7 @@ def report_import(
     source_ref: str,
     relatives: list[tuple[str, dict | None]] | None = None,
     verified: bool = True,
+    origin: dict[str, str] | None = None,
 ) -> MissingReport:
     """Register a report from another system under `station`. A trusted partner's report
     (HWX between stations) is searched at once; a public system's (PFIF) waits for checks."""
@@ -48,6 +49,7 @@ def report_import(
         verified_by=by if verified else None,
         verified_at=timezone.now() if verified else None,
         source_ref=source_ref,
+        origin=origin or {},
     )
     report.full_clean()
     report.save()
@@ -75,4 +77,27 @@ def report_note_add(*, report: MissingReport, note: str, by: User | None = None)
     report.description = f"{report.description}\n{note}".strip()
     report.save(update_fields=["description", "updated_at"])
     audit_record(actor=by, action="update", obj=report, detail={"note": True})
+    return True
+
+
+@transaction.atomic
+def report_source_expired(*, report: MissingReport, by: User | None = None) -> bool:
+    """The system a PFIF report came from has expired the record (PFIF 1.4 §3.3): it is
+    closed, its free text cleared, and its open candidates leave the tracing desk. Once."""
+    from homeward.tracing.services.review import candidates_close
+
+    if report.status == MissingReport.Status.CLOSED:
+        return False
+    report.status = MissingReport.Status.CLOSED
+    report.description = ""
+    report.aliases = []
+    report.save(update_fields=["status", "description", "aliases", "updated_at"])
+    candidates_close(report=report, reason=_("The record's source withdrew it."), by=by)
+    audit_record(
+        actor=by,
+        action="update",
+        obj=report,
+        station_id=report.station_id,
+        detail={"source_expired": report.source_ref},
+    )
     return True

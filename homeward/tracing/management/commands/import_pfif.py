@@ -5,7 +5,10 @@ from homeward.tracing.pfif import import_pfif
 
 
 class Command(BaseCommand):
-    help = "Import PFIF 1.4 persons (as reports awaiting verification) and notes."
+    help = (
+        "Import PFIF 1.1 to 1.4 persons (as reports awaiting verification) and notes; a person "
+        "expired at its source closes our copy."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="PFIF XML file")
@@ -23,7 +26,10 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {exc}") from None
         for error in result.errors:
             self.stderr.write(error)
+        if not result.version:
+            raise CommandError(f"{file}: nothing imported")
         self.stdout.write(
-            f"{result.imported} persons imported, {result.skipped} skipped, "
+            f"PFIF {result.version}: {result.imported} persons imported, "
+            f"{result.skipped} skipped, {result.expired} closed as expired at their source, "
             f"{result.notes} notes added, {len(result.errors)} refused"
         )
