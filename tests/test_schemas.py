@@ -12,10 +12,14 @@ from datetime import date
 import pytest
 
 from homeward.accounts.models import Role
+from homeward.campaigns import api as campaigns_api
+from homeward.campaigns.services import FeedSignal
 from homeward.cases import api as cases_api
 from homeward.cases.models import Stay
 from homeward.cases.services import ExitData, IntakeData
 from homeward.common.schemas import reference_fields
+from homeward.dispatch import api as dispatch_api
+from homeward.dispatch.services import Position
 from homeward.stations.models import Station
 from homeward.tracing import api as tracing_api
 from homeward.tracing.services import ReportData
@@ -28,6 +32,8 @@ OPERATIONS = [
     (IntakeData, cases_api.IntakeIn, {"source_ref"}),
     (ExitData, cases_api.ExitIn, set()),
     (ReportData, tracing_api.ReportIn, set()),
+    (FeedSignal, campaigns_api.WarningIn, set()),
+    (Position, dispatch_api.PositionIn, set()),
 ]
 
 

@@ -5,23 +5,15 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from homeward.campaigns import selectors, services
+from homeward.common.schemas import input_schema
 
 router = Router(tags=["campaigns"])
 
 
-class WarningIn(Schema):
-    """A signal in the national early-warning shape; type and level in Chinese or our codes."""
-
-    id: str = ""
-    type: str = Field(min_length=1)
-    level: str = Field(min_length=1)
-    divisions: list[str]
-    valid_from: datetime
-    valid_until: datetime
-    text: str = ""
+WarningIn = input_schema(services.FeedSignal, name="WarningIn")
 
 
 class WarningOut(Schema):
@@ -45,11 +37,9 @@ class WarningOut(Schema):
         "(nothing is recorded twice). 400 bodies name the field at fault in `errors`."
     ),
 )
-def post_warning(request: HttpRequest, payload: WarningIn):
-    item = payload.dict()
-    item["valid_from"] = payload.valid_from.isoformat()
-    item["valid_until"] = payload.valid_until.isoformat()
-    imported = services.warning_import(item=item, by=request.user)
+def post_warning(request: HttpRequest, payload: WarningIn):  # type: ignore[valid-type]
+    signal = services.FeedSignal(**payload.dict())
+    imported = services.warning_import(signal=signal, by=request.user)
     warning = imported.warning
     campaign = warning.campaigns.first()
     return Status(

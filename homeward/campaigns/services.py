@@ -84,6 +84,48 @@ def _check(data: WarningData) -> dict[str, list[str]]:
     return errors
 
 
+@dataclass
+class FeedSignal:
+    """A signal in the national early-warning feed's shape (预警信号): `type` and `level` in
+    Chinese (高温, 红色) or our codes, `divisions` as GB/T 2260 codes, `id` the feed's own.
+    The API's input is made from it (`api.WarningIn`)."""
+
+    type: str
+    level: str
+    divisions: list[str]
+    valid_from: datetime
+    valid_until: datetime
+    id: str = ""
+    text: str = ""
+
+    @classmethod
+    def read(cls, item: dict) -> FeedSignal:
+        """From a feed's JSON object; a time that cannot be read is named."""
+        errors: dict[str, list[str]] = {}
+        times: dict[str, datetime] = {}
+        for key in ("valid_from", "valid_until"):
+            value = item.get(key)
+            try:
+                moment = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
+            except ValueError:
+                moment = None
+            if moment is None:
+                errors[key] = [_("Give a date and time.")]
+            else:
+                times[key] = moment
+        if errors:
+            raise ValidationError(errors)
+        codes = item.get("divisions") or []
+        return cls(
+            type=str(item.get("type") or ""),
+            level=str(item.get("level") or ""),
+            divisions=[str(c) for c in codes] if isinstance(codes, list) else [str(codes)],
+            id=str(item.get("id") or ""),
+            text=str(item.get("text") or ""),
+            **times,
+        )
+
+
 @dataclass(frozen=True)
 class Imported:
     warning: WeatherWarning
@@ -91,9 +133,9 @@ class Imported:
 
 
 @transaction.atomic
-def warning_import(*, item: dict, by: User | None) -> Imported:
+def warning_import(*, signal: FeedSignal, by: User | None) -> Imported:
     """Record a signal from a warning feed, once per feed id."""
-    data = warning_from_feed(item)
+    data = warning_from_feed(signal)
     if data.external_id:
         earlier = WeatherWarning.objects.filter(external_id=data.external_id).first()
         if earlier is not None:
@@ -164,36 +206,25 @@ def campaign_open(*, warning: WeatherWarning, kind: str, by: User | None) -> Cam
     return campaign
 
 
-def warning_from_feed(item: dict) -> WarningData:
-    """A signal in the national feed's shape: type, level, divisions, valid time.
-
-    Chinese names (高温, 红色) and our English codes are both understood.
-    """
-    errors: dict[str, list[str]] = {}
-    hazard = HAZARD_NAMES.get(str(item.get("type", "")), str(item.get("type", "")))
-    level = LEVEL_NAMES.get(str(item.get("level", "")), str(item.get("level", "")))
-    divisions = []
-    for code in item.get("divisions") or []:
-        division = division_get(str(code))
-        if division is None:
-            errors.setdefault("divisions", []).append(_("Unknown division %(c)s.") % {"c": code})
-        else:
-            divisions.append(division)
-    times = {}
-    for key in ("valid_from", "valid_until"):
-        value = parse_datetime(str(item.get(key) or ""))
-        if value is None:
-            errors[key] = [_("Give a date and time.")]
-        times[key] = value
-    if errors:
-        raise ValidationError(errors)
+def warning_from_feed(signal: FeedSignal) -> WarningData:
+    """The warning a feed's signal gives: Chinese names (高温, 红色) and our English codes
+    are both understood; an unknown division is named."""
+    divisions, unknown = [], []
+    for code in signal.divisions:
+        division = division_get(code)
+        (unknown if division is None else divisions).append(division or code)
+    if unknown:
+        raise ValidationError(
+            {"divisions": [_("Unknown division %(c)s.") % {"c": code} for code in unknown]}
+        )
     return WarningData(
-        hazard=hazard,
-        level=level,
+        hazard=HAZARD_NAMES.get(signal.type, signal.type),
+        level=LEVEL_NAMES.get(signal.level, signal.level),
         divisions=divisions,
-        text=str(item.get("text") or ""),
-        external_id=str(item.get("id") or "")[:64],
-        **times,
+        valid_from=signal.valid_from,
+        valid_until=signal.valid_until,
+        text=signal.text,
+        external_id=signal.id[:64],
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
+from homeward.common.schemas import input_schema
 from homeward.dispatch import selectors, services
 from homeward.dispatch.models import Incident
 
@@ -109,10 +110,7 @@ def get_incident(request: HttpRequest, incident_id: int):
     return _out(selectors.incident_get(request.user, incident_id, request=request))
 
 
-class PositionIn(Schema):
-    latitude: float
-    longitude: float
-    at: datetime | None = None
+PositionIn = input_schema(services.Position, name="PositionIn")
 
 
 class TeamOut(Schema):
@@ -128,14 +126,10 @@ class TeamOut(Schema):
     response=TeamOut,
     summary="A team's phone reports where it is (members of the team)",
 )
-def team_position(request: HttpRequest, team_id: int, payload: PositionIn):
+def team_position(request: HttpRequest, team_id: int, payload: PositionIn):  # type: ignore[valid-type]
     team = selectors.team_get(request.user, team_id, request=request)
     team = services.team_position_update(
-        team=team,
-        latitude=payload.latitude,
-        longitude=payload.longitude,
-        at=payload.at,
-        by=request.user,
+        team=team, position=services.Position(**payload.dict()), by=request.user
     )
     return TeamOut(
         id=team.pk,

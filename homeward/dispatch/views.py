@@ -220,7 +220,7 @@ def _team_position(request: HttpRequest, teams) -> None:
     try:
         for team in teams:
             services.team_position_update(
-                team=team, latitude=latitude, longitude=longitude, by=request.user
+                team=team, position=services.Position(latitude, longitude), by=request.user
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -127,7 +127,9 @@ def test_a_feed_signal_in_the_national_shape_is_understood_and_not_repeated(clie
 
 
 def test_the_feeds_english_codes_are_understood_too(suzhou):
-    imported = services.warning_import(item=feed_item(type="typhoon", level="orange"), by=None)
+    imported = services.warning_import(
+        signal=services.FeedSignal.read(feed_item(type="typhoon", level="orange")), by=None
+    )
     assert (imported.warning.hazard, imported.warning.level) == ("typhoon", "orange")
     assert imported.warning.campaigns.get().kind == "emergency_relief"
 
@@ -146,7 +148,7 @@ def test_the_feeds_english_codes_are_understood_too(suzhou):
 )
 def test_a_bad_feed_signal_is_refused_naming_the_field(client, suzhou, fields, field):
     with pytest.raises(ValidationError) as err:
-        services.warning_import(item=feed_item(**fields), by=None)
+        services.warning_import(signal=services.FeedSignal.read(feed_item(**fields)), by=None)
     assert field in err.value.message_dict
     assert not WeatherWarning.objects.exists() and not Campaign.objects.exists()
 

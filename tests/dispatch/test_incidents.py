@@ -63,7 +63,7 @@ def test_the_nearest_available_team_is_proposed(suzhou, dispatcher, teams):
 
 def test_a_team_that_reported_its_position_is_measured_from_there(suzhou, dispatcher, teams):
     near, far = teams
-    services.team_position_update(team=far, latitude=SPOT[0], longitude=SPOT[1], by=dispatcher)
+    services.team_position_update(team=far, position=services.Position(*SPOT), by=dispatcher)
     incident = open_incident(suzhou, dispatcher)
     assert selectors.team_proposed(incident) == far
 

@@ -11,7 +11,12 @@ from homeward.dispatch.services.incidents import (
     supply_hand_out,
     triage,
 )
-from homeward.dispatch.services.teams import team_create, team_position_update, team_status_set
+from homeward.dispatch.services.teams import (
+    Position,
+    team_create,
+    team_position_update,
+    team_status_set,
+)
 from homeward.dispatch.services.webhooks import WebhookError, sign, webhook_receive
 
 __all__ = [
@@ -27,6 +32,7 @@ __all__ = [
     "supply_hand_out",
     "team_create",
     "team_position_update",
+    "Position",
     "team_status_set",
     "triage",
     "webhook_receive",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,11 +51,20 @@ def team_create(
     return team
 
 
+@dataclass
+class Position:
+    """Where a team's phone is, and when it was there (now, when not given). The API's
+    input is made from it (`api.PositionIn`)."""
+
+    latitude: float
+    longitude: float
+    at: datetime | None = None
+
+
 @transaction.atomic
-def team_position_update(
-    *, team: Team, latitude: float, longitude: float, by: User, at: datetime | None = None
-) -> Team:
+def team_position_update(*, team: Team, position: Position, by: User) -> Team:
     """A team's phone reports where it is (members, or the station's dispatchers)."""
+    latitude, longitude, at = position.latitude, position.longitude, position.at
     if not team.members.filter(pk=by.pk).exists():
         try:
             require_dispatcher(by, team.station)
