@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/homeward
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # The tests that go through the job queue and the cache, run again on Redis.
 REDIS_TESTS := tests/test_jobs.py tests/security/test_family_accounts.py \
-	tests/tracing/test_notices.py tests/tracing/test_portal.py tests/tracing/test_family_path.py \
+	tests/tracing/test_notices.py tests/tracing/test_portal.py tests/tracing/test_family.py \
 	tests/tracing/test_alerts.py tests/web tests/dispatch/test_pages.py
 DEMO_FACES ?= var/demo-faces
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -422,113 +423,184 @@ class ReportTable:
         from homeward.matching.search import parse_records
 
         found, bad = parse_records(found_raw, "found")
-        fcols = encode([feature_row(r) for r in found], self.vocab)
-        chosen: dict[int, list[tuple[int, dict, np.ndarray, float, float]]] = {}
+        found_cols = encode([feature_row(r) for r in found], self.vocab)
+        best: dict[int, list[_Chosen]] = {}
         kept: list[dict[str, np.ndarray]] = []
-        n_pairs, done = 0, 0
-        keyed = self.keyed()
-        field_no = {c.name: j for j, c in enumerate(COMPARISONS)}
-        for rows in _batches(fcols, batch):
-            # The batch's window: every report some of its found people are compared with.
-            m = self.cols
-            sex = fcols["sex"][rows[0]]
-            lo, hi = fcols["by_lo"][rows].min(), fcols["by_hi"][rows].max()
-            sex_ok = (m["sex"] == sex) | (m["sex"] < 0) | (sex < 0)
-            age_ok = (m["by_lo"] <= hi + AGE_SLACK) & (lo <= m["by_hi"] + AGE_SLACK)
-            win = np.flatnonzero(sex_ok & age_ok)
-            cols = {k: m[k][..., win] for k in LEVELS["name"][1] + ("by_lo", "by_hi")}
-            keys = {name: key[win] for name, (_, key) in keyed.items()}
-            name_j = field_no["name"]
-            for i in rows:
-                f = {k: v[..., i] for k, v in fcols.items()}
-                own = np.flatnonzero(
-                    (cols["by_lo"] <= f["by_hi"] + AGE_SLACK)
-                    & (f["by_lo"] <= cols["by_hi"] + AGE_SLACK)
-                )
-                face = self.face.nearest_all(found[i]) if self.face is not None else None
-                near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR**2)
-                extra = self._beyond(f, near)
-                cand = np.concatenate([win[own], extra])
-                n_pairs += len(cand)
-                prior = float(self.prior.log10_odds(len(cand)))
-                fields = np.empty((len(cand), len(COMPARISONS)), np.float32)
-                xcols = {k: m[k][..., extra] for k in LEVELS["name"][1]}
-                fields[: len(own), name_j] = self.weights[name_j][_name(f, cols)[own]]
-                fields[len(own) :, name_j] = self.weights[name_j][_name(f, xcols)]
-                for name, (reps, key) in keyed.items():
-                    j = field_no[name]
-                    weight = self.weights[j][LEVELS[name][0](f, reps)]
-                    fields[: len(own), j] = weight[keys[name][own]]
-                    fields[len(own) :, j] = weight[key[extra]]
-                parts = {p: np.full(len(cand), np.nan) for p in EVIDENCE}
-                if "attributes" in self.evidence:
-                    parts["attributes"] = self.intercept + self.slope * fields.sum(
-                        axis=1, dtype=np.float64
-                    )
-                if face is not None:
-                    parts["face"] = self.face.log10_lr(np.sqrt(face[0][cand]), face[1][cand])
-                if self.dna is not None:
-                    parts["dna"] = self.dna.scores_at(found[i], cand)
-                total = _total(parts)
-                rivals = self.prior.rivals(total)
-                chosen[int(i)] = [
-                    (
-                        int(cand[k]),
-                        {p: float(parts[p][k]) for p in EVIDENCE},
-                        fields[k].copy(),
-                        prior,
-                        float(rivals[k]),
-                    )
-                    for k in _top(
-                        total,
-                        top,
-                        fusion.strongest_part(parts),
-                        self.cols["d_hi"][cand],
-                        self.id_rank[cand],
-                    )
-                ]
+        n_pairs = 0
+        for rows in _batches(found_cols, batch):
+            window = self._window(found_cols, rows)
+            for row in rows:
+                person = {k: v[..., row] for k, v in found_cols.items()}
+                scored = self._score(found[row], person, window)
+                n_pairs += len(scored.reports)
+                best[int(row)] = self._best(scored, top)
                 if keep_pairs:
-                    kept.append(
-                        {
-                            "found": np.full(len(cand), i, np.int32),
-                            "missing": cand.astype(np.int32),
-                            "prior": np.full(len(cand), prior),
-                            **parts,
-                            "total": total,
-                            "strongest": fusion.strongest_part(parts),
-                            "recency": self.cols["d_hi"][cand],
-                            "id_rank": self.id_rank[cand],
-                            "rivals": rivals,
-                            "posterior": fusion.posterior(prior - rivals, total, self.calibration),
-                        }
-                    )
-                done += 1
+                    kept.append(self._every_pair(int(row), scored))
                 if progress:
-                    progress(done, len(found))
+                    progress(len(best), len(found))
+        out: dict[str, Any] = {
+            "candidates": self._candidates(found, best),
+            "pairs": n_pairs,
+            "bad": bad,
+        }
+        if keep_pairs:
+            out["all"] = {k: np.concatenate([p[k] for p in kept]) for k in kept[0]} if kept else {}
+        return out
+
+    def _window(self, found_cols: Cols, rows: np.ndarray) -> _Window:
+        """The reports any found person of one batch (one sex, near birth years) may be
+        compared with by sex and age, with their name columns and field keys."""
+        reports = self.cols
+        sex = found_cols["sex"][rows[0]]
+        low, high = found_cols["by_lo"][rows].min(), found_cols["by_hi"][rows].max()
+        sex_ok = (reports["sex"] == sex) | (reports["sex"] < 0) | (sex < 0)
+        age_ok = (reports["by_lo"] <= high + AGE_SLACK) & (low <= reports["by_hi"] + AGE_SLACK)
+        positions = np.flatnonzero(sex_ok & age_ok)
+        names = LEVELS["name"][1] + ("by_lo", "by_hi")
+        return _Window(
+            positions=positions,
+            columns={k: reports[k][..., positions] for k in names},
+            keys={name: key[positions] for name, (_, key) in self.keyed().items()},
+        )
+
+    def _score(self, record: Mapping[str, Any], person: Row, window: _Window) -> _Scored:
+        """One found person against the reports the rules block with it: the window's
+        reports of a plausible age, then those of the same full name or a near face that
+        sex and age pass by. Each pair's field weights, evidence, total and rivals."""
+        columns = window.columns
+        same_age = np.flatnonzero(
+            (columns["by_lo"] <= person["by_hi"] + AGE_SLACK)
+            & (person["by_lo"] <= columns["by_hi"] + AGE_SLACK)
+        )
+        face = self.face.nearest_all(record) if self.face is not None else None
+        near = None if face is None else np.flatnonzero(face[0] <= FACE_NEAR**2)
+        beyond = self._beyond(person, near)
+        reports = np.concatenate([window.positions[same_age], beyond])
+        inside = len(same_age)  # the first `inside` pairs are in the window
+        fields = np.empty((len(reports), len(COMPARISONS)), np.float32)
+        name_field = _FIELD["name"]
+        beyond_names = {k: self.cols[k][..., beyond] for k in LEVELS["name"][1]}
+        fields[:inside, name_field] = self.weights[name_field][_name(person, columns)[same_age]]
+        fields[inside:, name_field] = self.weights[name_field][_name(person, beyond_names)]
+        for name, (representatives, key) in self.keyed().items():
+            field = _FIELD[name]
+            weight = self.weights[field][LEVELS[name][0](person, representatives)]
+            fields[:inside, field] = weight[window.keys[name][same_age]]
+            fields[inside:, field] = weight[key[beyond]]
+        parts = {p: np.full(len(reports), np.nan) for p in EVIDENCE}
+        if "attributes" in self.evidence:
+            parts["attributes"] = self.intercept + self.slope * fields.sum(axis=1, dtype=np.float64)
+        if face is not None:
+            parts["face"] = self.face.log10_lr(np.sqrt(face[0][reports]), face[1][reports])
+        if self.dna is not None:
+            parts["dna"] = self.dna.scores_at(record, reports)
+        total = _total(parts)
+        return _Scored(
+            reports=reports,
+            fields=fields,
+            parts=parts,
+            prior=float(self.prior.log10_odds(len(reports))),
+            total=total,
+            rivals=self.prior.rivals(total),
+        )
+
+    def _best(self, scored: _Scored, top: int) -> list[_Chosen]:
+        """The `top` best pairs of one found person, best first (`_top`)."""
+        order = _top(
+            scored.total,
+            top,
+            fusion.strongest_part(scored.parts),
+            self.cols["d_hi"][scored.reports],
+            self.id_rank[scored.reports],
+        )
+        return [
+            _Chosen(
+                report=int(scored.reports[k]),
+                parts={p: float(scored.parts[p][k]) for p in EVIDENCE},
+                fields=scored.fields[k].copy(),
+                prior=scored.prior,
+                rivals=float(scored.rivals[k]),
+            )
+            for k in order
+        ]
+
+    def _every_pair(self, row: int, scored: _Scored) -> dict[str, np.ndarray]:
+        """Every blocked pair of one found person, for `keep_pairs`."""
+        count = len(scored.reports)
+        return {
+            "found": np.full(count, row, np.int32),
+            "missing": scored.reports.astype(np.int32),
+            "prior": np.full(count, scored.prior),
+            **scored.parts,
+            "total": scored.total,
+            "strongest": fusion.strongest_part(scored.parts),
+            "recency": self.cols["d_hi"][scored.reports],
+            "id_rank": self.id_rank[scored.reports],
+            "rivals": scored.rivals,
+            "posterior": fusion.posterior(
+                scored.prior - scored.rivals, scored.total, self.calibration
+            ),
+        }
+
+    def _candidates(
+        self, found: Sequence[Mapping[str, Any]], best: Mapping[int, list[_Chosen]]
+    ) -> list[dict[str, Any]]:
+        """HWX candidates of each found person in input order, ranked from 1."""
         names = [c.name for c in COMPARISONS]
         candidates = []
-        for i in range(len(found)):
-            for rank, (mrow, parts, fields, prior, rivals) in enumerate(chosen.get(i, []), start=1):
-                shown = (fields * self.slope).astype(np.float32)  # as score_pairs shows them
+        for row, record in enumerate(found):
+            for rank, chosen in enumerate(best.get(row, []), start=1):
+                shown = (chosen.fields * self.slope).astype(np.float32)  # as score_pairs shows
                 breakdown = dict(zip(names, shown.tolist(), strict=True))
                 breakdown["calibration"] = self.intercept
                 candidates.append(
                     fusion.candidate(
-                        found[i]["id"],
-                        self.ids[mrow],
+                        record["id"],
+                        self.ids[chosen.report],
                         rank,
-                        prior,
-                        parts,
+                        chosen.prior,
+                        chosen.parts,
                         breakdown if "attributes" in self.evidence else None,
                         self.calibration,
                         self.version,
-                        rivals,
+                        chosen.rivals,
                     )
                 )
-        out: dict[str, Any] = {"candidates": candidates, "pairs": n_pairs, "bad": bad}
-        if keep_pairs:
-            out["all"] = {k: np.concatenate([p[k] for p in kept]) for k in kept[0]} if kept else {}
-        return out
+        return candidates
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The reports one batch of found people is compared with: their positions in the
+    table, their name and birth-year columns there, and their key in each keyed field."""
+
+    positions: np.ndarray
+    columns: dict[str, np.ndarray]
+    keys: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """One found person's blocked pairs: the reports (table positions), each pair's field
+    weights, evidence parts, total log10 LR and rivals, and the pool's prior."""
+
+    reports: np.ndarray
+    fields: np.ndarray
+    parts: dict[str, np.ndarray]
+    prior: float
+    total: np.ndarray
+    rivals: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """A pair kept for the candidate list."""
+
+    report: int
+    parts: dict[str, float]
+    fields: np.ndarray
+    prior: float
+    rivals: float
 
 
 def _total(parts: Mapping[str, np.ndarray]) -> np.ndarray:

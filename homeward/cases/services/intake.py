@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -205,39 +206,16 @@ def _next_number(station: Station, year: int) -> str:
     return f"{prefix}{sequence:05d}"
 
 
-@transaction.atomic
-def intake_admit(
-    *,
-    station: Station,
-    data: IntakeData,
-    by: User | None,
-    person: Person | None = None,
-    photo: UploadedFile | None = None,
-    photo_face: int | None = None,
-    admitted_at: datetime | None = None,
-    transferred_from: Stay | None = None,
-) -> Stay:
-    """Register a person at the station: a new Person, or a new stay of a known one.
+def _person_learnt(
+    person: Person | None, data: IntakeData, today: date
+) -> tuple[Person, dict[str, Any]]:
+    """The person an intake is about, with what the desk learnt merged in (unsaved), and
+    the merged fields as they were before (empty for a new person).
 
-    `person` links the stay to an earlier record staff chose at the desk;
-    nothing is ever linked automatically. Raises ValidationError naming each
-    bad field; on error nothing is written.
+    A new Person, or the known one the desk chose (followed to the record it was merged
+    into). A returning person keeps what we knew unless the desk learnt something new, and
+    a new name said becomes an alias; marks and conditions add up.
     """
-    require_case_writer(by, station)
-    admitted_at = admitted_at or timezone.now()
-    today = timezone.localdate(admitted_at)
-    errors = _check(data, today)
-    clean = clean_or_errors(photo, errors, "photo")
-    if clean is not None:
-        problems = intake_photo_problems(ContentFile(clean.data), face_number=photo_face)
-        if problems:
-            errors["photo"] = problems
-    if person is not None and person.stays.filter(status=Stay.Status.IN_STATION).exists():
-        errors.setdefault("person", []).append(_("This person is already in a station."))
-    if errors:
-        raise ValidationError(errors)
-    Station.objects.select_for_update().filter(pk=station.pk).first()
-
     parsed = parse_id_number(data.id_number, today=today) if data.id_number else None
     if person is None:
         person = Person(source_ref=data.source_ref)
@@ -275,6 +253,43 @@ def intake_admit(
     person.conditions = sorted({*person.conditions, *data.conditions})
     if not person.birth_date and data.age_estimate_min is not None:
         person.set_age_estimate(data.age_estimate_min, data.age_estimate_max, today)
+    return person, before
+
+
+@transaction.atomic
+def intake_admit(
+    *,
+    station: Station,
+    data: IntakeData,
+    by: User | None,
+    person: Person | None = None,
+    photo: UploadedFile | None = None,
+    photo_face: int | None = None,
+    admitted_at: datetime | None = None,
+    transferred_from: Stay | None = None,
+) -> Stay:
+    """Register a person at the station: a new Person, or a new stay of a known one.
+
+    `person` links the stay to an earlier record staff chose at the desk;
+    nothing is ever linked automatically. Raises ValidationError naming each
+    bad field; on error nothing is written.
+    """
+    require_case_writer(by, station)
+    admitted_at = admitted_at or timezone.now()
+    today = timezone.localdate(admitted_at)
+    errors = _check(data, today)
+    clean = clean_or_errors(photo, errors, "photo")
+    if clean is not None:
+        problems = intake_photo_problems(ContentFile(clean.data), face_number=photo_face)
+        if problems:
+            errors["photo"] = problems
+    if person is not None and person.stays.filter(status=Stay.Status.IN_STATION).exists():
+        errors.setdefault("person", []).append(_("This person is already in a station."))
+    if errors:
+        raise ValidationError(errors)
+    Station.objects.select_for_update().filter(pk=station.pk).first()
+
+    person, before = _person_learnt(person, data, today)
     person.full_clean()
     person.save()
     if clean is not None:
