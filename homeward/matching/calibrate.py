@@ -2,11 +2,13 @@
 
     python -m homeward.matching.calibrate [OUT.json]     # default: the shipped file
 
-Builds `TRAINING_WORLD` (all evidence: attributes, face, DNA), scores every blocked pair
+Builds the `TRAINING_WORLDS` (all evidence: attributes, face, DNA; three seeds and three
+sizes of report pool, so the fit follows no one world's chance), scores every blocked pair
 with the bulk matcher and the bare product (`fusion.IDENTITY`), and fits the logistic
-regression P(true pair) = logistic(a + b x log odds) by maximum likelihood, unweighted: the
-pairs are in their natural proportions, so the fitted odds are posterior odds. The
-shipped file says what it was fitted on. Refit once real confirmed reunions exist, from
+regression P(true pair) = logistic(a + b x log odds) on their pairs together, by maximum
+likelihood, unweighted: the pairs are in their natural proportions, so the fitted odds are
+posterior odds. The shipped file says what it was fitted on; `tests/matching/test_cli.py`
+checks it on worlds of other seeds and sizes. Refit once real confirmed reunions exist, from
 their pairs' parts instead of the world's.
 """
 
@@ -22,7 +24,11 @@ import numpy as np
 
 from homeward.matching import fusion
 
-TRAINING_WORLD = {"n_missing": 20000, "n_found": 5000, "n_true": 2000, "seed": 2024}
+TRAINING_WORLDS = (
+    {"n_missing": 20000, "n_found": 5000, "n_true": 2000, "seed": 2024},
+    {"n_missing": 8000, "n_found": 4000, "n_true": 1500, "seed": 2025},
+    {"n_missing": 12000, "n_found": 3000, "n_true": 1000, "seed": 2026},
+)
 BANDS = ((0.0, 0.1), (0.1, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.99), (0.99, 1.01))
 
 
@@ -80,16 +86,18 @@ def world_pairs(
 
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else fusion.CALIBRATION_FILE
-    pairs, same = world_pairs(TRAINING_WORLD)
+    parts = [world_pairs(world) for world in TRAINING_WORLDS]
     # log10 odds of the bare product against the found person's other reports, unrounded
-    odds = pairs["prior"] - pairs["rivals"] + pairs["total"]
+    odds = np.concatenate([p["prior"] - p["rivals"] + p["total"] for p, _ in parts])
+    same = np.concatenate([s for _, s in parts])
+    bare = np.concatenate([p["posterior"] for p, _ in parts])
     intercept, slope = fit_posterior(odds, same)
     data = {
         "intercept": round(intercept, 6),
         "slope": round(slope, 6),
         "fitted_on": (
-            f"{len(same):,} blocked pairs ({int(same.sum()):,} true) of the synthetic world "
-            f"{TRAINING_WORLD}, all evidence, the shipped attribute model and face "
+            f"{len(same):,} blocked pairs ({int(same.sum()):,} true) of the synthetic worlds "
+            f"{list(TRAINING_WORLDS)}, all evidence, the shipped attribute model and face "
             "calibration, prior has_report 0.5, the pool's rivals"
         ),
         "fitted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -97,7 +105,7 @@ def main(argv: list[str]) -> int:
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     calibrated = fusion.posterior(odds, np.zeros_like(odds), fusion.Calibration(intercept, slope))
     print("band | pairs | share true (bare product) | pairs | share true (calibrated)")
-    before, after = reliability(pairs["posterior"], same), reliability(calibrated, same)
+    before, after = reliability(bare, same), reliability(calibrated, same)
     for (lo, hi, n0, s0, _m0), (_, _, n1, s1, _m1) in zip(before, after, strict=True):
         print(f"{lo:.2f}-{hi:.2f} | {n0} | {s0:.3f} | {n1} | {s1:.3f}")
     print(f"wrote {out}: intercept {intercept:.4f}, slope {slope:.4f}")
