@@ -8,7 +8,6 @@ from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
@@ -97,33 +96,6 @@ class FeedSignal:
     valid_until: datetime
     id: str = ""
     text: str = ""
-
-    @classmethod
-    def read(cls, item: dict) -> FeedSignal:
-        """From a feed's JSON object; a time that cannot be read is named."""
-        errors: dict[str, list[str]] = {}
-        times: dict[str, datetime] = {}
-        for key in ("valid_from", "valid_until"):
-            value = item.get(key)
-            try:
-                moment = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
-            except ValueError:
-                moment = None
-            if moment is None:
-                errors[key] = [_("Give a date and time.")]
-            else:
-                times[key] = moment
-        if errors:
-            raise ValidationError(errors)
-        codes = item.get("divisions") or []
-        return cls(
-            type=str(item.get("type") or ""),
-            level=str(item.get("level") or ""),
-            divisions=[str(c) for c in codes] if isinstance(codes, list) else [str(codes)],
-            id=str(item.get("id") or ""),
-            text=str(item.get("text") or ""),
-            **times,
-        )
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def iter_records(path: Path, kind: str, report: Any) -> Iterator[tuple[int, dict
     """(line number, record) of each record of `kind` in an HWX JSON Lines file; a line
     that is not a JSON object of that kind is reported and skipped (`hwx.read`)."""
     with path.open(encoding="utf-8") as handle:
-        for item in hwx.read(handle, kinds=[kind]):
+        for item in hwx.read(handle, kinds=[kind], default=kind):
             if isinstance(item, hwx.LineError):
                 report(f"{path}:{item.line}: {item.field}: {item.message}")
                 continue

@@ -42,11 +42,13 @@ class LineError:
 
 
 def read(
-    lines: Iterable[str], kinds: Iterable[str] = KINDS
+    lines: Iterable[str], kinds: Iterable[str] = KINDS, *, default: str | None = None
 ) -> Iterator[tuple[int, dict] | LineError]:
     """For each non-blank line, (line number, record) when it holds a JSON object whose
-    `kind` is one of `kinds`, else a LineError saying why not. Blank lines are skipped and
-    still counted, so numbers are those an editor shows."""
+    `kind` is one of `kinds`, else a LineError saying why not. A record without a `kind` is
+    taken as `default` when one is given (a file read for one kind, such as `--found`); the
+    station's imports give none. Blank lines are skipped and still counted, so numbers are
+    those an editor shows."""
     wanted = tuple(kinds)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -59,6 +61,8 @@ def read(
         if not isinstance(record, dict):
             yield LineError(number, "line", "is not a JSON object")
             continue
+        if default is not None and "kind" not in record:
+            record["kind"] = default
         if record.get("kind") not in wanted:
             expected = " or ".join(f'"{kind}"' for kind in wanted)
             yield LineError(number, "kind", f"must be {expected}, not {record.get('kind')!r}")

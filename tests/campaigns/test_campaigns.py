@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +34,12 @@ def warning(hazard, level, codes, hours=24, by=None, start=None):
 # "An hour before the test runs", read when the test runs (parameters are made when the
 # tests are collected, on another clock than the one a test may set).
 HOUR_AGO = "<an hour ago>"
+
+
+def signal_of(item: dict) -> services.FeedSignal:
+    """The signal a feed's JSON object gives (the API reads it so, through its schema)."""
+    times = {k: datetime.fromisoformat(item[k]) for k in ("valid_from", "valid_until")}
+    return services.FeedSignal(**{**item, **times})
 
 
 def feed_item(**fields) -> dict:
@@ -128,7 +134,7 @@ def test_a_feed_signal_in_the_national_shape_is_understood_and_not_repeated(clie
 
 def test_the_feeds_english_codes_are_understood_too(suzhou):
     imported = services.warning_import(
-        signal=services.FeedSignal.read(feed_item(type="typhoon", level="orange")), by=None
+        signal=signal_of(feed_item(type="typhoon", level="orange")), by=None
     )
     assert (imported.warning.hazard, imported.warning.level) == ("typhoon", "orange")
     assert imported.warning.campaigns.get().kind == "emergency_relief"
@@ -143,12 +149,11 @@ def test_the_feeds_english_codes_are_understood_too(suzhou):
         ({"divisions": ["320508", "999999"]}, "divisions"),
         ({"divisions": []}, "divisions"),
         ({"valid_until": HOUR_AGO}, "valid_until"),
-        ({"valid_from": "tomorrow"}, "valid_from"),
     ],
 )
 def test_a_bad_feed_signal_is_refused_naming_the_field(client, suzhou, fields, field):
     with pytest.raises(ValidationError) as err:
-        services.warning_import(signal=services.FeedSignal.read(feed_item(**fields)), by=None)
+        services.warning_import(signal=signal_of(feed_item(**fields)), by=None)
     assert field in err.value.message_dict
     assert not WeatherWarning.objects.exists() and not Campaign.objects.exists()
 
@@ -163,11 +168,33 @@ def test_a_bad_feed_signal_is_refused_naming_the_field(client, suzhou, fields, f
     ],
 )
 def test_the_api_names_the_bad_field_of_a_signal(client, suzhou, fields, field):
+    """What the service refuses, through the API: 400 naming the field."""
     client.force_login(make_user("js.admin2", Role.PROVINCE_ADMIN, division="320000"))
     response = client.post(
         "/api/campaigns/warnings", feed_item(**fields), content_type="application/json"
     )
     assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not WeatherWarning.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"type": ""}, "type"),
+        ({"level": ""}, "level"),
+        ({"divisions": None}, "divisions"),
+        ({"valid_from": "tomorrow"}, "valid_from"),
+    ],
+)
+def test_a_signal_not_in_the_feeds_shape_is_refused_before_the_service(
+    client, suzhou, fields, field
+):
+    """The shape the API document declares (from `FeedSignal`): 422 naming the field."""
+    client.force_login(make_user("js.admin3", Role.PROVINCE_ADMIN, division="320000"))
+    body = {k: v for k, v in feed_item(**fields).items() if v is not None}
+    response = client.post("/api/campaigns/warnings", body, content_type="application/json")
+    assert response.status_code == 422
     assert field in response.json()["errors"]
     assert not WeatherWarning.objects.exists()
 

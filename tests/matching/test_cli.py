@@ -4,7 +4,7 @@ import math
 import pytest
 
 from homeward.cli import main as homeward_main
-from homeward.matching.calibrate import reliability, world_pairs
+from homeward.matching.calibrate import TRAINING_WORLDS, reliability, world_pairs
 from homeward.matching.search import match_records
 from homeward.matching.world import WorldConfig, build_world, write_world
 
@@ -103,6 +103,7 @@ def test_the_posterior_is_calibrated_on_worlds_it_was_not_fitted_on(world):
     """Of pairs given a posterior in a band, about that share are true (reliability table):
     in every band, the share of true pairs is within three binomial standard errors of the
     band's mean posterior (and never 0.2 away), on each held-out world."""
+    assert world["seed"] not in {w["seed"] for w in TRAINING_WORLDS}  # held out indeed
     pairs, same = world_pairs(world, calibration=None)  # the shipped calibration
     table = reliability(pairs["posterior"], same)
     print(f"\n{world}\nposterior band | pairs | share true | mean posterior")
@@ -113,6 +114,8 @@ def test_the_posterior_is_calibrated_on_worlds_it_was_not_fitted_on(world):
         error = math.sqrt(mean * (1 - mean) / n)
         assert abs(share - mean) <= min(3 * error + 0.01, 0.2), (lo, n, share, mean)
     shares = {lo: share for lo, _hi, _n, share, _mean in table}
-    assert 0.7 <= shares[0.8] <= 0.95  # "of pairs scored 0.8-0.9, about 80-90% are true"
+    assert 0.75 <= shares[0.8] <= 0.95  # "of pairs scored 0.8-0.9, about 80-90% are true"
+    if world["seed"] == 31:  # the world this test has always read: its bound stays as tight
+        assert all(abs(share - mean) < 0.1 for *_, share, mean in table)
     assert shares[0.99] > 0.99 and shares[0.0] < 0.001
     assert list(shares.values()) == sorted(shares.values())  # a higher band is truer

@@ -71,3 +71,12 @@ def test_a_date_that_is_not_one_names_its_field(raw):
 
 def test_an_absent_date_is_unknown_not_guessed():
     assert date_span(None, "lost_date") is None and date_span("", "lost_date") is None
+
+
+def test_a_file_read_for_one_kind_takes_records_without_a_kind_as_that_kind():
+    lines = [json.dumps({"id": "F-1"}), json.dumps({"kind": "missing", "id": "M-1"})]
+    items = list(read(lines, kinds=["found"], default="found"))
+    assert items[0] == (1, {"kind": "found", "id": "F-1"})
+    assert isinstance(items[1], LineError) and items[1].field == "kind"
+    # The station's imports give no default: a record must say what it is.
+    assert isinstance(next(read(lines[:1], kinds=["found"])), LineError)

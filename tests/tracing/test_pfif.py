@@ -268,8 +268,18 @@ def test_older_pfif_versions_are_read(site, hangzhou):
     pfif_12 = other_system(
         """<pfif:person><pfif:person_record_id>old.example/person.2</pfif:person_record_id>
     <pfif:first_name>Mary</pfif:first_name><pfif:last_name>Doe</pfif:last_name>
-    <pfif:sex>female</pfif:sex><pfif:date_of_birth>1970-05</pfif:date_of_birth></pfif:person>""",
+    <pfif:sex>female</pfif:sex><pfif:date_of_birth>1970-05</pfif:date_of_birth>
+    <pfif:home_state>SC</pfif:home_state><pfif:home_country>US</pfif:home_country>
+    <pfif:other>Last seen at the bus station.</pfif:other></pfif:person>""",
         version="1.2",
+    )
+    pfif_13 = other_system(
+        """<pfif:person><pfif:person_record_id>old.example/person.3</pfif:person_record_id>
+    <pfif:source_date>2012-01-01T00:00:00Z</pfif:source_date><pfif:full_name>王五</pfif:full_name>
+    <pfif:home_state>SC</pfif:home_state><pfif:home_country>CN</pfif:home_country></pfif:person>
+    <pfif:person><pfif:person_record_id>127.0.0.1/person.4</pfif:person_record_id>
+    <pfif:full_name>孙八</pfif:full_name></pfif:person>""",
+        version="1.3",
     )
     first = import_pfif(pfif_11, station=hangzhou, by=None)
     second = import_pfif(pfif_12, station=hangzhou, by=None)
@@ -279,6 +289,15 @@ def test_older_pfif_versions_are_read(site, hangzhou):
     assert zhang.name == "张三" and "Seen near the station." in zhang.description
     mary = MissingReport.objects.get(source_ref="pfif:old.example/person.2")
     assert (mary.name, mary.sex, mary.birth_precision) == ("Mary Doe", "F", "month")
+    assert mary.home_division is None  # SC in the United States is not Sichuan
+    assert mary.description == "Last seen at the bus station."
+    third = import_pfif(pfif_13, station=hangzhou, by=None)
+    assert (third.version, third.imported) == ("1.3", 1)
+    assert third.errors == [
+        "person 2 (127.0.0.1/person.4): person_record_id: must be a domain name, a slash and an id"
+    ]
+    wang = MissingReport.objects.get(source_ref="pfif:old.example/person.3")
+    assert wang.home_division_id == "510000"  # SC in China is Sichuan
 
 
 @pytest.mark.parametrize(
@@ -308,32 +327,62 @@ def test_an_xml_bomb_is_refused_unexpanded(site, hangzhou):
         "<pfif:full_name>&b;</pfif:full_name></pfif:person></pfif:pfif>"
     )
     result = import_pfif(bomb, station=hangzhou, by=None)
-    assert result.errors == ["document: not PFIF XML (it declares entities or a DTD)"]
+    assert result.errors == ["document: not PFIF XML (it declares a DTD or entities)"]
     assert check_pfif(bomb)[0].field == "xml"
+    outside = other_system("<pfif:person/>").replace(
+        "\n<pfif:pfif", '\n<!DOCTYPE pfif SYSTEM "http://attacker.example/pfif.dtd">\n<pfif:pfif'
+    )
+    assert "DOCTYPE" in outside
+    assert import_pfif(outside, station=hangzhou, by=None).errors[0].startswith("document:")
+    assert check_pfif(outside)[0].field == "xml"
 
 
-def test_an_expiry_at_the_source_closes_our_copy_and_goes_on(site, hangzhou, tracer):
+def placeholder_of(record_id: str, hours_ago: int = 1) -> str:
+    expired = (datetime.now(UTC) - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return other_system(
+        f"""<pfif:person><pfif:person_record_id>{record_id}</pfif:person_record_id>
+      <pfif:entry_date>{expired}</pfif:entry_date><pfif:expiry_date>{expired}</pfif:expiry_date>
+      <pfif:source_date>{expired}</pfif:source_date><pfif:full_name/></pfif:person>"""
+    )
+
+
+def test_an_expiry_at_the_source_erases_our_copy_and_is_not_passed_on_as_ours(
+    site, hangzhou, suzhou, tracer
+):
     person = """<pfif:person><pfif:person_record_id>finder.test/p.9</pfif:person_record_id>
-      <pfif:source_date>2026-01-01T00:00:00Z</pfif:source_date>
+      <pfif:source_date>2026-01-01T00:00:00Z</pfif:source_date><pfif:date_of_birth>1950</pfif:date_of_birth>
       <pfif:full_name>赵六</pfif:full_name><pfif:description>last seen in 2019</pfif:description>
       </pfif:person>"""
     assert import_pfif(other_system(person), station=hangzhou, by=None).imported == 1
     copy = MissingReport.objects.get()
     copy.status, copy.verified_at = "verified", timezone.now()
     copy.save()
-    expired_at = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    placeholder = f"""<pfif:person><pfif:person_record_id>finder.test/p.9</pfif:person_record_id>
-      <pfif:entry_date>{expired_at}</pfif:entry_date><pfif:expiry_date>{expired_at}</pfif:expiry_date>
-      <pfif:source_date>{expired_at}</pfif:source_date><pfif:full_name/></pfif:person>"""
-    result = import_pfif(other_system(placeholder), station=hangzhou, by=None)
+    # Another station cannot expire the copy Hangzhou took in.
+    refused = import_pfif(placeholder_of("finder.test/p.9"), station=suzhou, by=None)
+    assert (refused.expired, refused.skipped) == (0, 1)
+    copy.refresh_from_db()
+    assert copy.status == "verified"
+
+    result = import_pfif(placeholder_of("finder.test/p.9"), station=hangzhou, by=None)
     assert (result.expired, result.imported, result.errors) == (1, 0, [])
     copy.refresh_from_db()
-    assert (copy.status, copy.description) == ("closed", "")
-    assert import_pfif(other_system(placeholder), station=hangzhou, by=None).expired == 0
+    assert copy.status == "closed"
+    assert (copy.name, copy.description, copy.birth_date) == ("", "", None)
+    assert copy.updates.get().kind == "withdrawn"
+    assert import_pfif(placeholder_of("finder.test/p.9"), station=hangzhou, by=None).expired == 0
+    # Only the record's home repository expires it: our export does not speak for it.
     out = export_pfif([], [], closed=closed_reports(), withdrawn=withdrawn_notices())
-    assert check_pfif(out) == []
-    (back,) = parse_pfif(out).persons
-    assert back["person_record_id"] == "finder.test/p.9" and back["full_name"] == ""
+    assert parse_pfif(out).persons == []
+
+
+def test_an_expiry_leaves_a_reunited_copy_as_it_is(site, hangzhou):
+    person = """<pfif:person><pfif:person_record_id>finder.test/p.10</pfif:person_record_id>
+      <pfif:source_date>2026-01-01T00:00:00Z</pfif:source_date><pfif:full_name>钱七</pfif:full_name>
+      </pfif:person>"""
+    import_pfif(other_system(person), station=hangzhou, by=None)
+    MissingReport.objects.update(status="reunited")
+    assert import_pfif(placeholder_of("finder.test/p.10"), station=hangzhou, by=None).expired == 0
+    assert MissingReport.objects.get().name == "钱七"
 
 
 def good_document(site: str) -> str:

@@ -354,7 +354,7 @@ def records_from_jsonl(
     naming its line number."""
     families, found = [], []
     with path.open(encoding="utf-8") as handle:
-        for item in hwx.read(handle):
+        for item in hwx.read(handle, default="missing"):
             if isinstance(item, hwx.LineError):
                 raise DnaError(f"{item}.", field=item.field)
             number, rec = item

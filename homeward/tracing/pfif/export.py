@@ -263,10 +263,11 @@ def public_reports():
 
 
 def closed_reports():
-    """Reports that went out once (they were verified) and are closed since."""
+    """Our own reports that went out once (they were verified) and are closed since. A copy
+    of another system's record is never expired by us: only its home repository may."""
     return MissingReport.objects.filter(
         status=MissingReport.Status.CLOSED, verified_at__isnull=False
-    )
+    ).exclude(source_ref__startswith=PREFIX)
 
 
 def withdrawn_notices():

@@ -29,7 +29,8 @@ from homeward.regions.models import Division
 from homeward.regions.selectors import divisions_by_name
 from homeward.stations.models import Station
 from homeward.tracing.models import MissingReport, Notice, Tip
-from homeward.tracing.pfif.ids import PREFIX, VERSIONS, own_prefix
+from homeward.tracing.pfif.ids import PREFIX, RECORD_ID, VERSIONS, own_prefix
+from homeward.tracing.pfif.rules import URL, well_formed
 from homeward.tracing.services.interchange import (
     report_import,
     report_note_add,
@@ -59,11 +60,11 @@ def parse_pfif(data: bytes | str) -> PfifDocument:
     """Persons and notes of a PFIF 1.1–1.4 document as plain dicts; notes nested in a person
     are lifted out and given its record id. Raises PfifDocumentError."""
     try:
-        root = SafeET.fromstring(data)
+        root = SafeET.fromstring(data, forbid_dtd=True)
     except ET.ParseError as exc:
         raise PfifDocumentError(f"not PFIF XML ({exc})") from None
     except DefusedXmlException:
-        raise PfifDocumentError("not PFIF XML (it declares entities or a DTD)") from None
+        raise PfifDocumentError("not PFIF XML (it declares a DTD or entities)") from None
     namespace, _, tag = (
         root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
     )
@@ -105,7 +106,9 @@ def full_name(person: dict[str, str]) -> str:
 
 def _division_from(person: dict[str, str]) -> Division | None:
     state = person.get("home_state", "")
-    code = province_code(state) if state else None
+    # "CN-SC"; bare letters only when the country is China (in PFIF 1.1 "SC" is a US state).
+    chinese = state.upper().startswith("CN-") or person.get("home_country", "").upper() == "CN"
+    code = province_code(state) if state and chinese else None
     if code:
         province = Division.objects.filter(code=code).first()
         state = province.name if province else ""
@@ -154,7 +157,8 @@ def _report_data(person: dict[str, str], contact: str, phone: str) -> ReportData
         birth_date=born,
         birth_precision=date_precision(birth) if birth else "day",
         home_division=_division_from(person),
-        description=person.get("description", "")[:2000],
+        # PFIF 1.1 and 1.2 keep the free text in `other` (`description` since 1.3).
+        description=(person.get("description") or person.get("other", ""))[:2000],
     )
 
 
@@ -164,7 +168,7 @@ def _origin(person: dict[str, str]) -> dict[str, str]:
     origin = {key: person[key][:200] for key in ORIGIN if person.get(key)}
     if not PFIF_TIME.fullmatch(origin.get("source_date", "")):
         origin.pop("source_date", None)
-    if not origin.get("source_url", "").startswith(("http://", "https://")):
+    if not well_formed(origin.get("source_url", ""), URL):
         origin.pop("source_url", None)
     return origin
 
@@ -200,13 +204,20 @@ def import_pfif(
         if not record_id:
             result.errors.append(f"{where}: person_record_id: is required")
             continue
+        if not RECORD_ID.fullmatch(record_id) or len(record_id) > 95:
+            result.errors.append(
+                f"{where}: person_record_id: must be a domain name, a slash and an id"
+            )
+            continue
         local = record_id.split("/", 1)[-1]
         if (ours and record_id.startswith(ours)) or local.startswith("notice."):
             result.skipped += 1  # our own record, or a found person's notice
             continue
         copy = MissingReport.objects.filter(source_ref=PREFIX + record_id).first()
         if _expired(person, now):
-            if copy is not None and report_source_expired(report=copy, by=by):
+            # Only the station that took the copy in lets its source expire it.
+            ours_to_expire = copy is not None and copy.station_id == station.pk
+            if ours_to_expire and report_source_expired(report=copy, by=by):
                 result.expired += 1
             else:
                 result.skipped += 1

@@ -84,7 +84,8 @@ def _text(record: ET.Element, name: str) -> str | None:
     return None if child is None else (child.text or "")
 
 
-def _well_formed(value: str, rule: str | None) -> bool:
+def well_formed(value: str, rule: str | None) -> bool:
+    """Whether `value` has the form `rule` (a pattern, URL, URLS or TEXT) asks."""
     if rule is None:
         return True
     if rule in (URL, URLS):
@@ -116,7 +117,7 @@ class _Check:
                 self.say(where, name, "is not a PFIF 1.4 field here")
             elif name in seen:
                 self.say(where, name, "appears twice")
-            elif child.text and not _well_formed(child.text, rules[name]):
+            elif child.text and not well_formed(child.text, rules[name]):
                 self.say(where, name, f"{child.text!r} is not in the form PFIF 1.4 asks")
             seen.add(name)
         for name in required:
@@ -129,11 +130,11 @@ def check_pfif(document: bytes | str, *, now: datetime | None = None) -> list[Pr
     now = now or datetime.now(UTC)
     check = _Check()
     try:
-        root = SafeET.fromstring(document)
+        root = SafeET.fromstring(document, forbid_dtd=True)
     except ET.ParseError as exc:
         return [Problem("document", "xml", f"is not well-formed ({exc})")]
     except DefusedXmlException:
-        return [Problem("document", "xml", "declares entities or a DTD")]
+        return [Problem("document", "xml", "declares a DTD or entities")]
     if root.tag != f"{{{NS}}}pfif":
         return [Problem("document", "root", f"must be pfif in {NS}, not {root.tag}")]
     if not len(root):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,16 +83,34 @@ def report_note_add(*, report: MissingReport, note: str, by: User | None = None)
 
 @transaction.atomic
 def report_source_expired(*, report: MissingReport, by: User | None = None) -> bool:
-    """The system a PFIF report came from has expired the record (PFIF 1.4 §3.3): it is
-    closed, its free text cleared, and its open candidates leave the tracing desk. Once."""
+    """The home repository of a report imported from PFIF has expired the record (PFIF 1.4
+    §3.3), so our copy deletes what it held of the person: it is closed and its open
+    candidates leave the tracing desk; its name, dates, places, marks, text, photos (files
+    too) and relatives' DNA are erased, keeping only the record id and the history.
+
+    Only a copy still pending or being searched is expired; a reunited one stays as it is.
+    Returns whether anything changed."""
+    from homeward.tracing.models import ReportUpdate
     from homeward.tracing.services.review import candidates_close
 
-    if report.status == MissingReport.Status.CLOSED:
+    if report.status not in (MissingReport.Status.PENDING, MissingReport.Status.VERIFIED):
         return False
     report.status = MissingReport.Status.CLOSED
-    report.description = ""
-    report.aliases = []
-    report.save(update_fields=["status", "description", "aliases", "updated_at"])
+    for name in ("name", "description", "lost_address", "contact_name", "contact_phone"):
+        setattr(report, name, "")
+    for name in ("birth_date", "home_division", "lost_date", "lost_at", "lost_division"):
+        setattr(report, name, None)
+    report.lost_latitude = report.lost_longitude = report.height_cm = None
+    report.aliases, report.marks, report.conditions = [], [], []
+    report.mark_notes = {}
+    report.save()
+    files = [photo.image.name for photo in report.photos.all() if photo.image]
+    report.photos.all().delete()  # their face vectors go with them
+    report.relatives.all().delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    ReportUpdate.objects.create(
+        report=report, kind=ReportUpdate.Kind.WITHDRAWN, text=_("The record's source withdrew it.")
+    )
     candidates_close(report=report, reason=_("The record's source withdrew it."), by=by)
     audit_record(
         actor=by,

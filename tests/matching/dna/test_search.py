@@ -186,9 +186,12 @@ def test_records_from_jsonl_reads_families_and_found_persons(tmp_path):
         + "\n"
         + json.dumps({"kind": "found", "id": "F-1", "dna": {"vWA": ["17"]}})
         + "\n"
+        # FAMILIES.jsonl as `homeward dna build-db` documents it: no kind, a family.
+        + json.dumps({"id": "M-2", "relatives": [{"relation": "father", "dna": {"vWA": ["17"]}}]})
+        + "\n"
     )
     families, found = records_from_jsonl(path, load_table())
-    assert families[0][0] == "M-1" and found[0][0] == "F-1"
+    assert [f[0] for f in families] == ["M-1", "M-2"] and found[0][0] == "F-1"
 
 
 def test_region_shards_are_searched_together(world, tmp_path):
