@@ -36,3 +36,26 @@ def test_the_reports_table_is_kept_while_the_reports_are_unchanged(
     table, reports = matcher.report_table()
     assert [r.pk for r in reports] == [second.pk]
     assert table.ids == [matcher.missing_id(second.pk)]
+
+
+def test_found_people_are_read_in_three_queries_whatever_their_number(
+    suzhou, desk, django_assert_num_queries
+):
+    from homeward.tracing.models import FaceVector, FoundDna
+    from tests.cases.conftest import admit
+
+    stays = [admit(suzhou, desk, name=f"张{k}") for k in range(4)]
+    FaceVector.objects.create(
+        kind=FaceVector.Kind.FOUND, person=stays[1].person, vector=b"\x00" * 512, accepted=True
+    )
+    FoundDna.objects.create(
+        person=stays[2].person, status=FoundDna.Status.ENTERED, profile={"TH01": ["9.3"]}
+    )
+    people = list(matcher.searchable_people().order_by("pk"))
+    with django_assert_num_queries(3):
+        records = matcher.found_records(people)
+    assert [record["id"] for _, record in records] == [matcher.found_id(p.pk) for p in people]
+    by_person = {person.pk: record for person, record in records}
+    assert len(by_person[stays[1].person.pk]["face_embeddings"]) == 1
+    assert by_person[stays[2].person.pk]["dna"] == {"TH01": ["9.3"]}
+    assert matcher.found_hwx(people[0]) == records[0][1]  # one person reads the same

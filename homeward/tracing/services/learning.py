@@ -24,7 +24,7 @@ def _records() -> tuple[list[dict], list[dict], list[dict], list, list]:
     from homeward.matching.search import parse_records
 
     people = Person.objects.filter(merged_into__isnull=True, stays__isnull=False).distinct()
-    found_raw = [r for r in (matcher.found_hwx(p) for p in people.iterator()) if r is not None]
+    found_raw = [record for _person, record in matcher.found_records(people.iterator())]
     found, _bad = parse_records(found_raw, "found")
     missing_raw = [matcher.missing_hwx(r) for r in matcher.searchable_reports()]
     missing, _bad = parse_records(missing_raw, "missing")

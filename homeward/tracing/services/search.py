@@ -122,13 +122,8 @@ def _store(
 
 
 def _found_records(people) -> tuple[dict[str, Person], list[dict]]:
-    by_id, records = {}, []
-    for person in people:
-        record = matcher.found_hwx(person)
-        if record is not None:
-            by_id[record["id"]] = person
-            records.append(record)
-    return by_id, records
+    pairs = matcher.found_records(people)
+    return {record["id"]: person for person, record in pairs}, [record for _, record in pairs]
 
 
 def _search(people, *, only_report: MissingReport | None = None, top: int = 10) -> list[Candidate]:
