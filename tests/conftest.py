@@ -81,13 +81,15 @@ def _empty_cache():
     # (tests reuse ids and clocks, which could make two tests' reports look the same).
     from django.core.cache import cache
 
-    from homeward.tracing import matcher
+    from homeward.tracing import found_faces, matcher
 
     cache.clear()
     matcher.forget_reports()
+    found_faces.forget()
     yield
     cache.clear()
     matcher.forget_reports()
+    found_faces.forget()
 
 
 @pytest.fixture(autouse=True)

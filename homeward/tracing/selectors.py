@@ -154,12 +154,10 @@ def people_with_similar_face(photo_bytes: bytes, *, limit: int = 5, max_distance
     For the intake desk's "seen before?" check; 0.5 lies between the same-person
     and different-people distances measured for the face model (see its README).
     """
-    import numpy as np
-
     from homeward.cases.models import Person
     from homeward.matching.face.photo import PhotoError
     from homeward.matching.face.pipeline import analyse_photo
-    from homeward.tracing.models import FaceVector
+    from homeward.tracing.found_faces import nearest_found
 
     try:
         query = analyse_photo(photo_bytes).embedding
@@ -167,22 +165,18 @@ def people_with_similar_face(photo_bytes: bytes, *, limit: int = 5, max_distance
         return []
     if query is None:
         return []
-    rows = list(
-        FaceVector.objects.filter(kind=FaceVector.Kind.FOUND, vector__isnull=False).values_list(
-            "person_id", "vector"
-        )
-    )
-    if not rows:
-        return []
-    matrix = np.stack([np.frombuffer(bytes(v), dtype="<f4") for _, v in rows])
-    distances = np.linalg.norm(matrix - query.astype(np.float32), axis=1)
-    best: dict[int, float] = {}
-    for (person_id, _vector), d in zip(rows, distances.tolist(), strict=True):
-        if d <= max_distance and d < best.get(person_id, 9.0):
-            best[person_id] = d
-    people = Person.objects.in_bulk(list(best))
-    ranked = sorted(best.items(), key=lambda item: item[1])[:limit]
-    return [(people[pid].merged_into or people[pid], d) for pid, d in ranked if pid in people]
+    hits = [h for h in nearest_found(query, limit=2 * limit) if h.distance <= max_distance]
+    people = Person.objects.select_related("merged_into").in_bulk([int(h.record_id) for h in hits])
+    out, seen = [], set()
+    for hit in hits:  # nearest first; a merged record answers as the one it became
+        person = people.get(int(hit.record_id))
+        if person is None:
+            continue
+        person = person.merged_into or person
+        if person.pk not in seen:
+            seen.add(person.pk)
+            out.append((person, hit.distance))
+    return out[:limit]
 
 
 def photos_side_by_side(candidate) -> tuple[list, list]:

@@ -248,6 +248,9 @@ class FaceIndex:
         if len(set(photo_ids)) != len(photo_ids):
             raise ValueError("a photo id appears twice in one batch")
         self._shard(kind).add_many(record_ids, photo_ids, vectors)
+        if self.path is None:  # kept in memory only: no journal to write
+            self.seq += len(vectors)
+            return
         self._log(
             {"op": "add", "kind": kind, "record": r, "photo": p, "vector": v.tolist()}
             for r, p, v in zip(record_ids, photo_ids, vectors, strict=True)
