@@ -19,6 +19,8 @@ and posteriors; face log10 LRs agree to 1e-4, the embeddings being float32).
 
 from __future__ import annotations
 
+import bisect
+import copy
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -256,6 +258,45 @@ def weight_table(model: AttributeModel) -> np.ndarray:
     return out
 
 
+class NeedsRebuild(RuntimeError):
+    """The change cannot be made to the table in place: build it anew."""
+
+
+def _has_dna(record: Mapping[str, Any]) -> bool:
+    return any(relative.get("dna") for relative in record.get("relatives") or ())
+
+
+def _append_columns(columns: Cols, new: Cols) -> dict[str, np.ndarray]:
+    """Encoded columns with `new`'s rows after theirs; a list column (width, n) takes the
+    wider of the two widths, padded with -1."""
+    out = {}
+    for name, old in columns.items():
+        more = new[name]
+        if old.ndim == 2 and old.shape[0] != more.shape[0]:
+            width = max(old.shape[0], more.shape[0])
+            old, more = (_pad_rows(a, width) for a in (old, more))
+        out[name] = np.concatenate([old, more], axis=-1)
+    return out
+
+
+def _pad_rows(array: np.ndarray, width: int) -> np.ndarray:
+    if array.shape[0] == width:
+        return array
+    fill = np.full((width - array.shape[0], array.shape[1]), -1, array.dtype)
+    return np.concatenate([array, fill])
+
+
+def _value_of(columns: Cols, names: Sequence[str], row: int) -> bytes:
+    """One row's value in columns `names`, as `distinct_rows` compares them."""
+    parts = [np.asarray(columns[c][..., row], np.float64).reshape(-1) for c in names]
+    return np.concatenate(parts).view(np.int64).tobytes()
+
+
+def _value_keys(representatives: Cols, names: Sequence[str]) -> dict[bytes, int]:
+    count = representatives[names[0]].shape[-1]
+    return {_value_of(representatives, names, k): k for k in range(count)}
+
+
 class _Dna(DnaEvidence):
     """The DNA engine's index of the reporting families, scored for the blocked reports
     only: the scan of `dna.search.scan_found_person` (the same tables, kernels and order of
@@ -271,6 +312,13 @@ class _Dna(DnaEvidence):
             rows = np.array([self.family_row[str(i)] for i in ids], dtype=np.intp)
             self.seg_of[rows] = k
             self.pos_of[rows] = np.arange(len(rows))
+
+    def grow(self, count: int) -> None:
+        """Room for `count` more reports, none with DNA (`ReportTable.add`)."""
+        self.seg_of = np.concatenate([self.seg_of, np.full(count, -1, np.int32)])
+        self.pos_of = np.concatenate([self.pos_of, np.full(count, -1, np.int64)])
+        self.has_family = np.concatenate([self.has_family, np.zeros(count, bool)])
+        self.n_missing += count
 
     def scores_at(self, rec: Mapping[str, Any], rows: np.ndarray) -> np.ndarray:
         """log10 LR float64 (len(rows),) of found record `rec` against report `rows`; NaN
@@ -348,19 +396,123 @@ class ReportTable:
             bulk_face.FaceColumns(missing, self.model.meta) if "face" in self.evidence else None
         )
         self.dna = _Dna(missing, dna_index) if "dna" in self.evidence else None
+        self.live = np.ones(len(self.ids), bool)  # a changed or removed report's old row: False
+        self.row_of = {report_id: row for row, report_id in enumerate(self.ids)}
+        self.encoded = len(self.ids)  # rows encoded since the table was made
+        self._dna_rows = {r["id"] for r in missing if _has_dna(r)}
+        self._sorted_ids = sorted(self.ids)  # `add` places a new id's rank in it
 
     def __len__(self) -> int:
-        return len(self.ids)
+        """The live reports (a changed report counts once)."""
+        return int(self.live.sum())
+
+    def copy(self) -> ReportTable:
+        """A table to change while this one is still matched in another thread: its own
+        lists, maps and masks; the columns are shared until a change replaces them."""
+        other = copy.copy(self)
+        other.ids = list(self.ids)
+        other.live = self.live.copy()
+        other.row_of = dict(self.row_of)
+        other._dna_rows = set(self._dna_rows)
+        other._sorted_ids = list(self._sorted_ids)
+        if getattr(self, "_keyed", None) is not None:
+            other._keyed = {k: (dict(reps), key) for k, (reps, key) in self._keyed.items()}
+            other._key_of = {k: dict(v) for k, v in self._key_of.items()}
+        if self.face is not None:
+            other.face = copy.copy(self.face)
+        if self.dna is not None:
+            other.dna = copy.copy(self.dna)
+        return other
+
+    def live_ids(self) -> list[str]:
+        """The ids of the live reports, in row order."""
+        return [self.ids[row] for row in np.flatnonzero(self.live)]
+
+    def add(self, missing: Sequence[dict[str, Any]]) -> None:
+        """Put parsed reports (`search.parse_records`) in the table, encoding only them: a
+        new id is appended; a known id's old row is set aside and the report appended.
+
+        The DNA index takes no appends yet: a report that has (or had) a relative's DNA
+        raises NeedsRebuild, and the caller builds the table anew."""
+        ids = [r["id"] for r in missing]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a report appears twice in one add")
+        if self.dna is not None and any(_has_dna(r) or r["id"] in self._dna_rows for r in missing):
+            raise NeedsRebuild("a report with DNA changed")
+        if not missing:
+            return
+        self.remove([i for i in ids if i in self.row_of])
+        start = len(self.ids)
+        rows = encode([feature_row(r) for r in missing], self.vocab)
+        self.cols = _append_columns(self.cols, rows)
+        self.ids += ids
+        self.live = np.concatenate([self.live, np.ones(len(ids), bool)])
+        self.row_of.update({report_id: start + k for k, report_id in enumerate(ids)})
+        self._rank_new(start)
+        if self.face is not None:
+            self.face.append(missing)
+        if self.dna is not None:
+            self.dna.grow(len(ids))
+        self._keyed_append(start)
+        self._names = None
+        self.encoded += len(ids)
+
+    def _rank_new(self, start: int) -> None:
+        """Ranks (`fusion.id_ranks`) for the rows from `start` on: each new id takes its
+        place in sorted order, and the ids after it move one place down."""
+        ranks = np.concatenate([self.id_rank, np.zeros(len(self.ids) - start, np.int64)])
+        for row in range(start, len(self.ids)):
+            place = bisect.bisect_right(self._sorted_ids, self.ids[row])
+            ranks[:row][ranks[:row] >= place] += 1
+            ranks[row] = place
+            self._sorted_ids.insert(place, self.ids[row])
+        self.id_rank = ranks
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Set the reports of `ids` aside (withdrawn, closed, changed); returns how many were
+        in the table. Their rows stay, never compared again."""
+        rows = [self.row_of.pop(i) for i in ids if i in self.row_of]
+        if self.dna is not None and any(self.ids[row] in self._dna_rows for row in rows):
+            raise NeedsRebuild("a report with DNA left")
+        self.live[rows] = False
+        return len(rows)
+
+    def _keyed_append(self, start: int) -> None:
+        """Give rows from `start` on their key in each keyed field: an existing value's key,
+        or a new representative (no field is worked out again over every report)."""
+        if getattr(self, "_keyed", None) is None:
+            return
+        for name in KEYED:
+            columns = LEVELS[name][1]
+            representatives, key = self._keyed[name]
+            if any(self.cols[c].shape[:-1] != representatives[c].shape[:-1] for c in columns):
+                self._keyed = None  # a list column grew wider: work every field out anew
+                return
+            known = self._key_of[name]
+            new_keys = np.empty(len(self.ids) - start, np.int32)
+            for offset, row in enumerate(range(start, len(self.ids))):
+                value = _value_of(self.cols, columns, row)
+                found = known.get(value)
+                if found is None:
+                    found = known[value] = len(known)
+                    for c in columns:
+                        column = representatives[c]
+                        representatives[c] = np.concatenate(
+                            [column, self.cols[c][..., row : row + 1]], axis=-1
+                        )
+                new_keys[offset] = found
+            self._keyed[name] = (representatives, np.concatenate([key, new_keys]))
 
     def keyed(self) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray]]:
         """For each field of KEYED: its columns at one row per distinct value, and the key
         (int32, a row of those) of every report; worked out on first use."""
         if getattr(self, "_keyed", None) is None:
-            self._keyed = {}
+            self._keyed, self._key_of = {}, {}
             for name in KEYED:
                 first, key = distinct_rows(self.cols, LEVELS[name][1])
                 reps = {c: self.cols[c][..., first] for c in LEVELS[name][1]}
                 self._keyed[name] = (reps, key)
+                self._key_of[name] = _value_keys(reps, LEVELS[name][1])
         return self._keyed
 
     def blocked(self, f: Mapping[str, Any]) -> np.ndarray:
@@ -369,7 +521,7 @@ class ReportTable:
         m = self.cols
         sex_ok = (m["sex"] == f["sex"]) | (m["sex"] < 0) | (f["sex"] < 0)
         age_ok = (m["by_lo"] <= f["by_hi"] + AGE_SLACK) & (f["by_lo"] <= m["by_hi"] + AGE_SLACK)
-        return np.flatnonzero(sex_ok & age_ok)
+        return np.flatnonzero(sex_ok & age_ok & self.live)
 
     def _beyond(self, f: Row, near: np.ndarray | None) -> np.ndarray:
         """Rows (int64, ascending) that found person `f` is compared with although the sex
@@ -383,6 +535,7 @@ class ReportTable:
         if not rows:
             return np.zeros(0, np.int64)
         rows = np.unique(np.concatenate(rows))
+        rows = rows[self.live[rows]]
         m = self.cols
         sex_ok = (m["sex"][rows] == f["sex"]) | (m["sex"][rows] < 0) | (f["sex"] < 0)
         age_ok = (m["by_lo"][rows] <= f["by_hi"] + AGE_SLACK) & (
@@ -455,7 +608,7 @@ class ReportTable:
         low, high = found_cols["by_lo"][rows].min(), found_cols["by_hi"][rows].max()
         sex_ok = (reports["sex"] == sex) | (reports["sex"] < 0) | (sex < 0)
         age_ok = (reports["by_lo"] <= high + AGE_SLACK) & (low <= reports["by_hi"] + AGE_SLACK)
-        positions = np.flatnonzero(sex_ok & age_ok)
+        positions = np.flatnonzero(sex_ok & age_ok & self.live)
         names = LEVELS["name"][1] + ("by_lo", "by_hi")
         return _Window(
             positions=positions,

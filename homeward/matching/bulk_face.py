@@ -28,14 +28,88 @@ if TYPE_CHECKING:
     from homeward.matching.bulk import ReportTable
 
 
+def _slots(array: np.ndarray, count: int, fill: Any = 0) -> np.ndarray:
+    """`array` (n, slots, ...) widened to `count` slots, the new ones filled with `fill`."""
+    if array.shape[1] >= count:
+        return array
+    shape = (array.shape[0], count - array.shape[1], *array.shape[2:])
+    return np.concatenate([array, np.full(shape, fill, array.dtype)], axis=1)
+
+
 class FaceColumns:
     """The reports' photo embeddings (parsed records, `search.parse_records`) and the face
     calibration for `meta`, an attribute model's meta (`face.calibration.for_model`)."""
 
     def __init__(self, missing: Sequence[dict[str, Any]], meta: Mapping[str, Any]) -> None:
         self.calibration = for_model(meta)
-        self.missing, self.missing_mask, self.missing_year = FaceEvidence._stack(missing)
-        self.sq = np.einsum("ijk,ijk->ij", self.missing, self.missing, dtype=np.float64)
+        emb, mask, year = FaceEvidence._stack(missing)
+        self._allocate(emb, mask, year, spare=0)
+
+    # The arrays live in stores with spare rows, `missing` & co. are views of the rows in
+    # use: appending writes into the spare rows, so a new report copies no other report.
+    # Copies of a table share the stores; `_used` (shared too) says how far any copy has
+    # written, and only a copy at that point appends in place (the others reallocate).
+
+    def _allocate(self, emb: np.ndarray, mask: np.ndarray, year: np.ndarray, spare: int) -> None:
+        n, rows = len(emb), len(emb) + spare
+        self._emb = np.zeros((rows, *emb.shape[1:]), np.float32)
+        self._mask = np.zeros((rows, mask.shape[1]), bool)
+        self._year = np.full((rows, year.shape[1]), np.nan)
+        self._sq = np.zeros((rows, mask.shape[1]), np.float64)
+        self._emb[:n], self._mask[:n], self._year[:n] = emb, mask, year
+        self._sq[:n] = np.einsum("ijk,ijk->ij", emb, emb, dtype=np.float64)
+        self._slot_store: dict[int, np.ndarray] = {}
+        self._used = [n]
+        self._view(n)
+
+    def _view(self, n: int) -> None:
+        self.n = n
+        self.missing, self.missing_mask = self._emb[:n], self._mask[:n]
+        self.missing_year, self.sq = self._year[:n], self._sq[:n]
+        self._photo_rows = None
+
+    def append(self, missing: Sequence[dict[str, Any]]) -> None:
+        """More reports after these (`ReportTable.add`): their photo slots, as many as the
+        widest report has (the others padded as having no photo there)."""
+        emb, mask, year = FaceEvidence._stack(missing)
+        count, dim, slots = len(missing), self._emb.shape[2], self._emb.shape[1]
+        if mask.any() and self._mask.any() and emb.shape[2] != dim:
+            raise ValueError("face embeddings of different lengths: one model per table")
+        if not mask.any():
+            emb = np.zeros((count, 1, dim), np.float32)
+        in_place = (
+            self._used[0] == self.n
+            and self.n + count <= len(self._emb)
+            and emb.shape[1] <= slots
+            and (emb.shape[2] == dim or not mask.any())
+        )
+        if not in_place:  # room for as many again, so appends cost nothing on average
+            if not self._mask[: self.n].any() and mask.any():
+                dim = emb.shape[2]  # the table's first photos: their width is the table's
+                old = np.zeros((self.n, slots, dim), np.float32)
+            else:
+                old = self.missing
+            width = max(slots, emb.shape[1])
+            self._allocate(
+                np.concatenate([_slots(old, width), _slots(emb, width)]),
+                np.concatenate([_slots(self.missing_mask, width), _slots(mask, width)]),
+                np.concatenate(
+                    [_slots(self.missing_year, width, np.nan), _slots(year, width, np.nan)]
+                ),
+                spare=max(self.n + count, 1024),
+            )
+            return
+        rows = slice(self.n, self.n + count)
+        self._emb[rows] = _slots(emb, slots)
+        self._mask[rows] = _slots(mask, slots)
+        self._year[rows] = _slots(year, slots, np.nan)
+        self._sq[rows] = np.einsum(
+            "ijk,ijk->ij", self._emb[rows], self._emb[rows], dtype=np.float64
+        )
+        for b, store in self._slot_store.items():
+            self._fill_slot(store, b, rows)
+        self._used[0] = self.n + count
+        self._view(self.n + count)
 
     def with_photo(self) -> np.ndarray:
         """Whether each report has at least one photo's embedding (bool)."""
@@ -83,16 +157,18 @@ class FaceColumns:
 
     def _slot(self, b: int) -> np.ndarray:
         """Photo slot `b` of every report as float32 (n, dim + 1) rows [-2 m, |m|^2], the
-        norm inf where the report has no photo there (so its distance is inf): made once."""
-        if getattr(self, "_slots", None) is None:
-            self._slots = {}
-        if b not in self._slots:
-            n, dim = self.missing.shape[0], self.missing.shape[2]
-            aug = np.empty((n, dim + 1), np.float32)
-            np.multiply(self.missing[:, b], -2, out=aug[:, :dim])
-            aug[:, dim] = np.where(self.missing_mask[:, b], self.sq[:, b], np.inf)
-            self._slots[b] = aug
-        return self._slots[b]
+        norm inf where the report has no photo there (so its distance is inf): made once,
+        then kept up to date by `append`."""
+        if b not in self._slot_store:
+            store = np.empty((len(self._emb), self._emb.shape[2] + 1), np.float32)
+            self._fill_slot(store, b, slice(0, self.n))
+            self._slot_store[b] = store
+        return self._slot_store[b][: self.n]
+
+    def _fill_slot(self, store: np.ndarray, b: int, rows: slice) -> None:
+        dim = self._emb.shape[2]
+        np.multiply(self._emb[rows, b], -2, out=store[rows, :dim])
+        store[rows, dim] = np.where(self._mask[rows, b], self._sq[rows, b], np.inf)
 
     def distances(
         self, found: Sequence[dict], cand: np.ndarray, dtype: type = np.float64

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from homeward.cases.hwx import found_record
 from homeward.cases.models import Person, Stay
-from homeward.tracing.models import FaceVector, FoundDna, MissingReport, Relative, ReportPhoto
+from homeward.tracing.models import (
+    FaceVector,
+    FoundDna,
+    MissingReport,
+    Relative,
+    ReportChange,
+    ReportPhoto,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -211,24 +220,151 @@ def reports_stamp() -> tuple:
     return tuple(stamp)
 
 
-def report_table() -> tuple[Any, list[MissingReport]]:
-    """The bulk matcher's table of every verified report, and those reports in its order:
-    built on first use and again only when `reports_stamp` changes."""
-    from homeward.matching.bulk import ReportTable
-    from homeward.matching.search import parse_records
+# Encoded columns that hold numbers; every other integer column holds a string's code.
+NUMBER_COLUMNS = {"by_lo", "by_hi"}
+# A change's log row is written when it is saved and may commit a little later: each
+# catch-up reads the log back this far, and skips the rows it has already applied.
+LOG_WINDOW = timedelta(minutes=10)
 
+
+def report_table() -> tuple[Any, list[MissingReport]]:
+    """The bulk matcher's table of every verified report, and those reports: built on first
+    use; after that, when `reports_stamp` moves, the reports the change log names are
+    encoded again and nothing else (`ReportTable.add`, `remove`). A change the log does not
+    explain (a queryset update, a refitted model), or one the table cannot take in place
+    (DNA), builds the table anew."""
     stamp = reports_stamp()
     with _lock:
-        if _kept.get("stamp") != stamp:
-            reports = list(searchable_reports())
-            parsed, bad = parse_records([missing_hwx(r) for r in reports], "missing")
-            dropped = {position for position, _field, _message in bad}
-            reports = [r for k, r in enumerate(reports) if k not in dropped]
-            table = ReportTable(
-                parsed, model=current_model(), dna_index=Path(settings.VAR_DIR) / "dna-index"
-            )
-            _kept.update(stamp=stamp, table=table, reports=reports)
-        return _kept["table"], _kept["reports"]
+        if _kept.get("stamp") != stamp and not _catch_up(stamp):
+            _rebuild(stamp)
+        return _kept["table"], list(_kept["reports"].values())
+
+
+def _base() -> tuple:
+    model = _model_file()
+    return (
+        connection.alias,
+        connection.settings_dict["NAME"],
+        model.stat().st_mtime_ns if model.is_file() else None,
+    )
+
+
+def _records(reports: list[MissingReport]) -> tuple[list[dict], list[MissingReport]]:
+    """Parsed HWX records of the reports, and the reports the engine took (a record it
+    refuses is left out, as the batch matcher leaves out a bad line)."""
+    from homeward.matching.search import parse_records
+
+    parsed, bad = parse_records([missing_hwx(r) for r in reports], "missing")
+    dropped = {position for position, _field, _message in bad}
+    return parsed, [r for k, r in enumerate(reports) if k not in dropped]
+
+
+def _rebuild(stamp: tuple) -> None:
+    from homeward.matching.bulk import ReportTable
+
+    log_from = timezone.now()
+    seen = set(
+        ReportChange.objects.filter(at__gte=log_from - LOG_WINDOW).values_list("id", flat=True)
+    )
+    parsed, reports = _records(list(searchable_reports()))
+    table = ReportTable(
+        parsed, model=current_model(), dna_index=Path(settings.VAR_DIR) / "dna-index"
+    )
+    _kept.update(
+        stamp=stamp,
+        base=_base(),
+        table=table,
+        reports={missing_id(r.pk): r for r in reports},
+        log_from=log_from,
+        seen=seen,
+    )
+    _kept["rebuilds"] = _kept.get("rebuilds", 0) + 1
+
+
+def _catch_up(stamp: tuple) -> bool:
+    """Apply the logged changes since the last look; False when the table must be built
+    anew instead."""
+    from homeward.matching.bulk import NeedsRebuild
+
+    if "table" not in _kept or _kept["base"] != _base():
+        return False
+    log_from = timezone.now()
+    rows = list(
+        ReportChange.objects.filter(at__gte=_kept["log_from"] - LOG_WINDOW).values_list(
+            "id", "report_id", "at"
+        )
+    )
+    fresh = [(pk, report_id) for pk, report_id, _at in rows if pk not in _kept["seen"]]
+    if not fresh:
+        # Only the generation moved (a commit's signal after its change was applied): the
+        # table is right. The rows' counts or latest times moved: a change without a log.
+        if stamp[1:] != _kept["stamp"][1:]:
+            return False
+        _kept["stamp"] = stamp
+        return True
+    changed = sorted({report_id for _pk, report_id in fresh})
+    parsed, reports = _records(list(searchable_reports().filter(pk__in=changed)))
+    table = _kept["table"].copy()  # the kept one may be in use in another thread
+    try:
+        table.remove([missing_id(pk) for pk in changed])
+        table.add(parsed)
+    except NeedsRebuild:
+        return False
+    kept = dict(_kept["reports"])
+    for pk in changed:
+        kept.pop(missing_id(pk), None)
+    kept.update({missing_id(r.pk): r for r in reports})
+    recent = {pk for pk, _report_id, at in rows if at >= log_from - LOG_WINDOW}
+    _kept.update(
+        stamp=stamp,
+        table=table,
+        reports=kept,
+        log_from=log_from,
+        seen=recent | {pk for pk, _ in fresh},
+    )
+    return True
+
+
+def report_table_verify() -> bool:
+    """The nightly check: the kept table against one built anew from the database (what a
+    change without a signal, such as a queryset update, would have left behind). On any
+    difference the new one is kept and the log says so. Also drops the change log's rows
+    older than a day. Returns whether the kept table was right."""
+    ReportChange.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+    with _lock:
+        kept = _kept.get("table")
+        _rebuild(reports_stamp())
+        fresh = _kept["table"]
+        same = kept is not None and _same_rows(kept, fresh)
+    if not same:
+        logger.warning("the kept table of reports differed from the database: built anew")
+    return same
+
+
+def _same_rows(kept: Any, fresh: Any) -> bool:
+    """Whether two report tables hold the same live reports with the same encoded rows."""
+    ids = fresh.live_ids()
+    if sorted(kept.live_ids()) != sorted(ids):
+        return False
+    a = np.array([kept.row_of[i] for i in ids], dtype=np.int64)
+    b = np.array([fresh.row_of[i] for i in ids], dtype=np.int64)
+    vocab_a = {code: text for text, code in kept.vocab.items()}
+    vocab_b = {code: text for text, code in fresh.vocab.items()}
+    for name, column in fresh.cols.items():
+        if column.ndim != 1:
+            continue
+        left, right = kept.cols[name][a], column[b]
+        if column.dtype.kind == "i" and name not in NUMBER_COLUMNS:  # codes differ by table
+            left = np.array([vocab_a.get(int(c)) for c in left], dtype=object)
+            right = np.array([vocab_b.get(int(c)) for c in right], dtype=object)
+        if not np.array_equal(left, right, equal_nan=column.dtype.kind == "f"):
+            return False
+    return True
+
+
+def rebuilds() -> int:
+    """How often this process built its table of reports from every report."""
+    return _kept.get("rebuilds", 0)
 
 
 def forget_reports() -> None:

@@ -14,7 +14,7 @@ from homeward.cases.signals import (
     stay_admitted,
     stay_ended,
 )
-from homeward.tracing.models import FaceVector, MissingReport, Relative, ReportPhoto
+from homeward.tracing.models import FaceVector, MissingReport, Relative, ReportChange, ReportPhoto
 
 
 @receiver(stay_admitted)
@@ -81,6 +81,27 @@ def _reports_changed(sender, **kwargs) -> None:
     transaction.on_commit(reports_changed)
 
 
+def _report_of(instance) -> int | None:
+    """The report a changed row belongs to (None for a found person's embedding)."""
+    if isinstance(instance, MissingReport):
+        return instance.pk
+    if isinstance(instance, (Relative, ReportPhoto)):
+        return instance.report_id
+    if instance.kind == FaceVector.Kind.MISSING and instance.report_photo_id:
+        photo = ReportPhoto.objects.filter(pk=instance.report_photo_id).first()
+        return photo.report_id if photo is not None else None  # a deleted photo said so
+    return None
+
+
+def _log_report_change(sender, instance, **kwargs) -> None:
+    """In the change's own transaction: the change and its log row commit together."""
+    report_id = _report_of(instance)
+    if report_id is not None:
+        ReportChange.objects.create(report_id=report_id)
+
+
 for _model in (MissingReport, Relative, ReportPhoto, FaceVector):
     post_save.connect(_reports_changed, sender=_model, dispatch_uid=f"reports-{_model.__name__}")
     post_delete.connect(_reports_changed, sender=_model, dispatch_uid=f"reports-{_model.__name__}-")
+    post_save.connect(_log_report_change, sender=_model, dispatch_uid=f"log-{_model.__name__}")
+    post_delete.connect(_log_report_change, sender=_model, dispatch_uid=f"log-{_model.__name__}-")

@@ -64,7 +64,7 @@ def test_every_level_and_the_blocking_agree_with_the_python_twins(world):
     vocab = Vocab()
     mcols, fcols = encode(mr, vocab), encode(fr, vocab)
     table = ReportTable.__new__(ReportTable)
-    table.cols = mcols
+    table.cols, table.live = mcols, np.ones(len(mr), bool)
     seen = set()
     for i, a in enumerate(fr):
         f = {k: v[..., i] for k, v in fcols.items()}

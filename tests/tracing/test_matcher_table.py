@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from homeward.tracing import matcher
 from homeward.tracing.models import MissingReport
 from tests.tracing.conftest import staff_report
 
 
-def test_the_reports_table_is_kept_while_the_reports_are_unchanged(
+def test_a_new_or_changed_report_encodes_that_report_and_no_other(
     tracer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = staff_report(tracer)
     table, reports = matcher.report_table()
     assert [r.pk for r in reports] == [first.pk]
+    assert (table.encoded, matcher.rebuilds()) == (1, 1)
     again, _ = matcher.report_table()
-    assert again is table  # nothing changed: not encoded again
+    assert again is table  # nothing changed: nothing encoded
 
     with django_capture_on_commit_callbacks(execute=True):
         second = staff_report(tracer, name="李明亮", contact_phone="13700000003")
     table, reports = matcher.report_table()
-    assert table is not again
-    assert [r.pk for r in reports] == [first.pk, second.pk]
-    assert table.ids == [matcher.missing_id(first.pk), matcher.missing_id(second.pk)]
+    assert sorted(r.pk for r in reports) == [first.pk, second.pk]
+    assert table.live_ids() == [matcher.missing_id(first.pk), matcher.missing_id(second.pk)]
+    assert (table.encoded, matcher.rebuilds()) == (2, 1)  # the new report only
+
+    # The family corrects the height: that report is encoded again, the other is not.
+    with django_capture_on_commit_callbacks(execute=True):
+        first.height_cm = 171
+        first.save()
+    table, _ = matcher.report_table()
+    assert (table.encoded, matcher.rebuilds()) == (3, 1)
+    row = table.row_of[matcher.missing_id(first.pk)]
+    assert table.cols["height"][row] == 171
 
     # A report closed (the family found them): no longer searched. The commit moves the
     # generation every process checks, whatever order concurrent commits land in.
@@ -35,7 +46,15 @@ def test_the_reports_table_is_kept_while_the_reports_are_unchanged(
     assert cache.get(matcher.GENERATION_KEY) > generation
     table, reports = matcher.report_table()
     assert [r.pk for r in reports] == [second.pk]
-    assert table.ids == [matcher.missing_id(second.pk)]
+    assert table.live_ids() == [matcher.missing_id(second.pk)]
+    assert matcher.rebuilds() == 1
+
+    # A change the log cannot explain (a queryset update sends no signal) builds anew.
+    MissingReport.objects.filter(pk=second.pk).update(
+        status=MissingReport.Status.CLOSED, updated_at=timezone.now()
+    )
+    table, reports = matcher.report_table()
+    assert (reports, table.live_ids(), matcher.rebuilds()) == ([], [], 2)
 
 
 def test_found_people_are_read_in_three_queries_whatever_their_number(
@@ -59,3 +78,23 @@ def test_found_people_are_read_in_three_queries_whatever_their_number(
     assert len(by_person[stays[1].person.pk]["face_embeddings"]) == 1
     assert by_person[stays[2].person.pk]["dna"] == {"TH01": ["9.3"]}
     assert matcher.found_hwx(people[0]) == records[0][1]  # one person reads the same
+
+
+def test_the_nightly_check_finds_a_change_made_without_a_signal(
+    tracer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = staff_report(tracer)
+    matcher.report_table()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(tracer, name="王强", contact_phone="13700000004", height_cm=165)
+        report.marks = ["scar:face"]
+        report.save()
+    table, _ = matcher.report_table()
+    assert (table.encoded, matcher.rebuilds()) == (3, 1)  # changed in place
+    assert matcher.report_table_verify() is True  # and the same as one built anew
+    MissingReport.objects.filter(pk=report.pk).update(height_cm=188)  # no signal, no log
+    assert matcher.report_table_verify() is False
+    table, _ = matcher.report_table()
+    assert table.cols["height"][table.row_of[matcher.missing_id(report.pk)]] == 188
+    assert matcher.report_table_verify() is True

@@ -1,7 +1,13 @@
 from homeward.tracing.models.alerts import AlertDelivery, Subscription
 from homeward.tracing.models.found import FaceVector, FoundDna
 from homeward.tracing.models.notices import Notice, Tip
-from homeward.tracing.models.reports import MissingReport, Relative, ReportPhoto, ReportUpdate
+from homeward.tracing.models.reports import (
+    MissingReport,
+    Relative,
+    ReportChange,
+    ReportPhoto,
+    ReportUpdate,
+)
 from homeward.tracing.models.review import Candidate, InquiryTask, Reunion
 
 __all__ = [
@@ -13,6 +19,7 @@ __all__ = [
     "MissingReport",
     "Notice",
     "Relative",
+    "ReportChange",
     "ReportPhoto",
     "ReportUpdate",
     "Reunion",

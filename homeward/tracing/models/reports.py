@@ -192,3 +192,18 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} {self.name}".strip()
+
+
+class ReportChange(models.Model):
+    """A change to what the matcher reads of a report (the report, a relative, a photo, an
+    embedding), written in the same transaction as the change: each process's table of
+    reports catches up from these rows instead of encoding every report again."""
+
+    report_id = models.BigIntegerField(db_index=True)  # no key: a deleted report's stays
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}@{self.at:%H:%M:%S}"

@@ -169,7 +169,9 @@ def search_for_report(report: MissingReport, *, top: int = 10) -> list[Candidate
 
 
 def relink_all(*, top: int = 10) -> int:
-    """The nightly full re-link: every person in a station against every verified report."""
+    """The nightly full re-link: every person in a station against every verified report,
+    after the kept table of reports is checked against the database."""
+    matcher.report_table_verify()
     return len(_search(matcher.searchable_people(), top=top))
 
 

@@ -1,0 +1,79 @@
+"""A report table changed in place (`ReportTable.add`, `remove`) gives the candidates a
+table built anew from the same reports gives, and encodes only the reports that changed."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from homeward.matching.bulk import NeedsRebuild, ReportTable
+from homeward.matching.search import parse_records
+from homeward.matching.world import WorldConfig, build_world
+
+
+def _close(a, b):
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 2e-4
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(WorldConfig(n_missing=300, n_found=60, n_true=40, seed=35))
+
+
+def _has_dna(record):
+    return any(relative.get("dna") for relative in record.get("relatives") or ())
+
+
+def test_a_table_changed_in_place_matches_like_one_built_anew(world):
+    missing, _ = parse_records(world.missing, "missing")
+    with_dna = [r for r in missing if _has_dna(r)]
+    without = [r for r in missing if not _has_dna(r)]
+    assert with_dna and len(without) > 120
+    first, later, last = without[:70], without[70:100], without[100:]
+    table = ReportTable(with_dna + first)
+    table.keyed()  # worked out before the changes, so that they must keep it right
+    table.match(world.found[:5], top=5)
+    encoded = table.encoded
+
+    table.add(later)
+    changed = [copy.deepcopy(r) for r in first[:10]]
+    for record in changed:  # the family corrected the height and the name
+        record["height_cm"] = (record.get("height_cm") or 160) + 7
+        record["name"] = (record.get("name") or "") + "华"
+    table.add(changed + last)
+    gone = [r["id"] for r in first[10:20]]
+    assert table.remove(gone) == 10
+    assert table.encoded == encoded + len(later) + len(changed) + len(last)
+
+    kept = {r["id"]: r for r in with_dna + first + later}
+    kept.update({r["id"]: r for r in changed + last})
+    for report_id in gone:
+        del kept[report_id]
+    assert len(table) == len(kept)
+    fresh = ReportTable(list(kept.values()))
+    got = table.match(world.found, top=5)
+    want = fresh.match(world.found, top=5)
+    assert got["pairs"] == want["pairs"]
+    assert [(c["found"], c["missing"], c["rank"]) for c in got["candidates"]] == [
+        (c["found"], c["missing"], c["rank"]) for c in want["candidates"]
+    ]
+    assert any(c["missing"] in {r["id"] for r in changed} for c in got["candidates"])
+    assert not any(c["missing"] in gone for c in got["candidates"])
+    for a, b in zip(want["candidates"], got["candidates"], strict=True):
+        assert abs(a["posterior"] - b["posterior"]) <= 1e-5, (a, b)
+        for part, value in a["log10_lr"].items():
+            assert _close(value, b["log10_lr"][part]), (a, b)
+
+
+def test_a_report_with_dna_asks_for_a_table_built_anew(world):
+    missing, _ = parse_records(world.missing, "missing")
+    with_dna = [r for r in missing if _has_dna(r)]
+    table = ReportTable(missing[:100])
+    with pytest.raises(NeedsRebuild):
+        table.add([r for r in with_dna if r["id"] not in table.row_of][:1])
+    held = next(r["id"] for r in missing[:100] if _has_dna(r))
+    with pytest.raises(NeedsRebuild):
+        table.remove([held])
