@@ -419,7 +419,7 @@ class ReportTable:
             other._keyed = {k: (dict(reps), key) for k, (reps, key) in self._keyed.items()}
             other._key_of = {k: dict(v) for k, v in self._key_of.items()}
         if self.face is not None:
-            other.face = copy.copy(self.face)
+            other.face = self.face.copy()
         if self.dna is not None:
             other.dna = copy.copy(self.dna)
         return other

@@ -10,6 +10,7 @@ together to 1e-4). `impostor_distances` and `fit` draw and keep the impostor sid
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -67,6 +68,13 @@ class FaceColumns:
         self.missing, self.missing_mask = self._emb[:n], self._mask[:n]
         self.missing_year, self.sq = self._year[:n], self._sq[:n]
         self._photo_rows = None
+
+    def copy(self) -> FaceColumns:
+        """A copy that shares the stores (and `_used`) but keeps its own map of slot
+        stores, so that a slot worked out later by one is never half-filled for the other."""
+        other = copy.copy(self)
+        other._slot_store = dict(self._slot_store)
+        return other
 
     def append(self, missing: Sequence[dict[str, Any]]) -> None:
         """More reports after these (`ReportTable.add`): their photo slots, as many as the

@@ -77,3 +77,21 @@ def test_a_report_with_dna_asks_for_a_table_built_anew(world):
     held = next(r["id"] for r in missing[:100] if _has_dna(r))
     with pytest.raises(NeedsRebuild):
         table.remove([held])
+
+
+def test_a_copy_changed_leaves_the_table_it_came_from_as_it_was(world):
+    """Another thread may still be matching with the older table while the newer one takes
+    the changes."""
+    missing, _ = parse_records(world.missing, "missing")
+    without = [r for r in missing if not _has_dna(r)]
+    table = ReportTable(without[:60])
+    before = table.match(world.found[:20], top=5)["candidates"]
+    newer = table.copy()
+    newer.add(without[60:])
+    newer.remove([without[0]["id"]])
+    newer.match(world.found[:20], top=5)
+    assert table.match(world.found[:20], top=5)["candidates"] == before
+    assert (len(table), len(newer)) == (60, len(without) - 1)
+    third = newer.copy()  # the newest again: appends in place
+    third.add([dict(without[1], id="M-new")])
+    assert "M-new" in third.live_ids() and "M-new" not in newer.live_ids()
