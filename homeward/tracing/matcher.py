@@ -3,8 +3,10 @@
 Records become HWX dicts (the exchange format) and go through the bulk matcher
 (`homeward.matching.bulk.ReportTable`), the same code path as the batch matcher
 `homeward match`, so the web app and the command give the same candidates. The verified
-reports are encoded once per process and kept until one of them (or its photos or
-relatives) changes; their DNA index is kept on disk under the var folder.
+reports are encoded once per process; after that, a change to a report (or its photos,
+relatives or embeddings) is logged in its own transaction (`ReportChange`) and each process
+encodes that report again and no other (`report_table`). Their DNA index is kept on disk
+under the var folder.
 """
 
 from __future__ import annotations
