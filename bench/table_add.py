@@ -75,6 +75,7 @@ def main(argv: list[str]) -> int:
     added = median_ms(add_one, args.repeat)
     changed = median_ms(change_one, args.repeat)
     grown = newest[0]
+    first_match = median_ms(lambda: grown.match(found, top=10), 1)  # re-sorts names once
     after = median_ms(lambda: grown.match(found, top=10), args.repeat)
     print(f"command: python bench/table_add.py {' '.join(argv)}".rstrip())
     print(f"{args.reports:,} reports, attributes and faces, median of {args.repeat}:")
@@ -82,7 +83,10 @@ def main(argv: list[str]) -> int:
     print(f"  the first new report (copy + add, room made for as many again): {first:.0f} ms")
     print(f"  one new report (copy + add): {added:.0f} ms")
     print(f"  one changed report (copy + add): {changed:.0f} ms")
-    print(f"  one found person matched: {before:.0f} ms before the adds, {after:.0f} ms after")
+    print(
+        f"  one found person matched: {before:.0f} ms before the adds; after them "
+        f"{first_match:.0f} ms the first time (names sorted again), then {after:.0f} ms"
+    )
     return 0
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import copy
 import math
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ from homeward.matching import bulk_face, fusion
 from homeward.matching.attributes.comparisons import COMPARISONS, UNKNOWN_AGE_SPAN
 from homeward.matching.attributes.model import AGE_SLACK, FACE_NEAR, LOG10_2, AttributeModel
 from homeward.matching.attributes.records import feature_row
+from homeward.matching.bulk_face import NeedsRebuild
 from homeward.matching.evidence import DNA_FLOOR, DnaEvidence
 
 EVIDENCE = fusion.PARTS
@@ -49,11 +51,16 @@ class Vocab(dict):
 
     def __init__(self) -> None:
         super().__init__({"": EMPTY})
+        self._lock = threading.Lock()  # tables changed in place encode while others match
 
     def code(self, s: str | None) -> int:
         if s is None:
             return -1
-        return self.setdefault(s, len(self))
+        found = self.get(s)
+        if found is None:
+            with self._lock:
+                found = self.setdefault(s, len(self))
+        return found
 
 
 def encode(rows: Sequence[Mapping[str, Any]], vocab: Vocab) -> dict[str, np.ndarray]:
@@ -258,10 +265,6 @@ def weight_table(model: AttributeModel) -> np.ndarray:
     return out
 
 
-class NeedsRebuild(RuntimeError):
-    """The change cannot be made to the table in place: build it anew."""
-
-
 def _has_dna(record: Mapping[str, Any]) -> bool:
     return any(relative.get("dna") for relative in record.get("relatives") or ())
 
@@ -415,9 +418,13 @@ class ReportTable:
         other.row_of = dict(self.row_of)
         other._dna_rows = set(self._dna_rows)
         other._sorted_ids = list(self._sorted_ids)
-        if getattr(self, "_keyed", None) is not None:
-            other._keyed = {k: (dict(reps), key) for k, (reps, key) in self._keyed.items()}
-            other._key_of = {k: dict(v) for k, v in self._key_of.items()}
+        state = getattr(self, "_keyed_state", None)
+        if state is not None:
+            keyed, key_of = state
+            other._keyed_state = (
+                {k: (dict(reps), key) for k, (reps, key) in keyed.items()},
+                {k: dict(v) for k, v in key_of.items()},
+            )
         if self.face is not None:
             other.face = self.face.copy()
         if self.dna is not None:
@@ -480,15 +487,17 @@ class ReportTable:
     def _keyed_append(self, start: int) -> None:
         """Give rows from `start` on their key in each keyed field: an existing value's key,
         or a new representative (no field is worked out again over every report)."""
-        if getattr(self, "_keyed", None) is None:
+        state = getattr(self, "_keyed_state", None)
+        if state is None:
             return
+        keyed, key_of = state
         for name in KEYED:
             columns = LEVELS[name][1]
-            representatives, key = self._keyed[name]
+            representatives, key = keyed[name]
             if any(self.cols[c].shape[:-1] != representatives[c].shape[:-1] for c in columns):
-                self._keyed = None  # a list column grew wider: work every field out anew
+                self._keyed_state = None  # a list column grew wider: work them out anew
                 return
-            known = self._key_of[name]
+            known = key_of[name]
             new_keys = np.empty(len(self.ids) - start, np.int32)
             for offset, row in enumerate(range(start, len(self.ids))):
                 value = _value_of(self.cols, columns, row)
@@ -501,19 +510,21 @@ class ReportTable:
                             [column, self.cols[c][..., row : row + 1]], axis=-1
                         )
                 new_keys[offset] = found
-            self._keyed[name] = (representatives, np.concatenate([key, new_keys]))
+            keyed[name] = (representatives, np.concatenate([key, new_keys]))
 
     def keyed(self) -> dict[str, tuple[dict[str, np.ndarray], np.ndarray]]:
         """For each field of KEYED: its columns at one row per distinct value, and the key
         (int32, a row of those) of every report; worked out on first use."""
-        if getattr(self, "_keyed", None) is None:
-            self._keyed, self._key_of = {}, {}
+        state = getattr(self, "_keyed_state", None)
+        if state is None:
+            keyed, key_of = {}, {}
             for name in KEYED:
                 first, key = distinct_rows(self.cols, LEVELS[name][1])
                 reps = {c: self.cols[c][..., first] for c in LEVELS[name][1]}
-                self._keyed[name] = (reps, key)
-                self._key_of[name] = _value_keys(reps, LEVELS[name][1])
-        return self._keyed
+                keyed[name] = (reps, key)
+                key_of[name] = _value_keys(reps, LEVELS[name][1])
+            state = self._keyed_state = (keyed, key_of)  # whole, in one assignment
+        return state[0]
 
     def blocked(self, f: Mapping[str, Any]) -> np.ndarray:
         """Rows (int64, ascending) of the reports that found person `f`'s sex and age make

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from homeward.matching.bulk import ReportTable
 
 
+class NeedsRebuild(RuntimeError):
+    """A change the report table cannot take in place (`ReportTable.add`): build it anew."""
+
+
 def _slots(array: np.ndarray, count: int, fill: Any = 0) -> np.ndarray:
     """`array` (n, slots, ...) widened to `count` slots, the new ones filled with `fill`."""
     if array.shape[1] >= count:
@@ -81,8 +85,8 @@ class FaceColumns:
         widest report has (the others padded as having no photo there)."""
         emb, mask, year = FaceEvidence._stack(missing)
         count, dim, slots = len(missing), self._emb.shape[2], self._emb.shape[1]
-        if mask.any() and self._mask.any() and emb.shape[2] != dim:
-            raise ValueError("face embeddings of different lengths: one model per table")
+        if mask.any() and self.missing_mask.any() and emb.shape[2] != dim:
+            raise NeedsRebuild("face embeddings of another length: another model")
         if not mask.any():
             emb = np.zeros((count, 1, dim), np.float32)
         in_place = (
@@ -92,7 +96,7 @@ class FaceColumns:
             and (emb.shape[2] == dim or not mask.any())
         )
         if not in_place:  # room for as many again, so appends cost nothing on average
-            if not self._mask[: self.n].any() and mask.any():
+            if not self.missing_mask.any() and mask.any():
                 dim = emb.shape[2]  # the table's first photos: their width is the table's
                 old = np.zeros((self.n, slots, dim), np.float32)
             else:

@@ -227,6 +227,8 @@ NUMBER_COLUMNS = {"by_lo", "by_hi"}
 # A change's log row is written when it is saved and may commit a little later: each
 # catch-up reads the log back this far, and skips the rows it has already applied.
 LOG_WINDOW = timedelta(minutes=10)
+LOG_KEPT = timedelta(days=1)  # `report_table_verify` drops older rows
+REBUILT_EVERY = timedelta(hours=20)
 
 
 def report_table() -> tuple[Any, list[MissingReport]]:
@@ -235,10 +237,12 @@ def report_table() -> tuple[Any, list[MissingReport]]:
     encoded again and nothing else (`ReportTable.add`, `remove`). A change the log does not
     explain (a queryset update, a refitted model), or one the table cannot take in place
     (DNA), builds the table anew."""
-    stamp = reports_stamp()
-    with _lock:
+    with _lock:  # the stamp too: a thread that waited never catches up from an older one
+        stamp = reports_stamp()
         if _kept.get("stamp") != stamp and not _catch_up(stamp):
             _rebuild(stamp)
+        elif timezone.now() - _kept["built_at"] > REBUILT_EVERY:
+            _rebuild(stamp)  # every process, daily: set-aside rows go, a missed write is mended
         return _kept["table"], list(_kept["reports"].values())
 
 
@@ -274,11 +278,13 @@ def _rebuild(stamp: tuple) -> None:
     )
     _kept.update(
         stamp=stamp,
+        after=reports_stamp(),
         base=_base(),
         table=table,
         reports={missing_id(r.pk): r for r in reports},
         log_from=log_from,
         seen=seen,
+        built_at=log_from,
     )
     _kept["rebuilds"] = _kept.get("rebuilds", 0) + 1
 
@@ -291,6 +297,8 @@ def _catch_up(stamp: tuple) -> bool:
     if "table" not in _kept or _kept["base"] != _base():
         return False
     log_from = timezone.now()
+    if log_from - _kept["log_from"] > LOG_KEPT - LOG_WINDOW:
+        return False  # idle too long: the log may have dropped rows never read here
     rows = list(
         ReportChange.objects.filter(at__gte=_kept["log_from"] - LOG_WINDOW).values_list(
             "id", "report_id", "at"
@@ -298,9 +306,10 @@ def _catch_up(stamp: tuple) -> bool:
     )
     fresh = [(pk, report_id) for pk, report_id, _at in rows if pk not in _kept["seen"]]
     if not fresh:
-        # Only the generation moved (a commit's signal after its change was applied): the
-        # table is right. The rows' counts or latest times moved: a change without a log.
-        if stamp[1:] != _kept["stamp"][1:]:
+        # Nothing new in the log. If the rows are as they were just after the last look
+        # (only the generation moved, or a change that look applied), the table is right;
+        # if they moved since, something changed them without a log row.
+        if stamp[1:] != _kept["after"][1:]:
             return False
         _kept["stamp"] = stamp
         return True
@@ -318,7 +327,8 @@ def _catch_up(stamp: tuple) -> bool:
     kept.update({missing_id(r.pk): r for r in reports})
     recent = {pk for pk, _report_id, at in rows if at >= log_from - LOG_WINDOW}
     _kept.update(
-        stamp=stamp,
+        stamp=stamp,  # as before the log was read: a commit since then is looked at again
+        after=reports_stamp(),
         table=table,
         reports=kept,
         log_from=log_from,
@@ -353,15 +363,31 @@ def _same_rows(kept: Any, fresh: Any) -> bool:
     vocab_a = {code: text for text, code in kept.vocab.items()}
     vocab_b = {code: text for text, code in fresh.vocab.items()}
     for name, column in fresh.cols.items():
-        if column.ndim != 1:
-            continue
-        left, right = kept.cols[name][a], column[b]
+        left, right = kept.cols[name][..., a], column[..., b]
         if column.dtype.kind == "i" and name not in NUMBER_COLUMNS:  # codes differ by table
-            left = np.array([vocab_a.get(int(c)) for c in left], dtype=object)
-            right = np.array([vocab_b.get(int(c)) for c in right], dtype=object)
-        if not np.array_equal(left, right, equal_nan=column.dtype.kind == "f"):
+            if _decoded(left, vocab_a) != _decoded(right, vocab_b):
+                return False
+        elif not np.array_equal(left, right, equal_nan=column.dtype.kind == "f"):
             return False
-    return True
+    if (kept.face is None) != (fresh.face is None):
+        return False
+    if kept.face is not None and _faces(kept.face, a) != _faces(fresh.face, b):
+        return False
+    return {i for i in kept._dna_rows if i in kept.row_of} == set(fresh._dna_rows)
+
+
+def _decoded(codes: np.ndarray, vocab: dict[int, str]) -> list:
+    """Codes (n,) or lists of codes (width, n) as the strings they stand for, per row."""
+    rows = codes.reshape(-1, codes.shape[-1]).T
+    return [sorted(vocab[int(c)] for c in row if c >= 0) for row in rows]
+
+
+def _faces(face: Any, rows: np.ndarray) -> list:
+    """Each row's photo embeddings as bytes, sorted (slots may be padded differently)."""
+    return [
+        sorted(face.missing[row, k].tobytes() for k in np.flatnonzero(face.missing_mask[row]))
+        for row in rows
+    ]
 
 
 def rebuilds() -> int:

@@ -38,11 +38,15 @@ def test_a_table_changed_in_place_matches_like_one_built_anew(world):
     table.match(world.found[:5], top=5)
     encoded = table.encoded
 
-    table.add(later)
+    table.add(later)  # the first add makes room: the next ones write in place
+    table.match(world.found[:5], top=5)  # slot stores worked out before those adds
     changed = [copy.deepcopy(r) for r in first[:10]]
     for record in changed:  # the family corrected the height and the name
         record["height_cm"] = (record.get("height_cm") or 160) + 7
         record["name"] = (record.get("name") or "") + "华"
+    widest = max(len(r["marks"]) for r in with_dna + first + later)
+    types = ["scar", "tattoo", "mole", "burn", "birthmark", "deformity", "glasses", "other"]
+    changed[0]["marks"] = [f"{t}:head" for t in types[: widest + 2]]  # a list column widens
     table.add(changed + last)
     gone = [r["id"] for r in first[10:20]]
     assert table.remove(gone) == 10
@@ -92,6 +96,8 @@ def test_a_copy_changed_leaves_the_table_it_came_from_as_it_was(world):
     newer.match(world.found[:20], top=5)
     assert table.match(world.found[:20], top=5)["candidates"] == before
     assert (len(table), len(newer)) == (60, len(without) - 1)
-    third = newer.copy()  # the newest again: appends in place
+    seen_by_newer = newer.match(world.found[:20], top=5)["candidates"]
+    third = newer.copy()  # the newest again: appends in place, into stores it shares
     third.add([dict(without[1], id="M-new")])
     assert "M-new" in third.live_ids() and "M-new" not in newer.live_ids()
+    assert newer.match(world.found[:20], top=5)["candidates"] == seen_by_newer

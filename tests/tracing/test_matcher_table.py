@@ -98,3 +98,5 @@ def test_the_nightly_check_finds_a_change_made_without_a_signal(
     table, _ = matcher.report_table()
     assert table.cols["height"][table.row_of[matcher.missing_id(report.pk)]] == 188
     assert matcher.report_table_verify() is True
+    MissingReport.objects.filter(pk=report.pk).update(marks=["tattoo:left_arm"])  # a list
+    assert matcher.report_table_verify() is False

@@ -167,6 +167,28 @@ def test_every_review_step_is_audited(candidate, tracer, second_tracer):
     assert rows.filter(actor=second_tracer, object_type="tracing.reunion", action="update").exists()
 
 
+def test_a_reunited_report_leaves_the_matchers_table_with_a_change_beside_it(
+    candidate, tracer, second_tracer, django_capture_on_commit_callbacks
+):
+    """The reunion sets the report's status by a queryset update (no signal): it logs the
+    change itself, so another report's change in the same moment does not hide it."""
+    from homeward.tracing import matcher
+
+    with django_capture_on_commit_callbacks(execute=True):
+        other = staff_report(tracer, name="王强", contact_phone="13700000004")
+    table, _ = matcher.report_table()
+    reunited = matcher.missing_id(candidate.report_id)
+    assert reunited in table.live_ids()
+    reunion = candidate_confirm(candidate=candidate, by=tracer, channel="attributes")
+    with django_capture_on_commit_callbacks(execute=True):
+        reunion_complete(reunion=reunion, by=second_tracer, kinship_evidence="police", **CLAIMANT)
+        other.height_cm = 172
+        other.save()
+    table, reports = matcher.report_table()
+    assert table.live_ids() == [matcher.missing_id(other.pk)]
+    assert [r.pk for r in reports] == [other.pk]
+
+
 def test_a_person_with_dementia_goes_home_on_police_confirmation(candidate, tracer, second_tracer):
     from django.core.exceptions import ValidationError
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
 from homeward.common.images import clean_or_errors
-from homeward.tracing.models import MissingReport, ReportPhoto, ReportUpdate
+from homeward.tracing.models import MissingReport, ReportChange, ReportPhoto, ReportUpdate
 from homeward.tracing.services.reports import _after_change
 
 ADD_MAX_CHARS = 2000
@@ -63,6 +63,7 @@ def report_add(
         ReportPhoto.objects.create(report=report, image=clean.as_file(), taken_year=photo_year)
         updates.append(ReportUpdate.objects.create(report=report, kind="photo", by=by))
     MissingReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+    ReportChange.objects.create(report_id=report.pk)  # no signal: the matcher's log, by hand
     audit_record(
         actor=by,
         action="update",

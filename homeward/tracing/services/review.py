@@ -19,6 +19,7 @@ from homeward.tracing.models import (
     FaceVector,
     InquiryTask,
     MissingReport,
+    ReportChange,
     ReportUpdate,
     Reunion,
 )
@@ -229,6 +230,7 @@ def reunion_complete(
     MissingReport.objects.filter(pk=report.pk).update(
         status=MissingReport.Status.REUNITED, updated_at=now
     )
+    ReportChange.objects.create(report_id=report.pk)  # no signal: the matcher's log, by hand
     ReportUpdate.objects.create(report=report, kind=ReportUpdate.Kind.REUNITED, by=by, at=now)
     notice_withdraw(stay=reunion.stay, now=now)
     # Who they are is known now: the record takes the name the family gave.
