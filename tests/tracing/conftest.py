@@ -61,3 +61,25 @@ def report_data(**fields) -> ReportData:
 
 def staff_report(by, photos=None, relatives=None, **fields):
     return report_file(data=report_data(**fields), by=by, photos=photos, relatives=relatives)
+
+
+PROFILE = {"D8S1179": ["13", "14"], "TH01": ["9.3"]}
+
+
+def report_with_secrets(by):
+    """A verified report holding what must never leave in an exchange file: a health
+    condition, the family's words with a neighbour's phone, a relative's name and DNA."""
+    from homeward.tracing.models import Relative
+
+    report = staff_report(
+        by,
+        aliases=["李小明"],
+        conditions=["dementia"],
+        marks=["scar:face"],
+        height_cm=170,
+        description="他有糖尿病，邻居电话13711112222",
+    )
+    Relative.objects.create(
+        report=report, relation="mother", name="王芳", dna_status="entered", profile=PROFILE
+    )
+    return report

@@ -9,26 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from homeward.tracing.hwx import import_missing
-from homeward.tracing.models import MissingReport, Relative
-from tests.tracing.conftest import staff_report
-
-PROFILE = {"D8S1179": ["13", "14"], "TH01": ["9.3"]}
+from homeward.tracing.models import MissingReport
+from tests.tracing.conftest import PROFILE, report_with_secrets
 
 
 @pytest.fixture
 def report(tracer):
-    report = staff_report(
-        tracer,
-        aliases=["李小明"],
-        conditions=["dementia"],
-        marks=["scar:face"],
-        height_cm=170,
-        description="他有糖尿病，邻居电话13711112222",
-    )
-    Relative.objects.create(
-        report=report, relation="mother", name="王芳", dna_status="entered", profile=PROFILE
-    )
-    return report
+    return report_with_secrets(tracer)
 
 
 def test_missing_reports_go_out_as_hwx_and_come_back_once(report, hangzhou, tmp_path):

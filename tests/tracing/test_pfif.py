@@ -12,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from homeward.tracing.models import Candidate, MissingReport, Notice, Relative, Reunion
+from homeward.tracing.models import Candidate, MissingReport, Notice, Reunion
 from homeward.tracing.pfif import (
     check_pfif,
     closed_reports,
@@ -26,9 +26,7 @@ from homeward.tracing.pfif.export import NOT_XML
 from homeward.tracing.selectors import public_notices
 from homeward.tracing.services import notices_sync, tip_leave
 from tests.cases.conftest import admit
-from tests.tracing.conftest import staff_report
-
-PROFILE = {"D8S1179": ["13", "14"], "TH01": ["9.3"]}
+from tests.tracing.conftest import report_with_secrets, staff_report
 
 
 @pytest.fixture
@@ -40,18 +38,7 @@ def site(settings):
 
 @pytest.fixture
 def report(tracer):
-    report = staff_report(
-        tracer,
-        aliases=["李小明"],
-        conditions=["dementia"],
-        marks=["scar:face"],
-        height_cm=170,
-        description="他有糖尿病，邻居电话13711112222",
-    )
-    Relative.objects.create(
-        report=report, relation="mother", name="王芳", dna_status="entered", profile=PROFILE
-    )
-    return report
+    return report_with_secrets(tracer)
 
 
 @pytest.fixture
