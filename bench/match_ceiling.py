@@ -38,7 +38,8 @@ from match_quality import sweep_config
 from homeward.matching.attributes.comparisons import COMPARISONS
 from homeward.matching.attributes.model import FACE_NEAR
 from homeward.matching.attributes.records import feature_row
-from homeward.matching.bulk import ReportTable, encode, levels
+from homeward.matching.bulk import ReportTable
+from homeward.matching.bulk_columns import encode, levels
 from homeward.matching.search import parse_records
 from homeward.matching.world import build_world
 

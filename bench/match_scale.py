@@ -151,7 +151,8 @@ def _work(chunk: list[dict]) -> dict:
 def run_all(args: argparse.Namespace, loaded: tuple | None = None) -> None:
     table, found, truth = loaded or load(Path(args.cache), not args.no_dna)
     from homeward.matching.attributes.records import feature_row
-    from homeward.matching.bulk import Vocab, _batches, encode
+    from homeward.matching.bulk import _batches
+    from homeward.matching.bulk_columns import Vocab, encode
     from homeward.matching.search import parse_records
 
     # The measured part is a random share of the batches the whole run would make (found

@@ -15,14 +15,17 @@ evidence (the DNA engine's scan, on the blocked reports only), the pool-size pri
 and ranking are those of `search`.
 `tests/matching/test_bulk.py` holds this path to `match_records` (same candidates, ranks
 and posteriors; face log10 LRs agree to 1e-4, the embeddings being float32).
+
+The columns and the level functions are in `bulk_columns`. A table changes in place
+(`add`, `remove`, on a `copy` while other threads still match with the original): only the
+changed reports are encoded, and `tests/matching/test_bulk_add.py` holds the result to a
+table built anew.
 """
 
 from __future__ import annotations
 
 import bisect
 import copy
-import math
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,273 +34,30 @@ from typing import Any
 import numpy as np
 
 from homeward.matching import bulk_face, fusion
-from homeward.matching.attributes.comparisons import COMPARISONS, UNKNOWN_AGE_SPAN
-from homeward.matching.attributes.model import AGE_SLACK, FACE_NEAR, LOG10_2, AttributeModel
+from homeward.matching.attributes.comparisons import COMPARISONS
+from homeward.matching.attributes.model import AGE_SLACK, FACE_NEAR, AttributeModel
 from homeward.matching.attributes.records import feature_row
+from homeward.matching.bulk_columns import (
+    EMPTY,
+    FIELD,
+    KEYED,
+    LEVELS,
+    Cols,
+    Row,
+    Vocab,
+    append_columns,
+    distinct_rows,
+    encode,
+    has_dna,
+    name_levels,
+    value_keys,
+    value_of,
+    weight_table,
+)
 from homeward.matching.bulk_face import NeedsRebuild
 from homeward.matching.evidence import DNA_FLOOR, DnaEvidence
 
 EVIDENCE = fusion.PARTS
-_STRINGS = ("name", "name_py", "name_fuzzy", "name_shape", "name_sorted", "surname_py", "given_py")
-_LISTS = ("given_syllables", "alias_py", "marks", "mark_types", "conditions")
-_FIELD = {c.name: i for i, c in enumerate(COMPARISONS)}
-
-
-EMPTY = 0  # the code of "" in every Vocab
-
-
-class Vocab(dict):
-    """Strings to int32 codes (shared by all string columns, so they compare across)."""
-
-    def __init__(self) -> None:
-        super().__init__({"": EMPTY})
-        self._lock = threading.Lock()  # tables changed in place encode while others match
-
-    def code(self, s: str | None) -> int:
-        if s is None:
-            return -1
-        found = self.get(s)
-        if found is None:
-            with self._lock:
-                found = self.setdefault(s, len(self))
-        return found
-
-
-def encode(rows: Sequence[Mapping[str, Any]], vocab: Vocab) -> dict[str, np.ndarray]:
-    """Feature rows (`records.feature_row`) as column arrays: string codes int32 (-1 null),
-    lists padded int32 (width, n) with -1 and a null flag, division prefixes of 2, 4 and 6
-    characters, numbers float64 (NaN null); `d_lo`, `d_hi` the found or lost date; `xyz`
-    float64 (3, n) the place's seat as a unit vector (NaN unknown)."""
-    n = len(rows)
-    out: dict[str, np.ndarray] = {}
-    out["sex"] = np.array([vocab.code(r["sex"]) for r in rows], np.int32)
-    for col in ("by_lo", "by_hi"):
-        out[col] = np.array([r[col] for r in rows], np.int32)
-    for col in _STRINGS:
-        out[col] = np.array([vocab.code(r[col]) for r in rows], np.int32)
-    for col in _LISTS:
-        width = max((len(r[col] or ()) for r in rows), default=0)
-        arr = np.full((max(width, 1), n), -1, np.int32)
-        for i, r in enumerate(rows):
-            for k, s in enumerate(r[col] or ()):
-                arr[k, i] = vocab.code(s)
-        out[col] = arr
-        out[col + "_null"] = np.array([r[col] is None for r in rows], bool)
-    for col in ("home", "place"):
-        out[col + "_null"] = np.array([r[col] is None for r in rows], bool)
-        for w in (2, 4, 6):
-            # -1 where the division is shorter than w: left() never compares then.
-            out[f"{col}{w}"] = np.array(
-                [vocab.code(r[col][:w]) if r[col] and len(r[col]) >= w else -1 for r in rows],
-                np.int32,
-            )
-    for col in ("place_lat", "place_lon", "height"):
-        out[col] = np.array([np.nan if r[col] is None else r[col] for r in rows], np.float64)
-    lo = [r["found_lo"] if r["found_lo"] is not None else r["lost_lo"] for r in rows]
-    hi = [r["found_hi"] if r["found_hi"] is not None else r["lost_hi"] for r in rows]
-    out["d_lo"] = np.array([np.nan if v is None else v for v in lo], np.float64)
-    out["d_hi"] = np.array([np.nan if v is None else v for v in hi], np.float64)
-    lat, lon = np.radians(out["place_lat"]), np.radians(out["place_lon"])
-    out["xyz"] = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-    return out
-
-
-def _count_of(codes: np.ndarray, padded: np.ndarray) -> np.ndarray:
-    """For each column of `padded` (w, n): how many of the distinct valid `codes` it holds
-    (a list holds each value once)."""
-    hit = np.zeros(padded.shape[1], np.int8)
-    for c in np.unique(codes[codes >= 0]):
-        for row in padded:
-            hit += row == c
-    return hit
-
-
-def _any_of(codes: np.ndarray, padded: np.ndarray) -> np.ndarray:
-    return _count_of(codes, padded) > 0
-
-
-def _first(conditions: Sequence[np.ndarray | bool], n: int) -> np.ndarray:
-    """Level index: the first condition that holds; the last level (else) when none."""
-    level = np.full(n, len(conditions), np.int8)
-    for i in range(len(conditions) - 1, -1, -1):
-        np.copyto(level, np.int8(i), where=conditions[i])
-    return level
-
-
-# Seats within km of each other: squared half-chord of two unit vectors at most sin^2(km/2R)
-# (the haversine of SQL_HAVERSINE, without the trigonometry per pair).
-_HALF_CHORD_SQ = {km: math.sin(km / (2 * 6371.0)) ** 2 for km in (300, 1000)}
-
-
-Row = Mapping[str, Any]
-Cols = Mapping[str, np.ndarray]
-
-
-def _name(f: Row, m: Cols) -> np.ndarray:
-    given_eq = (f["given_py"] >= 0) & (m["given_py"] == f["given_py"])
-    given_eq &= f["given_py"] != EMPTY
-    surname = (f["surname_py"] != EMPTY) & (m["surname_py"] == f["surname_py"])
-    return _first(
-        [
-            (f["name_py"] < 0) | (m["name_py"] < 0),
-            m["name"] == f["name"],
-            m["name_py"] == f["name_py"],
-            m["name_fuzzy"] == f["name_fuzzy"],
-            m["name_shape"] == f["name_shape"],
-            (m["name_sorted"] == f["name_sorted"]) | _any_of(f["alias_py"], m["alias_py"]),
-            given_eq | (m["given_py"] == f["name_py"]) | (m["name_py"] == f["given_py"]),
-            surname & _any_of(f["given_syllables"], m["given_syllables"]),
-            surname & ((f["given_py"] == EMPTY) | (m["given_py"] == EMPTY)),
-            surname,
-        ],
-        len(m["name"]),
-    )
-
-
-def _sex(f: Row, m: Cols) -> np.ndarray:
-    return _first([(f["sex"] < 0) | (m["sex"] < 0), m["sex"] == f["sex"]], len(m["sex"]))
-
-
-def _age(f: Row, m: Cols) -> np.ndarray:
-    gap = np.maximum(np.maximum(m["by_lo"] - f["by_hi"], f["by_lo"] - m["by_hi"]), 0)
-    unknown = (f["by_hi"] - f["by_lo"] > UNKNOWN_AGE_SPAN) | (
-        m["by_hi"] - m["by_lo"] > UNKNOWN_AGE_SPAN
-    )
-    return _first([unknown, gap <= 0, gap <= 2, gap <= 5, gap <= 10], len(gap))
-
-
-def _division(col: str) -> Callable[[Row, Cols], np.ndarray]:
-    def level(f: Row, m: Cols) -> np.ndarray:
-        n = len(m[col + "_null"])
-        null = f[col + "_null"] | m[col + "_null"]
-        same = [(f[f"{col}{w}"] >= 0) & (m[f"{col}{w}"] == f[f"{col}{w}"]) for w in (6, 4, 2)]
-        if col == "place":
-            h = np.zeros(n)
-            for k in range(3):
-                h += (m["xyz"][k] - f["xyz"][k]) ** 2
-            h /= 4
-            with np.errstate(invalid="ignore"):
-                same += [h <= _HALF_CHORD_SQ[300], h <= _HALF_CHORD_SQ[1000]]
-        return _first([null, *same], n)
-
-    return level
-
-
-def _dates(f: Row, m: Cols) -> np.ndarray:
-    gap_days = ((f["d_lo"] + f["d_hi"]) - (m["d_lo"] + m["d_hi"])) / 2
-    with np.errstate(invalid="ignore"):
-        return _first(
-            [
-                np.isnan(f["d_lo"]) | np.isnan(m["d_lo"]),
-                f["d_hi"] < m["d_lo"],
-                gap_days <= 90,
-                gap_days <= 730,
-                gap_days <= 3652,
-            ],
-            len(gap_days),
-        )
-
-
-def _height(f: Row, m: Cols) -> np.ndarray:
-    dh = np.abs(m["height"] - f["height"])
-    with np.errstate(invalid="ignore"):
-        return _first([np.isnan(dh), dh <= 3, dh <= 8, dh <= 15], len(dh))
-
-
-def _marks(f: Row, m: Cols) -> np.ndarray:
-    common = _count_of(f["marks"], m["marks"])
-    null = f["marks_null"] | m["marks_null"]
-    types = _any_of(f["mark_types"], m["mark_types"])
-    return _first([null, common >= 2, common >= 1, types], len(common))
-
-
-def _conditions(f: Row, m: Cols) -> np.ndarray:
-    null = f["conditions_null"] | m["conditions_null"]
-    return _first([null, _any_of(f["conditions"], m["conditions"])], len(null))
-
-
-# Each field's level function and the report columns it reads.
-LEVELS: dict[str, tuple[Callable[[Row, Cols], np.ndarray], tuple[str, ...]]] = {
-    "name": (_name, (*_STRINGS, "given_syllables", "alias_py")),
-    "sex": (_sex, ("sex",)),
-    "age": (_age, ("by_lo", "by_hi")),
-    "home": (_division("home"), ("home_null", "home2", "home4", "home6")),
-    "place": (_division("place"), ("place_null", "place2", "place4", "place6", "xyz")),
-    "dates": (_dates, ("d_lo", "d_hi")),
-    "height": (_height, ("height",)),
-    "marks": (_marks, ("marks_null", "marks", "mark_types")),
-    "conditions": (_conditions, ("conditions_null", "conditions")),
-}
-# Fields scored once per distinct value of their report columns, then gathered per pair.
-KEYED = tuple(c.name for c in COMPARISONS if c.name != "name")
-
-
-def levels(f: Row, m: Cols) -> list[np.ndarray]:
-    """Comparison level (index into `comparison.levels`) of one found person `f` (column
-    i of an `encode` dict) against reports `m`: int8 (n,) per field, as COMPARISONS."""
-    return [LEVELS[c.name][0](f, m) for c in COMPARISONS]
-
-
-def distinct_rows(cols: Cols, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(first row of each distinct value of columns `names`, int32 key of every row)."""
-    parts = []
-    for name in names:
-        v = cols[name]
-        v = v.reshape(-1, v.shape[-1]) if v.ndim > 1 else v[None, :]
-        parts.append(v.astype(np.float64).view(np.int64))  # NaN keeps one bit pattern
-    stacked = np.ascontiguousarray(np.concatenate(parts).T)
-    void = stacked.view(np.dtype((np.void, stacked.shape[1] * 8))).ravel()
-    _, first, key = np.unique(void, return_index=True, return_inverse=True)
-    return first, key.astype(np.int32)
-
-
-def weight_table(model: AttributeModel) -> np.ndarray:
-    """float32 (fields, levels): each level's log10 BF as `model.score` reads it from Splink
-    (log2 of m/u, times log10 2, in float32); 0 at null levels and past a field's levels."""
-    by_name = {c["output_column_name"]: c for c in model.settings["comparisons"]}
-    out = np.zeros((len(COMPARISONS), max(len(c.levels) for c in COMPARISONS)), np.float32)
-    for i, comp in enumerate(COMPARISONS):
-        for j, level in enumerate(by_name[comp.name]["comparison_levels"]):
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if level.get("is_null_level") or not m or not u:
-                continue
-            out[i, j] = np.float32(np.float64(math.log2(m / u)) * LOG10_2)
-    return out
-
-
-def _has_dna(record: Mapping[str, Any]) -> bool:
-    return any(relative.get("dna") for relative in record.get("relatives") or ())
-
-
-def _append_columns(columns: Cols, new: Cols) -> dict[str, np.ndarray]:
-    """Encoded columns with `new`'s rows after theirs; a list column (width, n) takes the
-    wider of the two widths, padded with -1."""
-    out = {}
-    for name, old in columns.items():
-        more = new[name]
-        if old.ndim == 2 and old.shape[0] != more.shape[0]:
-            width = max(old.shape[0], more.shape[0])
-            old, more = (_pad_rows(a, width) for a in (old, more))
-        out[name] = np.concatenate([old, more], axis=-1)
-    return out
-
-
-def _pad_rows(array: np.ndarray, width: int) -> np.ndarray:
-    if array.shape[0] == width:
-        return array
-    fill = np.full((width - array.shape[0], array.shape[1]), -1, array.dtype)
-    return np.concatenate([array, fill])
-
-
-def _value_of(columns: Cols, names: Sequence[str], row: int) -> bytes:
-    """One row's value in columns `names`, as `distinct_rows` compares them."""
-    parts = [np.asarray(columns[c][..., row], np.float64).reshape(-1) for c in names]
-    return np.concatenate(parts).view(np.int64).tobytes()
-
-
-def _value_keys(representatives: Cols, names: Sequence[str]) -> dict[bytes, int]:
-    count = representatives[names[0]].shape[-1]
-    return {_value_of(representatives, names, k): k for k in range(count)}
 
 
 class _Dna(DnaEvidence):
@@ -402,7 +162,7 @@ class ReportTable:
         self.live = np.ones(len(self.ids), bool)  # a changed or removed report's old row: False
         self.row_of = {report_id: row for row, report_id in enumerate(self.ids)}
         self.encoded = len(self.ids)  # rows encoded since the table was made
-        self._dna_rows = {r["id"] for r in missing if _has_dna(r)}
+        self._dna_rows = {r["id"] for r in missing if has_dna(r)}
         self._sorted_ids = sorted(self.ids)  # `add` places a new id's rank in it
 
     def __len__(self) -> int:
@@ -444,14 +204,14 @@ class ReportTable:
         ids = [r["id"] for r in missing]
         if len(set(ids)) != len(ids):
             raise ValueError("a report appears twice in one add")
-        if self.dna is not None and any(_has_dna(r) or r["id"] in self._dna_rows for r in missing):
+        if self.dna is not None and any(has_dna(r) or r["id"] in self._dna_rows for r in missing):
             raise NeedsRebuild("a report with DNA changed")
         if not missing:
             return
         self.remove([i for i in ids if i in self.row_of])
         start = len(self.ids)
         rows = encode([feature_row(r) for r in missing], self.vocab)
-        self.cols = _append_columns(self.cols, rows)
+        self.cols = append_columns(self.cols, rows)
         self.ids += ids
         self.live = np.concatenate([self.live, np.ones(len(ids), bool)])
         self.row_of.update({report_id: start + k for k, report_id in enumerate(ids)})
@@ -500,7 +260,7 @@ class ReportTable:
             known = key_of[name]
             new_keys = np.empty(len(self.ids) - start, np.int32)
             for offset, row in enumerate(range(start, len(self.ids))):
-                value = _value_of(self.cols, columns, row)
+                value = value_of(self.cols, columns, row)
                 found = known.get(value)
                 if found is None:
                     found = known[value] = len(known)
@@ -522,7 +282,7 @@ class ReportTable:
                 first, key = distinct_rows(self.cols, LEVELS[name][1])
                 reps = {c: self.cols[c][..., first] for c in LEVELS[name][1]}
                 keyed[name] = (reps, key)
-                key_of[name] = _value_keys(reps, LEVELS[name][1])
+                key_of[name] = value_keys(reps, LEVELS[name][1])
             state = self._keyed_state = (keyed, key_of)  # whole, in one assignment
         return state[0]
 
@@ -642,12 +402,13 @@ class ReportTable:
         reports = np.concatenate([window.positions[same_age], beyond])
         inside = len(same_age)  # the first `inside` pairs are in the window
         fields = np.empty((len(reports), len(COMPARISONS)), np.float32)
-        name_field = _FIELD["name"]
+        name_field = FIELD["name"]
         beyond_names = {k: self.cols[k][..., beyond] for k in LEVELS["name"][1]}
-        fields[:inside, name_field] = self.weights[name_field][_name(person, columns)[same_age]]
-        fields[inside:, name_field] = self.weights[name_field][_name(person, beyond_names)]
+        name_weights = self.weights[name_field]
+        fields[:inside, name_field] = name_weights[name_levels(person, columns)[same_age]]
+        fields[inside:, name_field] = name_weights[name_levels(person, beyond_names)]
         for name, (representatives, key) in self.keyed().items():
-            field = _FIELD[name]
+            field = FIELD[name]
             weight = self.weights[field][LEVELS[name][0](person, representatives)]
             fields[:inside, field] = weight[window.keys[name][same_age]]
             fields[inside:, field] = weight[key[beyond]]

@@ -268,7 +268,7 @@ def impostor_distances(
     (HWX records) and `table`'s reports that pass blocking, both sides with photos: almost
     all of them different people, the sample the face calibration's impostor side is drawn
     from (`face.calibration.Impostors`). Empty when either side has no photo."""
-    from homeward.matching.bulk import encode
+    from homeward.matching.bulk_columns import encode
     from homeward.matching.search import parse_records
 
     if table.face is None:

@@ -6,7 +6,8 @@ import pytest
 from homeward.matching.attributes.comparisons import COMPARISONS, reference_level
 from homeward.matching.attributes.model import FACE_NEAR, passes_blocking, plausible
 from homeward.matching.attributes.records import feature_row
-from homeward.matching.bulk import ReportTable, Vocab, encode, levels
+from homeward.matching.bulk import ReportTable
+from homeward.matching.bulk_columns import Vocab, encode, levels
 from homeward.matching.search import match_records, parse_records
 from homeward.matching.world import Noise, WorldConfig, build_world
 

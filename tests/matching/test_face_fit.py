@@ -12,7 +12,8 @@ import pytest
 from homeward.cli import main as homeward_main
 from homeward.matching.attributes.model import AttributeModel
 from homeward.matching.attributes.records import feature_row
-from homeward.matching.bulk import ReportTable, encode
+from homeward.matching.bulk import ReportTable
+from homeward.matching.bulk_columns import encode
 from homeward.matching.evidence import FaceEvidence
 from homeward.matching.face.calibration import shipped_calibration
 from homeward.matching.search import parse_records
