@@ -137,12 +137,19 @@ def test_every_public_family_and_street_page_fits_a_phone(
     _look(page, shots, "phone-reset-code", "#reset-code-form")
 
 
+def open_menu(page) -> None:
+    """Unfold the phone menu and wait until it has finished opening: a link clicked while
+    the menu is still sliding open can be missed."""
+    page.click(".navbar-toggler")
+    page.wait_for_selector(".navbar-collapse.show:not(.collapsing)")
+
+
 def test_the_menu_folds_on_a_phone_and_english_readers_switch_back(live_server, page, db):
     _as(page, live_server, None, "en")
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/p/")
     assert not page.locator("#nav-sign-in").is_visible()  # folded behind the menu button
-    page.click(".navbar-toggler")
+    open_menu(page)
     page.click("#nav-sign-in")
     page.wait_for_selector("#login-form")
     assert page.locator("html").get_attribute("lang") == "en"
@@ -165,7 +172,7 @@ def test_a_family_on_a_phone_from_sign_up_to_my_report_then_a_help_report(
         return json.loads(outbox.read_text(encoding="utf-8").splitlines()[-1])
 
     def menu(link: str) -> None:
-        page.click(".navbar-toggler")
+        open_menu(page)
         page.click(link)
 
     page.goto(f"{url}/p/")
@@ -229,7 +236,7 @@ def test_a_family_on_a_phone_from_sign_up_to_my_report_then_a_help_report(
     page.wait_for_selector("#report-history")
     menu("#sign-out button")
     page.wait_for_selector("#notices")
-    page.click(".navbar-toggler")
+    open_menu(page)
     assert page.locator("#nav-sign-in").is_visible()
     assert page.locator("#nav-me").count() == 0
 
