@@ -16,7 +16,8 @@ and ranking are those of `search`.
 `tests/matching/test_bulk.py` holds this path to `match_records` (same candidates, ranks
 and posteriors; face log10 LRs agree to 1e-4, the embeddings being float32).
 
-The columns and the level functions are in `bulk_columns`. A table changes in place
+The columns and the level functions are in `bulk_columns`, the face stores in `bulk_face`,
+the reporting families' DNA in `bulk_dna`. A table changes in place
 (`add`, `remove`, on a `copy` while other threads still match with the original): only the
 changed reports are encoded, and `tests/matching/test_bulk_add.py` holds the result to a
 table built anew.
@@ -54,76 +55,9 @@ from homeward.matching.bulk_columns import (
     value_of,
     weight_table,
 )
-from homeward.matching.bulk_face import NeedsRebuild
-from homeward.matching.evidence import DNA_FLOOR, DnaEvidence
+from homeward.matching.bulk_dna import DnaColumns
 
 EVIDENCE = fusion.PARTS
-
-
-class _Dna(DnaEvidence):
-    """The DNA engine's index of the reporting families, scored for the blocked reports
-    only: the scan of `dna.search.scan_found_person` (the same tables, kernels and order of
-    summation, so the same float32 scores) on the rows a found person is compared with."""
-
-    def __init__(self, missing: Sequence[dict[str, Any]], index_dir: Path | None = None) -> None:
-        super().__init__([], missing, index_dir=index_dir)
-        self.segments = [s for s in self.index.meta["segments"] if s["kind"] != "found"]
-        self.seg_of = np.full(self.n_missing, -1, np.int32)
-        self.pos_of = np.full(self.n_missing, -1, np.int64)
-        for k, seg in enumerate(self.segments):
-            ids = np.load(self.index.path / seg["name"] / "ids.npy")
-            rows = np.array([self.family_row[str(i)] for i in ids], dtype=np.intp)
-            self.seg_of[rows] = k
-            self.pos_of[rows] = np.arange(len(rows))
-
-    def grow(self, count: int) -> None:
-        """Room for `count` more reports, none with DNA (`ReportTable.add`)."""
-        self.seg_of = np.concatenate([self.seg_of, np.full(count, -1, np.int32)])
-        self.pos_of = np.concatenate([self.pos_of, np.full(count, -1, np.int64)])
-        self.has_family = np.concatenate([self.has_family, np.zeros(count, bool)])
-        self.n_missing += count
-
-    def scores_at(self, rec: Mapping[str, Any], rows: np.ndarray) -> np.ndarray:
-        """log10 LR float64 (len(rows),) of found record `rec` against report `rows`; NaN
-        where either side has no DNA (or the engine refused the profile)."""
-        from homeward.matching.dna import scan
-        from homeward.matching.dna.errors import DnaError
-        from homeward.matching.dna.profiles import parse_profile
-        from homeward.matching.dna.search import _segment_array, _shrink
-
-        out = np.full(len(rows), np.nan)
-        if not rec.get("dna") or not self.family_row:
-            return out
-        sex = rec["sex"] if rec["sex"] in ("M", "F") else None
-        try:
-            profile = parse_profile(rec["dna"], field="dna", sex=sex, table=self.index.table)
-        except DnaError:
-            return out
-        codes = self.index.encode([profile])[:, 0]
-        seg_ids = self.seg_of[rows]
-        tables: dict[str, list[np.ndarray]] = {}
-        for k in np.unique(seg_ids[seg_ids >= 0]):
-            seg = self.segments[k]
-            sel = np.flatnonzero(seg_ids == k)
-            pos = self.pos_of[rows[sel]]
-            if seg["kind"] == "pedigree":
-                tabs = _segment_array(self.index, seg, "tables")
-                offsets = np.concatenate([[0], np.cumsum(seg["sizes"])[:-1]])
-                score = np.zeros(len(pos), dtype=np.float32)
-                for i, c in enumerate(codes):
-                    if 0 < c < seg["sizes"][i]:
-                        score += tabs[pos, offsets[i] + c]
-            else:
-                kind = seg["kind"]
-                if kind not in tables:
-                    tables[kind] = self.index.query_tables(profile, kind, sex or "U")
-                tabs = tables[kind]
-                if kind == "parents":
-                    tabs = [_shrink(t, s) for t, s in zip(tabs, seg["strides"], strict=True)]
-                seg_codes = _segment_array(self.index, seg, "codes")
-                score = scan.gather_sum(np.ascontiguousarray(seg_codes[:, pos]), tabs, 1)
-            out[sel] = np.maximum(np.asarray(score, np.float64), DNA_FLOOR)
-        return out
 
 
 class ReportTable:
@@ -158,7 +92,7 @@ class ReportTable:
         self.face = (
             bulk_face.FaceColumns(missing, self.model.meta) if "face" in self.evidence else None
         )
-        self.dna = _Dna(missing, dna_index) if "dna" in self.evidence else None
+        self.dna = DnaColumns(missing, dna_index) if "dna" in self.evidence else None
         self.live = np.ones(len(self.ids), bool)  # a changed or removed report's old row: False
         self.row_of = {report_id: row for row, report_id in enumerate(self.ids)}
         self.encoded = len(self.ids)  # rows encoded since the table was made
@@ -197,15 +131,11 @@ class ReportTable:
 
     def add(self, missing: Sequence[dict[str, Any]]) -> None:
         """Put parsed reports (`search.parse_records`) in the table, encoding only them: a
-        new id is appended; a known id's old row is set aside and the report appended.
-
-        The DNA index takes no appends yet: a report that has (or had) a relative's DNA
-        raises NeedsRebuild, and the caller builds the table anew."""
+        new id is appended; a known id's old row is set aside and the report appended. A
+        relative's DNA goes into a segment of the table's own DNA index (`bulk_dna`)."""
         ids = [r["id"] for r in missing]
         if len(set(ids)) != len(ids):
             raise ValueError("a report appears twice in one add")
-        if self.dna is not None and any(has_dna(r) or r["id"] in self._dna_rows for r in missing):
-            raise NeedsRebuild("a report with DNA changed")
         if not missing:
             return
         self.remove([i for i in ids if i in self.row_of])
@@ -220,6 +150,8 @@ class ReportTable:
             self.face.append(missing)
         if self.dna is not None:
             self.dna.grow(len(ids))
+            self.dna.append(missing, start)
+        self._dna_rows |= {r["id"] for r in missing if has_dna(r)}
         self._keyed_append(start)
         self._names = None
         self.encoded += len(ids)
@@ -239,8 +171,9 @@ class ReportTable:
         """Set the reports of `ids` aside (withdrawn, closed, changed); returns how many were
         in the table. Their rows stay, never compared again."""
         rows = [self.row_of.pop(i) for i in ids if i in self.row_of]
-        if self.dna is not None and any(self.ids[row] in self._dna_rows for row in rows):
-            raise NeedsRebuild("a report with DNA left")
+        if self.dna is not None:
+            self.dna.tombstone(rows)
+        self._dna_rows -= {self.ids[row] for row in rows}
         self.live[rows] = False
         return len(rows)
 

@@ -6,7 +6,8 @@ Records become HWX dicts (the exchange format) and go through the bulk matcher
 reports are encoded once per process; after that, a change to a report (or its photos,
 relatives or embeddings) is logged in its own transaction (`ReportChange`) and each process
 encodes that report again and no other (`report_table`). Their DNA index is kept on disk
-under the var folder.
+under the var folder; a family entered later is appended to the table's own DNA segments
+(`matching.bulk_dna`) until the table is next built anew.
 """
 
 from __future__ import annotations
@@ -234,9 +235,10 @@ REBUILT_EVERY = timedelta(hours=20)
 def report_table() -> tuple[Any, list[MissingReport]]:
     """The bulk matcher's table of every verified report, and those reports: built on first
     use; after that, when `reports_stamp` moves, the reports the change log names are
-    encoded again and nothing else (`ReportTable.add`, `remove`). A change the log does not
-    explain (a queryset update, a refitted model), or one the table cannot take in place
-    (DNA), builds the table anew."""
+    encoded again and nothing else (`ReportTable.add`, `remove`; a relative's DNA goes into
+    the table's own DNA segments). A change the log does not explain (a queryset update, a
+    refitted model), or one the table cannot take in place (face embeddings of another
+    model), builds the table anew."""
     with _lock:  # the stamp too: a thread that waited never catches up from an older one
         stamp = reports_stamp()
         if _kept.get("stamp") != stamp and not _catch_up(stamp):
@@ -292,7 +294,7 @@ def _rebuild(stamp: tuple) -> None:
 def _catch_up(stamp: tuple) -> bool:
     """Apply the logged changes since the last look; False when the table must be built
     anew instead."""
-    from homeward.matching.bulk import NeedsRebuild
+    from homeward.matching.bulk_face import NeedsRebuild
 
     if "table" not in _kept or _kept["base"] != _base():
         return False
@@ -373,6 +375,12 @@ def _same_rows(kept: Any, fresh: Any) -> bool:
         return False
     if kept.face is not None and _faces(kept.face, a) != _faces(fresh.face, b):
         return False
+    if (kept.dna is None) != (fresh.dna is None):
+        return False
+    if kept.dna is not None and not np.array_equal(
+        kept.dna.seg_of[a] >= 0, fresh.dna.seg_of[b] >= 0
+    ):
+        return False  # a family indexed in one and not in the other
     return {i for i in kept._dna_rows if i in kept.row_of} == set(fresh._dna_rows)
 
 

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from homeward.matching.bulk import NeedsRebuild, ReportTable
+from homeward.matching.bulk import ReportTable
 from homeward.matching.search import parse_records
 from homeward.matching.world import WorldConfig, build_world
 
@@ -72,15 +72,52 @@ def test_a_table_changed_in_place_matches_like_one_built_anew(world):
             assert _close(value, b["log10_lr"][part]), (a, b)
 
 
-def test_a_report_with_dna_asks_for_a_table_built_anew(world):
+def test_a_family_added_goes_into_the_dna_index_without_building_it_again(world, tmp_path):
+    """A report with a relative's DNA is appended to the table's own DNA index; a changed
+    family is tombstoned and appended again; and each found person's DNA evidence is what a
+    table built anew from the same reports gives."""
     missing, _ = parse_records(world.missing, "missing")
+    by_id = {r["id"]: r for r in missing}
     with_dna = [r for r in missing if _has_dna(r)]
-    table = ReportTable(missing[:100])
-    with pytest.raises(NeedsRebuild):
-        table.add([r for r in with_dna if r["id"] not in table.row_of][:1])
-    held = next(r["id"] for r in missing[:100] if _has_dna(r))
-    with pytest.raises(NeedsRebuild):
-        table.remove([held])
+    found_dna = [f for f in world.found if f.get("dna") and world.truth.get(f["id"]) in by_id]
+    families = {world.truth[f["id"]] for f in found_dna} & {r["id"] for r in with_dna}
+    assert len(families) >= 6, "the world must hold found people whose family gave DNA"
+    later = [by_id[i] for i in sorted(families)[:4]]  # true families, filed after the build
+    first = [r for r in missing if r["id"] not in {x["id"] for x in later}][:150]
+    table = ReportTable(first, dna_index=tmp_path / "dna")
+    kept_index = table.dna.index.path
+    table.match(found_dna, top=5)
+
+    table.add(later)
+    held = [r for r in first if _has_dna(r)]
+    assert len(held) >= 3
+    corrected = copy.deepcopy(held[0])  # the lab re-entered a relative: a family anew
+    corrected["relatives"] = [dict(corrected["relatives"][0], relation="father")]
+    no_longer = copy.deepcopy(held[1])  # the relative's sample was withdrawn
+    no_longer["relatives"] = []
+    table.add([corrected, no_longer])
+    table.remove([held[2]["id"]])
+
+    assert table.dna.index.path == kept_index  # the shared index was not built again
+    assert table.dna.appended == len(later) + 1
+    assert sorted(p.name for p in (tmp_path / "dna").iterdir()) == [kept_index.name]
+
+    kept = {r["id"]: r for r in first + later}
+    kept.update({corrected["id"]: corrected, no_longer["id"]: no_longer})
+    del kept[held[2]["id"]]
+    fresh = ReportTable(list(kept.values()), dna_index=tmp_path / "fresh")
+    got = table.match(found_dna, top=5)["candidates"]
+    want = fresh.match(found_dna, top=5)["candidates"]
+    assert [(c["found"], c["missing"], c["rank"]) for c in got] == [
+        (c["found"], c["missing"], c["rank"]) for c in want
+    ]
+    added_dna = [c for c in got if c["missing"] in families and c["log10_lr"].get("dna")]
+    assert len(added_dna) >= 4, "the appended families must give DNA evidence"
+    for a, b in zip(want, got, strict=True):
+        assert _close(a["log10_lr"].get("dna"), b["log10_lr"].get("dna")), (a, b)
+        assert abs(a["posterior"] - b["posterior"]) <= 1e-5, (a, b)
+    for gone in (no_longer["id"], held[2]["id"]):
+        assert not any(c["missing"] == gone and c["log10_lr"].get("dna") for c in got)
 
 
 def test_a_copy_changed_leaves_the_table_it_came_from_as_it_was(world):

@@ -100,3 +100,37 @@ def test_the_nightly_check_finds_a_change_made_without_a_signal(
     assert matcher.report_table_verify() is True
     MissingReport.objects.filter(pk=report.pk).update(marks=["tattoo:left_arm"])  # a list
     assert matcher.report_table_verify() is False
+
+
+def test_a_relatives_dna_entered_later_is_appended_not_built_again(
+    tracer, django_capture_on_commit_callbacks
+):
+    from homeward.tracing.models import Relative
+    from tests.tracing.conftest import PROFILE
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = staff_report(tracer)
+        staff_report(tracer, name="王强", contact_phone="13700000004")
+    table, _ = matcher.report_table()
+    assert (table.dna.appended, matcher.rebuilds()) == (0, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the lab enters the mother
+        mother = Relative.objects.create(
+            report=report, relation="mother", name="王芳", dna_status="entered", profile=PROFILE
+        )
+    table, _ = matcher.report_table()
+    row = table.row_of[matcher.missing_id(report.pk)]
+    assert (table.dna.appended, matcher.rebuilds()) == (1, 1)
+    assert table.dna.seg_of[row] >= 0 and table.encoded == 3
+    assert matcher.report_table_verify() is True  # the same as a table built anew
+
+    with django_capture_on_commit_callbacks(execute=True):  # the sample is withdrawn
+        mother.delete()
+    table, _ = matcher.report_table()
+    assert table.dna.seg_of[table.row_of[matcher.missing_id(report.pk)]] == -1
+    assert matcher.rebuilds() == 2  # (the nightly check built one anew)
+    assert matcher.report_table_verify() is True
+    Relative.objects.bulk_create(  # no signal, no log: only the nightly check sees it
+        [Relative(report=report, relation="father", dna_status="entered", profile=PROFILE)]
+    )
+    assert matcher.report_table_verify() is False

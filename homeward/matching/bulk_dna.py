@@ -1,0 +1,160 @@
+"""The reporting families' DNA for the bulk matcher, append-only.
+
+The families of the reports a table is built with are one DNA index kept on disk
+(`evidence.DnaEvidence`: a folder named by a digest of their DNA, shared by every process).
+A report added later (`ReportTable.add`) puts its family in a segment of this table's own
+index, in a temporary folder: the engine's `add_families`, so the same tables and kernels
+score it, and nothing already indexed is read again. A report that changed or left is
+tombstoned: its row points at no segment. The segments of tombstoned rows stay until the
+table is built anew (the app does so daily, `tracing.matcher.REBUILT_EVERY`, and the
+nightly check writes the shared index for the reports of that day): that is the
+compaction.
+"""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from homeward.matching.evidence import DNA_FLOOR, DnaEvidence
+
+
+class DnaColumns(DnaEvidence):
+    """For each row of a report table: the segment and position of its family (`seg_of`,
+    `pos_of`; -1 where the row has none), and the scan of `dna.search.scan_found_person`
+    (the same tables, kernels and order of summation, so the same float32 scores) on the
+    rows a found person is compared with.
+
+    The arrays and the segment list are never changed in place once made: a `copy` made
+    with `copy.copy` (`ReportTable.copy`) may take appends while the original is scored
+    in another thread. The table's own index (`_appended`) is shared by the copies; only
+    the newest copy appends to it, under the caller's lock."""
+
+    def __init__(self, missing: Sequence[dict[str, Any]], index_dir: Path | None = None) -> None:
+        super().__init__([], missing, index_dir=index_dir)
+        self.parts = [(self.index, s) for s in self.index.meta["segments"] if s["kind"] != "found"]
+        self.seg_of = np.full(self.n_missing, -1, np.int32)
+        self.pos_of = np.full(self.n_missing, -1, np.int64)
+        for k, (index, seg) in enumerate(self.parts):
+            self._place(k, index, seg)
+        self._appended: list[Any] = []  # [TemporaryDirectory, DnaIndex], made on first use
+        self.appended = 0  # families put in the table's own index
+
+    def _place(self, k: int, index: Any, seg: Mapping[str, Any]) -> None:
+        ids = np.load(index.path / seg["name"] / "ids.npy")
+        rows = np.array([int(i) for i in ids], dtype=np.intp)
+        self.seg_of[rows] = k
+        self.pos_of[rows] = np.arange(len(rows))
+
+    def grow(self, count: int) -> None:
+        """Room for `count` more rows, with no family yet (`append` gives them theirs)."""
+        self.seg_of = np.concatenate([self.seg_of, np.full(count, -1, np.int32)])
+        self.pos_of = np.concatenate([self.pos_of, np.full(count, -1, np.int64)])
+        self.has_family = np.concatenate([self.has_family, np.zeros(count, bool)])
+        self.n_missing += count
+
+    def append(self, missing: Sequence[dict[str, Any]], start: int) -> None:
+        """The families of the reports just given rows `start`, `start + 1`, ... (after
+        `grow`): one segment per kind of family in the table's own index. A family the
+        engine refuses is listed in `errors`, as one refused at the build is."""
+        from homeward.matching.dna.errors import DnaError
+        from homeward.matching.dna.index import family_from_record
+
+        families = []
+        for k, record in enumerate(missing):
+            relatives = record.get("relatives") or []
+            if not any(isinstance(r, dict) and r.get("dna") for r in relatives):
+                continue
+            row = start + k
+            try:
+                families.append(
+                    family_from_record({"id": str(row), "relatives": relatives}, self.index.table)
+                )
+            except DnaError as exc:
+                self.errors = [*self.errors, ("missing", row, exc.message)]
+        if not families:
+            return
+        own = self._own_index()
+        first = len(own.meta["segments"])
+        own.add_families(families)
+        self.parts = list(self.parts)
+        for seg in own.meta["segments"][first:]:
+            self.parts.append((own, seg))
+            self._place(len(self.parts) - 1, own, seg)
+        rows = [int(f[0]) for f in families]
+        self.has_family[rows] = True
+        self.appended += len(families)
+
+    def _own_index(self) -> Any:
+        """The table's own index for appended families: the settings and allele ladders of
+        the kept index, so that a family scores as it would in a table built anew."""
+        from homeward.matching.dna.index import DnaIndex
+
+        if not self._appended:
+            folder = tempfile.TemporaryDirectory(prefix="homeward-dna-added-")
+            own = DnaIndex(Path(folder.name), copy.deepcopy(self.index.meta))
+            own.meta["segments"] = []
+            own._save()
+            self._appended[:] = [folder, own]
+        return self._appended[1]
+
+    def tombstone(self, rows: Iterable[int]) -> None:
+        """Rows whose report changed or left: no family any more (new arrays, the old ones
+        may be in use)."""
+        rows = [r for r in rows if self.seg_of[r] >= 0]
+        if not rows:
+            return
+        self.seg_of = self.seg_of.copy()
+        self.has_family = self.has_family.copy()
+        self.seg_of[rows] = -1
+        self.has_family[rows] = False
+
+    def scores_at(self, rec: Mapping[str, Any], rows: np.ndarray) -> np.ndarray:
+        """log10 LR float64 (len(rows),) of found record `rec` against report `rows`; NaN
+        where either side has no DNA (or the engine refused the profile)."""
+        from homeward.matching.dna import scan
+        from homeward.matching.dna.errors import DnaError
+        from homeward.matching.dna.profiles import parse_profile
+        from homeward.matching.dna.search import _segment_array, _shrink
+
+        out = np.full(len(rows), np.nan)
+        if not rec.get("dna") or not self.parts:
+            return out
+        sex = rec["sex"] if rec["sex"] in ("M", "F") else None
+        try:
+            profile = parse_profile(rec["dna"], field="dna", sex=sex, table=self.index.table)
+        except DnaError:
+            return out
+        codes_in: dict[int, np.ndarray] = {}  # per index: the profile in its ladders
+        tables: dict[tuple[int, str], list[np.ndarray]] = {}
+        seg_ids = self.seg_of[rows]
+        for k in np.unique(seg_ids[seg_ids >= 0]):
+            index, seg = self.parts[k]
+            sel = np.flatnonzero(seg_ids == k)
+            pos = self.pos_of[rows[sel]]
+            if seg["kind"] == "pedigree":
+                if id(index) not in codes_in:
+                    codes_in[id(index)] = index.encode([profile])[:, 0]
+                codes = codes_in[id(index)]
+                tabs = _segment_array(index, seg, "tables")
+                offsets = np.concatenate([[0], np.cumsum(seg["sizes"])[:-1]])
+                score = np.zeros(len(pos), dtype=np.float32)
+                for i, c in enumerate(codes):
+                    if 0 < c < seg["sizes"][i]:
+                        score += tabs[pos, offsets[i] + c]
+            else:
+                kind = seg["kind"]
+                if (id(index), kind) not in tables:
+                    tables[id(index), kind] = index.query_tables(profile, kind, sex or "U")
+                tabs = tables[id(index), kind]
+                if kind == "parents":
+                    tabs = [_shrink(t, s) for t, s in zip(tabs, seg["strides"], strict=True)]
+                seg_codes = _segment_array(index, seg, "codes")
+                score = scan.gather_sum(np.ascontiguousarray(seg_codes[:, pos]), tabs, 1)
+            out[sel] = np.maximum(np.asarray(score, np.float64), DNA_FLOOR)
+        return out
