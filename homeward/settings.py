@@ -307,6 +307,10 @@ SITE_TITLE = _("Homeward relief management")
 # candidates below this posterior probability are not put in front of reviewers.
 NOTICE_DELAY_HOURS = env_float("NOTICE_DELAY_HOURS", 24)
 TRACING_CANDIDATE_FLOOR = env_float("TRACING_CANDIDATE_FLOOR", 0.01)
+# A Dask scheduler (tcp://host:8786) the nightly re-link matches on; empty: in the job's
+# own process (docs/cluster.md).
+MATCH_CLUSTER = env_str("MATCH_CLUSTER", "")
+MATCH_CLUSTER_TIMEOUT = env_float("MATCH_CLUSTER_TIMEOUT", 30.0)  # seconds to wait for it
 # Figures of one report computed at once on PostgreSQL (threads, a connection each).
 REPORTS_PARALLEL = env_int("REPORTS_PARALLEL", 3)
 # Text messages (verification codes, alerts): the embedded default writes them to a file.

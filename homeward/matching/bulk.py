@@ -247,6 +247,39 @@ class ReportTable:
         )
         return rows[~(sex_ok & age_ok)].astype(np.int64)
 
+    def blocked_with(self, found_raw: Sequence[Mapping[str, Any]], report_id: str) -> list[str]:
+        """The ids of the found records the blocking rules compare with report `report_id`
+        (the other direction of `match`'s window and `_beyond`: sex and age, the same full
+        name, a near face), so that a new report is scored against those people only.
+
+        A face is taken as near a little beyond FACE_NEAR: the float32 distances here are
+        worked out in another order than `match`'s, and a person let in needlessly only
+        costs their match, which gives the same figures as ever."""
+        from homeward.matching.search import parse_records
+
+        row = self.row_of.get(report_id)
+        found, _bad = parse_records(found_raw, "found")
+        if row is None or not found:
+            return []
+        f = encode([feature_row(r) for r in found], self.vocab)
+        m = {k: v[..., row] for k, v in self.cols.items()}
+        sex_ok = (f["sex"] == m["sex"]) | (m["sex"] < 0) | (f["sex"] < 0)
+        age_ok = (m["by_lo"] <= f["by_hi"] + AGE_SLACK) & (f["by_lo"] <= m["by_hi"] + AGE_SLACK)
+        full_name = (f["name"] > EMPTY) & (f["given_py"] > EMPTY)
+        admitted = (sex_ok & age_ok) | (full_name & (f["name"] == m["name"]))
+        if self.face is not None and self.face.missing_mask[row].any():
+            photos = self.face.missing[row][self.face.missing_mask[row]].astype(np.float64)
+            near = (FACE_NEAR * 1.01) ** 2
+            for k, record in enumerate(found):
+                if admitted[k] or not record["face_embeddings"]:
+                    continue
+                faces = np.asarray(record["face_embeddings"], np.float64)
+                if faces.shape[1] != photos.shape[1]:
+                    continue
+                gaps = ((faces[:, None, :] - photos[None, :, :]) ** 2).sum(axis=2)
+                admitted[k] = gaps.min() <= near
+        return [found[k]["id"] for k in np.flatnonzero(admitted)]
+
     def _by_name(self) -> tuple[np.ndarray, np.ndarray]:
         """The reports' rows sorted by name code, and those codes: worked out on first use."""
         if getattr(self, "_names", None) is None:

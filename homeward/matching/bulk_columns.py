@@ -36,6 +36,12 @@ class Vocab(dict):
         super().__init__({"": EMPTY})
         self._lock = threading.Lock()  # tables changed in place encode while others match
 
+    def __getstate__(self) -> dict:
+        return {}  # the lock is this process's (a table sent to a cluster's workers)
+
+    def __setstate__(self, _state: dict) -> None:
+        self._lock = threading.Lock()
+
     def code(self, s: str | None) -> int:
         if s is None:
             return -1

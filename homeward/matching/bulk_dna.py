@@ -45,6 +45,12 @@ class DnaColumns(DnaEvidence):
         self._appended: list[Any] = []  # [TemporaryDirectory, DnaIndex], made on first use
         self.appended = 0  # families put in the table's own index
 
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        # The table's own index goes along, not its folder's owner (this process's).
+        state["_appended"] = [None, self._appended[1]] if self._appended else []
+        return state
+
     def _place(self, k: int, index: Any, seg: Mapping[str, Any]) -> None:
         ids = np.load(index.path / seg["name"] / "ids.npy")
         rows = np.array([int(i) for i in ids], dtype=np.intp)

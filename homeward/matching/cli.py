@@ -4,9 +4,10 @@ Reads HWX records (bad lines are reported on stderr with their line number and f
 skipped), embeds photos where a record has `photos` but no `face_embeddings`, encodes the
 reports once (`bulk.ReportTable`, the path the web app's search takes) and streams the found
 people through it in chunks, writing HWX candidates as they come, with a progress bar.
-`--dna-index DIR` keeps the reporting families' DNA index between runs. The attribute model
-is fitted to the two files first (`attributes.fit`), unless `--model FILE` names a saved one
-or `--shipped` asks for the shipped one.
+`--dna-index DIR` keeps the reporting families' DNA index between runs; `--workers N`
+matches in N processes, `--cluster ADDRESS` on a Dask cluster (`matching.cluster`). The
+attribute model is fitted to the two files first (`attributes.fit`), unless `--model FILE`
+names a saved one or `--shipped` asks for the shipped one.
 """
 
 from __future__ import annotations
@@ -156,6 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--workers", type=int, default=1, help="processes to match in (one per core)"
     )
+    parser.add_argument(
+        "--cluster",
+        default=None,
+        metavar="ADDRESS",
+        help="a Dask scheduler (tcp://host:8786) to match on: the encoded reports go to "
+        "every worker once (docs/cluster.md)",
+    )
+    parser.add_argument(
+        "--cluster-timeout",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="how long to wait for the Dask scheduler to answer",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
 
@@ -174,9 +189,27 @@ def main(argv: list[str]) -> int:
         if not path.is_file():
             print(f"homeward match: no such file: {path}", file=sys.stderr)
             return 2
+    if args.cluster is not None and args.workers != 1:
+        print("homeward match: --cluster and --workers: one or the other", file=sys.stderr)
+        return 2
     if args.dna_index is not None and args.dna_index.exists() and not args.dna_index.is_dir():
         print(f"homeward match: --dna-index: not a folder: {args.dna_index}", file=sys.stderr)
         return 2
+    with contextlib.ExitStack() as stack:
+        if args.cluster is not None:
+            from homeward.matching.cluster import Cluster
+
+            try:  # before the reports are read and encoded, which may take long
+                args.cluster = stack.enter_context(
+                    Cluster(args.cluster, timeout=args.cluster_timeout)
+                )
+            except (OSError, RuntimeError) as exc:
+                print(f"homeward match: --cluster: {exc}", file=sys.stderr)
+                return 2
+        return _run(args, evidence)
+
+
+def _run(args: argparse.Namespace, evidence: tuple[str, ...]) -> int:
     progress = Progress(_count_lines(args.found), args.quiet, time.monotonic())
 
     def report(msg: str) -> None:
@@ -226,7 +259,8 @@ def main(argv: list[str]) -> int:
             report(f"{args.missing}:{good_lines[position]}: relatives: {message}")
     progress.say(f"{len(table):,} reports ready; matching")
     done = written = 0
-    size = min(args.chunk, max(1, -(-progress.total // args.workers)))
+    shares = args.cluster.threads * 4 if args.cluster is not None else args.workers
+    size = min(args.chunk, max(1, -(-progress.total // shares)))
     runs = chunks(args.found, "found", report, size)
 
     def within_run(k: int) -> None:
@@ -258,15 +292,29 @@ def _match_run(job: tuple) -> tuple:
 @contextlib.contextmanager
 def _matcher(table: Any, args: argparse.Namespace) -> Iterator[Any]:
     """A function from runs of (records, line numbers) to (records, line numbers, result),
-    in input order: in this process, or with `--workers N` in N forked processes that
-    share the encoded reports."""
+    in input order: in this process, with `--workers N` in N forked processes that share
+    the encoded reports, or with `--cluster ADDRESS` on a Dask cluster's workers, each
+    sent the encoded reports once (`matching.cluster`)."""
+
+    def said(msg: str) -> None:
+        print(msg, file=sys.stderr)
 
     def here(runs, on_progress):
         for records, numbers in runs:
-            embed_photos(records, args.found.parent, lambda msg: print(msg, file=sys.stderr))
+            embed_photos(records, args.found.parent, said)
             result = table.match(records, top=args.top, progress=lambda k, _n: on_progress(k))
             yield records, numbers, result
 
+    if args.cluster is not None:  # a `cluster.Cluster`, connected by `main`
+
+        def embedded(runs):
+            for records, numbers in runs:
+                embed_photos(records, args.found.parent, said)  # the files are here
+                yield records, numbers
+
+        args.cluster.share(table)
+        yield lambda runs, _on_progress: args.cluster.match_runs(embedded(runs), args.top)
+        return
     if args.workers == 1:
         yield here
         return

@@ -173,6 +173,13 @@ class DnaEvidence:
         self.has_family = np.zeros(len(missing), bool)
         self.has_family[list(self.family_row.values())] = True
 
+    def __getstate__(self) -> dict:
+        """Sent to another process (a cluster's workers) without the temporary folder's
+        owner: the index is read where it is, and this process removes it when done."""
+        state = dict(self.__dict__)
+        state.pop("_tmp", None)
+        return state
+
     def _open_families(self, missing: Sequence[dict[str, Any]], path: Path) -> None:
         """The index of the reporting families, in a folder under `path` named by a digest
         of their DNA: opened when it is there, built otherwise."""

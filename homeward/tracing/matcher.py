@@ -350,7 +350,7 @@ def report_table_verify() -> bool:
         _rebuild(reports_stamp())
         fresh = _kept["table"]
         same = kept is not None and _same_rows(kept, fresh)
-    if not same:
+    if kept is not None and not same:  # (none kept: this process had not built one)
         logger.warning("the kept table of reports differed from the database: built anew")
     return same
 
@@ -409,10 +409,22 @@ def forget_reports() -> None:
         _kept.clear()
 
 
-def match_table(table: Any, found: list[dict[str, Any]], top: int) -> list[dict]:
-    """HWX candidates of `found` against the reports of `table` (`report_table`)."""
+def match_table(
+    table: Any, found: list[dict[str, Any]], top: int, *, cluster: str = ""
+) -> list[dict]:
+    """HWX candidates of `found` against the reports of `table` (`report_table`): here, or
+    on the Dask cluster at `cluster` (`matching.cluster`). A cluster that does not answer
+    is logged as an error and the match is made here: slower, but made."""
     if not found or not len(table):
         return []
+    if cluster:
+        from homeward.matching.cluster import match_all
+
+        try:
+            timeout = settings.MATCH_CLUSTER_TIMEOUT
+            return match_all(cluster, table, found, top=top, timeout=timeout)["candidates"]
+        except (OSError, RuntimeError) as exc:
+            logger.error("matched in this process: the cluster failed: %s", exc)
     return table.match(found, top=top)["candidates"]
 
 

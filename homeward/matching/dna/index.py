@@ -55,6 +55,12 @@ class DnaIndex:
     path: Path
     meta: dict
 
+    def __getstate__(self) -> dict:
+        """The folder and its meta only: the tables worked out from them (`_matrices`, the
+        frequency table) are worked out again where the index is sent (a cluster's workers),
+        not carried there."""
+        return {"path": self.path, "meta": self.meta}
+
     # -- opening ----------------------------------------------------------------------
     @classmethod
     def create(

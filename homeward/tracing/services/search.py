@@ -126,17 +126,24 @@ def _found_records(people) -> tuple[dict[str, Person], list[dict]]:
     return {record["id"]: person for person, record in pairs}, [record for _, record in pairs]
 
 
-def _search(people, *, only_report: MissingReport | None = None, top: int = 10) -> list[Candidate]:
+def _search(
+    people, *, only_report: MissingReport | None = None, top: int = 10, cluster: str = ""
+) -> list[Candidate]:
     """Match `people` against every verified report and keep the candidates.
 
     Always against every report, even when one report is new: the prior of a pair
     depends on how many reports pass blocking for that person, so a pair scores
-    the same whichever side arrived last.
+    the same whichever side arrived last. With `only_report`, only the people the
+    blocking rules compare with that report are matched (`ReportTable.blocked_with`):
+    nobody else's pairs change.
     """
     by_id, found = _found_records(people)
     table, searchable = matcher.report_table()  # once: the candidates name its reports
     reports = {matcher.missing_id(r.pk): r for r in searchable}
-    candidates = matcher.match_table(table, found, top)
+    if only_report is not None:
+        admitted = set(table.blocked_with(found, matcher.missing_id(only_report.pk)))
+        found = [record for record in found if record["id"] in admitted]
+    candidates = matcher.match_table(table, found, top, cluster=cluster)
     if only_report is not None:
         # The new report's pairs, and the pairs already on the desk of the people it
         # weighs in on: their posteriors count the new report among their rivals now.
@@ -170,9 +177,11 @@ def search_for_report(report: MissingReport, *, top: int = 10) -> list[Candidate
 
 def relink_all(*, top: int = 10) -> int:
     """The nightly full re-link: every person in a station against every verified report,
-    after the kept table of reports is checked against the database."""
+    after the kept table of reports is checked against the database; on the Dask cluster
+    of `settings.MATCH_CLUSTER` when one is named."""
     matcher.report_table_verify()
-    return len(_search(matcher.searchable_people(), top=top))
+    people = matcher.searchable_people()
+    return len(_search(people, top=top, cluster=settings.MATCH_CLUSTER))
 
 
 @transaction.atomic
