@@ -175,9 +175,25 @@ def _fill(world, reports: int, people: int) -> dict:
 
 
 def _whole(record: dict) -> dict:
-    """The world writes heights with a fraction; the station's forms take whole cm."""
-    height = record.get("height_cm")
-    return record if height is None else {**record, "height_cm": round(height)}
+    """The world's record as the station's forms take it: heights in whole cm, and only
+    the division codes our table of divisions holds (the world draws some it lacks)."""
+    from homeward.regions.models import Division
+
+    out = dict(record)
+    if out.get("height_cm") is not None:
+        out["height_cm"] = round(out["height_cm"])
+    for field in ("home_division", "lost_division", "found_division", "dialect_division"):
+        code = out.get(field)
+        if code and code not in _KNOWN.setdefault("codes", _codes(Division)):
+            del out[field]
+    return out
+
+
+_KNOWN: dict = {}
+
+
+def _codes(division) -> set[str]:  # noqa: ANN001
+    return set(division.objects.values_list("code", flat=True))
 
 
 def _vector(values) -> bytes:
@@ -248,7 +264,9 @@ def _flow(args, world, who, watch: Watch) -> int:
     # A report filed for a person already in a station (when their report is in already,
     # it is a second one, as families do file twice); an intake of a person whose report is
     # in. Each is taken once, in a shuffled order.
-    filed_for = [(f, m) for f, m in pairs if f["id"] in found_in_db]
+    # The report is filed without photos or DNA (those come later), so the person must
+    # have said a name for the names and the rest to be enough evidence.
+    filed_for = [(f, m) for f, m in pairs if f["id"] in found_in_db and f.get("name")]
     arriving = [(f, m) for f, m in pairs if f["id"] not in found_in_db and m["id"] in in_db]
     rng = random.Random(5)
     rng.shuffle(filed_for)

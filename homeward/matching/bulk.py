@@ -99,6 +99,19 @@ class ReportTable:
         self._dna_rows = {r["id"] for r in missing if has_dna(r)}
         self._sorted_ids = sorted(self.ids)  # `add` places a new id's rank in it
 
+    def __getstate__(self) -> dict:
+        """Sent to another process (a cluster's workers) while other threads here may be
+        matching with it: a copy of its attributes taken at once (the lazy ones may appear
+        meanwhile), without the name index, which the receiver works out again."""
+        state = dict(self.__dict__)
+        state.pop("_names", None)
+        return state
+
+    def __copy__(self) -> ReportTable:
+        other = object.__new__(type(self))  # everything (`copy.copy` would pickle's state)
+        other.__dict__.update(self.__dict__)
+        return other
+
     def __len__(self) -> int:
         """The live reports (a changed report counts once)."""
         return int(self.live.sum())

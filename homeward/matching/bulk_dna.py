@@ -3,12 +3,12 @@
 The families of the reports a table is built with are one DNA index kept on disk
 (`evidence.DnaEvidence`: a folder named by a digest of their DNA, shared by every process).
 A report added later (`ReportTable.add`) puts its family in a segment of this table's own
-index, in a temporary folder: the engine's `add_families`, so the same tables and kernels
-score it, and nothing already indexed is read again. A report that changed or left is
-tombstoned: its row points at no segment. The segments of tombstoned rows stay until the
-table is built anew (the app does so daily, `tracing.matcher.REBUILT_EVERY`, and the
-nightly check writes the shared index for the reports of that day): that is the
-compaction.
+index, in a temporary folder beside the kept one (`.added-*`): the engine's
+`add_families`, so the same tables and kernels score it, and nothing already indexed is
+read again. A report that changed or left is tombstoned: its row points at no segment.
+The segments of tombstoned rows stay until the table is built anew (the app does so daily,
+`tracing.matcher.REBUILT_EVERY`, and the nightly check writes the shared index for the
+reports of that day): that is the compaction.
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ class DnaColumns(DnaEvidence):
 
     The arrays and the segment list are never changed in place once made: a `copy` made
     with `copy.copy` (`ReportTable.copy`) may take appends while the original is scored
-    in another thread. The table's own index (`_appended`) is shared by the copies; only
-    the newest copy appends to it, under the caller's lock."""
+    in another thread. The table's own index (`_appended`, with the owner of its folder)
+    is shared by the copies; only the newest copy appends segments to it, under the
+    caller's lock, and the older ones never read those segments. Its allele ladders grow
+    under `dna.index`'s lock."""
 
     def __init__(self, missing: Sequence[dict[str, Any]], index_dir: Path | None = None) -> None:
         super().__init__([], missing, index_dir=index_dir)
@@ -102,7 +104,8 @@ class DnaColumns(DnaEvidence):
         from homeward.matching.dna.index import DnaIndex
 
         if not self._appended:
-            folder = tempfile.TemporaryDirectory(prefix="homeward-dna-added-")
+            # Beside the kept index: on the storage a cluster's workers read it from.
+            folder = tempfile.TemporaryDirectory(prefix=".added-", dir=self.index.path.parent)
             own = DnaIndex(Path(folder.name), copy.deepcopy(self.index.meta))
             own.meta["segments"] = []
             own._save()

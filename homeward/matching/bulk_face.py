@@ -73,6 +73,29 @@ class FaceColumns:
         self.missing_year, self.sq = self._year[:n], self._sq[:n]
         self._photo_rows = None
 
+    _STORES = ("_emb", "_mask", "_year", "_sq")
+    _VIEWS = ("missing", "missing_mask", "missing_year", "sq", "_slot_store", "_photo_rows")
+
+    def __getstate__(self) -> dict:
+        """Sent to another process (a cluster's workers): the rows in use, once; not the
+        spare rows, nor what is worked out from them."""
+        state = {k: v for k, v in self.__dict__.items() if k not in (*self._STORES, *self._VIEWS)}
+        state.pop("_used", None)
+        state["rows"] = (self.missing, self.missing_mask, self.missing_year, self.sq)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self._emb, self._mask, self._year, self._sq = state.pop("rows")
+        self.__dict__.update(state)
+        self._slot_store = {}
+        self._used = [self.n]
+        self._view(self.n)
+
+    def __copy__(self) -> FaceColumns:
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        return other
+
     def copy(self) -> FaceColumns:
         """A copy that shares the stores (and `_used`) but keeps its own map of slot
         stores, so that a slot worked out later by one is never half-filled for the other."""

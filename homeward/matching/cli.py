@@ -192,6 +192,13 @@ def main(argv: list[str]) -> int:
     if args.cluster is not None and args.workers != 1:
         print("homeward match: --cluster and --workers: one or the other", file=sys.stderr)
         return 2
+    if args.cluster is not None and "dna" in evidence and args.dna_index is None:
+        print(
+            "homeward match: --cluster needs --dna-index, a folder every worker reads at "
+            "the same path",
+            file=sys.stderr,
+        )
+        return 2
     if args.dna_index is not None and args.dna_index.exists() and not args.dna_index.is_dir():
         print(f"homeward match: --dna-index: not a folder: {args.dna_index}", file=sys.stderr)
         return 2

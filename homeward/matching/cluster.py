@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 IN_FLIGHT = 2  # runs queued per worker thread: the next is there when one ends
+RUN_TIMEOUT = 3600.0  # seconds one run may take (512 people at 10,000,000 reports: ~10 min)
 
 
 def _match_run(table: Any, records: list[dict], top: int) -> dict[str, Any]:
@@ -46,7 +47,7 @@ class Cluster:
 
     def share(self, table: Any) -> None:
         """Send the table to every worker, once."""
-        self.table = self.client.scatter(table, broadcast=True, hash=False)
+        self.table = self.client.scatter(table, broadcast=True, hash=False, timeout=RUN_TIMEOUT)
 
     def close(self) -> None:
         self.client.close()
@@ -62,17 +63,19 @@ class Cluster:
     ) -> Iterator[tuple[list[dict], Any, dict[str, Any]]]:
         """(records, tag, `ReportTable.match` result) for each run (records, tag), in the
         order given; a few runs per worker thread are in flight at a time. A worker that
-        dies has its runs done again by another (Dask's retries)."""
+        dies has its runs done again by another (Dask's retries); a run that fails there
+        raises its error here, and one that takes longer than RUN_TIMEOUT raises
+        TimeoutError."""
         pending: collections.deque = collections.deque()
         for records, tag in runs:
             future = self.client.submit(_match_run, self.table, records, top, pure=False, retries=2)
             pending.append((records, tag, future))
             if len(pending) >= IN_FLIGHT * self.threads:
                 records, tag, future = pending.popleft()
-                yield records, tag, future.result()
+                yield records, tag, future.result(timeout=RUN_TIMEOUT)
         while pending:
             records, tag, future = pending.popleft()
-            yield records, tag, future.result()
+            yield records, tag, future.result(timeout=RUN_TIMEOUT)
 
 
 def match_all(

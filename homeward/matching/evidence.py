@@ -116,15 +116,18 @@ class FaceEvidence:
 
 
 def _forget_old_indexes(final: Path) -> None:
-    """Remove kept indexes beside `final` beyond the `KEEP_INDEXES` last used, and building
-    folders a crash left a day ago. Only folders this code made are touched: a digest name
-    with its `families.json`, or `.building-*`."""
+    """Remove kept indexes beside `final` beyond the `KEEP_INDEXES` last used, building
+    folders a crash left a day ago, and tables' own indexes (`bulk_dna`) a crash left two
+    days ago (a table is built anew daily). Only folders this code made are touched: a
+    digest name with its `families.json`, `.building-*` or `.added-*`."""
     now = time.time()
     ours = []
     for d in final.parent.iterdir():
         try:
             if d.name.startswith(".building-") and now - d.stat().st_mtime > 86400:
                 shutil.rmtree(d, ignore_errors=True)
+            elif d.name.startswith(".added-") and now - d.stat().st_mtime > 2 * 86400:
+                shutil.rmtree(d, ignore_errors=True)  # a table's own families, a crash ago
             elif INDEX_NAME.fullmatch(d.name) and (d / "families.json").is_file():
                 ours.append(((d / "families.json").stat().st_mtime, d))
         except OSError:  # another process removed it meanwhile
@@ -179,6 +182,13 @@ class DnaEvidence:
         state = dict(self.__dict__)
         state.pop("_tmp", None)
         return state
+
+    def __copy__(self) -> DnaEvidence:
+        """A copy in this process keeps everything, the folders' owners too
+        (`copy.copy` would otherwise go through `__getstate__`)."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        return other
 
     def _open_families(self, missing: Sequence[dict[str, Any]], path: Path) -> None:
         """The index of the reporting families, in a folder under `path` named by a digest

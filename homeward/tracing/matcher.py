@@ -323,6 +323,9 @@ def _catch_up(stamp: tuple) -> bool:
         table.add(parsed)
     except NeedsRebuild:
         return False
+    except OSError:  # the table's own DNA folder could not be written: build anew
+        logger.exception("a change could not be applied to the kept table of reports")
+        return False
     kept = dict(_kept["reports"])
     for pk in changed:
         kept.pop(missing_id(pk), None)
@@ -413,8 +416,9 @@ def match_table(
     table: Any, found: list[dict[str, Any]], top: int, *, cluster: str = ""
 ) -> list[dict]:
     """HWX candidates of `found` against the reports of `table` (`report_table`): here, or
-    on the Dask cluster at `cluster` (`matching.cluster`). A cluster that does not answer
-    is logged as an error and the match is made here: slower, but made."""
+    on the Dask cluster at `cluster` (`matching.cluster`). A cluster that does not answer,
+    loses its workers or runs past `cluster.RUN_TIMEOUT` is logged as an error and the
+    match is made here: slower, but made."""
     if not found or not len(table):
         return []
     if cluster:
@@ -423,8 +427,11 @@ def match_table(
         try:
             timeout = settings.MATCH_CLUSTER_TIMEOUT
             return match_all(cluster, table, found, top=top, timeout=timeout)["candidates"]
-        except (OSError, RuntimeError) as exc:
-            logger.error("matched in this process: the cluster failed: %s", exc)
+        except Exception as exc:  # noqa: BLE001 (any failure there: the run is made here)
+            # A fault in the matching itself raises here again, with its traceback.
+            logger.error(
+                "matched in this process: the cluster failed: %s: %s", type(exc).__name__, exc
+            )
     return table.match(found, top=top)["candidates"]
 
 

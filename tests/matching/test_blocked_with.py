@@ -53,7 +53,8 @@ def test_a_report_not_in_the_table_blocks_with_nobody(world):
 def test_a_report_beyond_the_age_window_is_blocked_by_the_same_name_or_a_near_face(world):
     """Reports the sex and age rules pass by: a found person's own report with the birth
     year wrong by decades (the same full name and photo), one without the name (the photo
-    only), one without the photo (the name only)."""
+    only), one without the photo (the name only); and one of unknown sex, which the age
+    rule compares with men and women."""
     by_id = {r["id"]: r for r in world.missing}
     person = next(
         f
@@ -72,6 +73,15 @@ def test_a_report_beyond_the_age_window_is_blocked_by_the_same_name_or_a_near_fa
         dict(far, id="X-name-and-face"),
         dict(far, id="X-face", name="无名氏", aliases=[]),
         dict(far, id="X-name", photos=[], face_embeddings=[]),
+        dict(
+            own,
+            id="X-sex-unknown",
+            sex="U",
+            name="无名氏",
+            aliases=[],
+            photos=[],
+            face_embeddings=[],
+        ),
     ]
     missing, _ = parse_records(world.missing + extra, "missing")
     table = ReportTable(missing)

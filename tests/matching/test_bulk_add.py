@@ -100,7 +100,8 @@ def test_a_family_added_goes_into_the_dna_index_without_building_it_again(world,
 
     assert table.dna.index.path == kept_index  # the shared index was not built again
     assert table.dna.appended == len(later) + 1
-    assert sorted(p.name for p in (tmp_path / "dna").iterdir()) == [kept_index.name]
+    beside = sorted(p.name for p in (tmp_path / "dna").iterdir())
+    assert beside[1:] == [kept_index.name] and beside[0].startswith(".added-")
 
     kept = {r["id"]: r for r in first + later}
     kept.update({corrected["id"]: corrected, no_longer["id"]: no_longer})
@@ -138,3 +139,33 @@ def test_a_copy_changed_leaves_the_table_it_came_from_as_it_was(world):
     third.add([dict(without[1], id="M-new")])
     assert "M-new" in third.live_ids() and "M-new" not in newer.live_ids()
     assert newer.match(world.found[:20], top=5)["candidates"] == seen_by_newer
+
+
+def test_copies_that_take_families_in_turn_share_their_dna_folder_until_the_last_goes(
+    world, tmp_path
+):
+    """As the web app does: each change on a copy of the newest table, the older ones
+    dropped. The table's own DNA index lives beside the kept one, and stays while any copy
+    that reads it is alive."""
+    import gc
+
+    missing, _ = parse_records(world.missing, "missing")
+    with_dna = [r for r in missing if _has_dna(r)]
+    without = [r for r in missing if not _has_dna(r)]
+    table = ReportTable(without[:80] + with_dna[:20], dna_index=tmp_path / "dna")
+    newest = table
+    for family in with_dna[20:23]:
+        newest = newest.copy()
+        newest.add([family])
+    added = [p for p in (tmp_path / "dna").iterdir() if p.name.startswith(".added-")]
+    assert len(added) == 1 and newest.dna.appended == 3  # one folder, shared by the copies
+    want = ReportTable(without[:80] + with_dna[:23]).match(world.found, top=5)["candidates"]
+    del table
+    gc.collect()
+    assert added[0].is_dir()
+    assert newest.match(world.found, top=5)["candidates"] == want
+    last = newest.copy()
+    last.add([with_dna[23]])
+    del newest, last
+    gc.collect()
+    assert not added[0].exists()  # the last copy gone: the folder with it

@@ -72,3 +72,6 @@ def test_a_cluster_that_does_not_answer_is_named_before_any_work(tmp_path, capsy
     assert not (tmp_path / "c.jsonl").exists()
     assert homeward_main([*argv[:-2], "--cluster", "tcp://127.0.0.1:9", "--workers", "2"]) == 2
     assert "one or the other" in capsys.readouterr().err
+    # The workers read the DNA index from its folder: it must be named (on shared storage).
+    assert homeward_main(argv) == 2
+    assert "--cluster needs --dna-index" in capsys.readouterr().err

@@ -17,6 +17,7 @@ model; the candidates returned are rescored with the exact pedigree LR (lr.py).
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from homeward.matching.dna.pedigree import KAPPA, Relative, build_family
 from homeward.matching.dna.profiles import Profile, parse_profile
 
 Family = tuple[str, list[tuple[Relative, Profile]]]
+_LADDERS = threading.Lock()  # a ladder grows by one allele at a time, in one thread
 PAIR_SEX = {"father": "M", "mother": "F"}
 
 
@@ -179,8 +181,10 @@ class DnaIndex:
                     continue
                 for allele in g:
                     if allele not in pos:
-                        pos[allele] = len(ladder)
-                        ladder.append(allele)
+                        with _LADDERS:  # another thread may be growing it too
+                            if allele not in ladder:
+                                ladder.append(allele)
+                            pos[allele] = ladder.index(allele)
                 out[i, j] = genotype_code(pos[g[0]], pos[g[1]])
         return out
 
