@@ -1,5 +1,5 @@
 """The all-against-all run spread over a Dask cluster (`homeward match --cluster`, and the
-app's nightly re-link when `HOMEWARD_MATCH_CLUSTER` is set).
+app's nightly re-link when `MATCH_CLUSTER` is set).
 
 The reports are encoded once, here (`bulk.ReportTable`), and the table is sent to every
 worker once (`Client.scatter(..., broadcast=True)`): workers never read the HWX files or the
