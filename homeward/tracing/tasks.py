@@ -22,8 +22,7 @@ def search_for_person_job(person_id: int) -> int:
     return len(services.search_for_person(person))
 
 
-@db_task(**RETRIES)
-def embed_report_photos_job(report_id: int) -> int:
+def _embed_report_photos(report_id: int) -> int:
     photos = ReportPhoto.objects.filter(report_id=report_id, face__isnull=True)
     for photo in photos:
         services.face_embed_report_photo(photo)
@@ -31,9 +30,20 @@ def embed_report_photos_job(report_id: int) -> int:
 
 
 @db_task(**RETRIES)
+def embed_report_photos_job(report_id: int) -> int:
+    """Kept for jobs already queued by an older version: the search job embeds now."""
+    return _embed_report_photos(report_id)
+
+
+@db_task(**RETRIES)
 def search_for_report_job(report_id: int) -> int:
+    """The report's photos not embedded yet, then its search: in one job, so that the
+    search never runs before its own photos are in (two workers take jobs in any order)."""
     report = MissingReport.objects.filter(pk=report_id).first()
-    return 0 if report is None else len(services.search_for_report(report))
+    if report is None:
+        return 0
+    _embed_report_photos(report_id)
+    return len(services.search_for_report(report))
 
 
 @db_periodic_task(crontab(minute="*/5"))

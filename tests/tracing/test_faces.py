@@ -81,3 +81,27 @@ def test_each_candidate_records_the_model_version_that_scored_it(
     client.force_login(tracer)
     page = client.get(f"/tracing/candidates/{candidate.pk}/").content.decode()
     assert version in page
+
+
+def test_a_new_reports_search_job_embeds_its_photos_before_it_searches(
+    suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    """The consumer's workers take jobs in any order: the search job itself embeds the
+    report's photos first, so its face counts in the very first search."""
+    from homeward.tracing.tasks import search_for_report_job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_admit(
+            station=suzhou,
+            by=desk,
+            photo=face_file("obama2.jpg"),
+            data=IntakeData(brought_by="police", sex="M", age_estimate_min=45, age_estimate_max=60),
+        )
+    with django_capture_on_commit_callbacks(execute=False):  # no job run on commit
+        report = staff_report(
+            tracer, name="张三", photos=[(face_file("obama.jpg"), 2009)], birth_date=None
+        )
+    assert not FaceVector.objects.filter(kind="missing").exists()
+    search_for_report_job(report.pk)  # alone, as a worker may take it first
+    assert FaceVector.objects.get(kind="missing").accepted
+    assert Candidate.objects.get(report=report).log10_face > 1

@@ -181,15 +181,10 @@ def report_build(data: ReportData, **fields) -> MissingReport:
 
 
 def _after_change(report: MissingReport) -> None:
-    from homeward.tracing.tasks import (
-        alerts_for_report_job,
-        embed_report_photos_job,
-        search_for_report_job,
-    )
+    from homeward.tracing.tasks import alerts_for_report_job, search_for_report_job
 
     def run() -> None:
-        embed_report_photos_job(report.pk)
-        search_for_report_job(report.pk)
+        search_for_report_job(report.pk)  # embeds the report's new photos first
         alerts_for_report_job(report.pk)
 
     transaction.on_commit(run)
