@@ -76,7 +76,7 @@ test: install messages-check lint
 	$(BIN)/python scripts/fetch_test_faces.py
 	$(HW) makemigrations --check --dry-run --verbosity 1
 	@echo "== tests on SQLite, the clock at 00:30 Beijing time (UTC still on yesterday) =="
-	HOMEWARD_TEST_CLOCK=00:30 $(BIN)/python -m pytest
+	HOMEWARD_TEST_CLOCK=00:30 $(BIN)/python -m pytest --durations=15
 	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)), on the real clock =="
 	@if scripts/postgres-ready "$(TEST_DATABASE_URL)"; then \
 		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest --ignore=tests/matching; \

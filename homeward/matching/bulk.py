@@ -108,7 +108,7 @@ class ReportTable:
         return state
 
     def __copy__(self) -> ReportTable:
-        other = object.__new__(type(self))  # everything (`copy.copy` would pickle's state)
+        other = object.__new__(type(self))  # all of it, not what `__getstate__` sends
         other.__dict__.update(self.__dict__)
         return other
 

@@ -66,11 +66,12 @@ def test_a_cluster_that_does_not_answer_is_named_before_any_work(tmp_path, capsy
     missing.write_text("")
     argv = ["match", "--found", str(found), "--missing", str(missing)]
     argv += ["--out", str(tmp_path / "c.jsonl"), "--cluster", "tcp://127.0.0.1:9"]
-    assert homeward_main([*argv, "--cluster-timeout", "2"]) == 2
+    dna = ["--dna-index", str(tmp_path / "dna")]
+    assert homeward_main([*argv, *dna, "--cluster-timeout", "2"]) == 2
     err = capsys.readouterr().err
     assert "--cluster: no Dask scheduler answers at tcp://127.0.0.1:9" in err
     assert not (tmp_path / "c.jsonl").exists()
-    assert homeward_main([*argv[:-2], "--cluster", "tcp://127.0.0.1:9", "--workers", "2"]) == 2
+    assert homeward_main([*argv, *dna, "--workers", "2"]) == 2
     assert "one or the other" in capsys.readouterr().err
     # The workers read the DNA index from its folder: it must be named (on shared storage).
     assert homeward_main(argv) == 2
