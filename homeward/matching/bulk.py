@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ from homeward.matching.bulk_columns import (
     weight_table,
 )
 from homeward.matching.bulk_dna import DnaColumns
+from homeward.matching.pools import Pool
 
 EVIDENCE = fusion.PARTS
 
@@ -263,11 +265,7 @@ class ReportTable:
     def blocked_with(self, found_raw: Sequence[Mapping[str, Any]], report_id: str) -> list[str]:
         """The ids of the found records the blocking rules compare with report `report_id`
         (the other direction of `match`'s window and `_beyond`: sex and age, the same full
-        name, a near face), so that a new report is scored against those people only.
-
-        A face is taken as near a little beyond FACE_NEAR: the float32 distances here are
-        worked out in another order than `match`'s, and a person let in needlessly only
-        costs their match, which gives the same figures as ever."""
+        name, a near face), so that a new report is scored against those people only."""
         from homeward.matching.search import parse_records
 
         row = self.row_of.get(report_id)
@@ -275,6 +273,15 @@ class ReportTable:
         if row is None or not found:
             return []
         f = encode([feature_row(r) for r in found], self.vocab)
+        return [found[k]["id"] for k in np.flatnonzero(self._admitted(found, f, row))]
+
+    def _admitted(self, found: Sequence[Mapping[str, Any]], f: Cols, row: int) -> np.ndarray:
+        """bool (len(found),): the parsed found records (`f` their columns) that the
+        blocking rules compare with the report at `row`.
+
+        A face is taken as near a little beyond FACE_NEAR: the float32 distances here are
+        worked out in another order than `match`'s, and a person let in needlessly only
+        costs their match, which gives the same figures as ever."""
         m = {k: v[..., row] for k, v in self.cols.items()}
         sex_ok = (f["sex"] == m["sex"]) | (m["sex"] < 0) | (f["sex"] < 0)
         age_ok = (m["by_lo"] <= f["by_hi"] + AGE_SLACK) & (f["by_lo"] <= m["by_hi"] + AGE_SLACK)
@@ -291,7 +298,60 @@ class ReportTable:
                     continue
                 gaps = ((faces[:, None, :] - photos[None, :, :]) ** 2).sum(axis=2)
                 admitted[k] = gaps.min() <= near
-        return [found[k]["id"] for k in np.flatnonzero(admitted)]
+        return admitted
+
+    def pairs_with(self, found_raw: Sequence[Mapping[str, Any]], report_id: str) -> dict[str, Any]:
+        """Report `report_id` scored against the found records the blocking rules compare
+        it with (`blocked_with`), one pair each: the other direction of `match`'s kernel,
+        the same level functions, weights, face calibration and DNA scan. Returns "found"
+        (their ids), "fields" float32 (n, fields), "parts" (log10 LR per part, NaN when
+        absent) and "total"; with a found person's `pools.Pool` from `match`, each pair's
+        prior and rivals follow without matching the person again (`Pool.add`).
+
+        The attribute fields, their sum and the DNA are those `match` gives; the face's
+        distances are worked out in float64 here, so its log10 LR agrees to about 1e-4."""
+        from homeward.matching.search import parse_records
+
+        row = self.row_of.get(report_id)
+        found, _bad = parse_records(found_raw, "found")
+        if row is None or not found:
+            return {
+                "found": [],
+                "fields": np.zeros((0, len(COMPARISONS)), np.float32),
+                "parts": {p: np.zeros(0) for p in EVIDENCE},
+                "total": np.zeros(0),
+                "strongest": np.zeros(0),
+                "recency": math.nan,
+            }
+        f = encode([feature_row(r) for r in found], self.vocab)
+        chosen = np.flatnonzero(self._admitted(found, f, row))
+        people = {k: v[..., chosen] for k, v in f.items()}
+        report = {k: v[..., np.full(len(chosen), row)] for k, v in self.cols.items()}
+        fields = np.empty((len(chosen), len(COMPARISONS)), np.float32)
+        for name, (level_of, _columns) in LEVELS.items():
+            fields[:, FIELD[name]] = self.weights[FIELD[name]][level_of(people, report)]
+        parts = {p: np.full(len(chosen), np.nan) for p in EVIDENCE}
+        if "attributes" in self.evidence:
+            parts["attributes"] = self.intercept + self.slope * fields.sum(axis=1, dtype=np.float64)
+        records = [found[k] for k in chosen]
+        if self.face is not None and self.face.missing_mask[row].any():
+            with_face = [k for k, r in enumerate(records) if r["face_embeddings"]]
+            got = self.face.distances([records[k] for k in with_face], np.array([row]))
+            if got is not None and with_face:
+                parts["face"][with_face] = self.face.log10_lr(got[0][:, 0], got[1][:, 0])
+        if self.dna is not None and self.dna.has_family[row]:
+            at = np.array([row])
+            for k, record in enumerate(records):
+                if record.get("dna"):
+                    parts["dna"][k] = self.dna.scores_at(record, at)[0]
+        return {
+            "found": [r["id"] for r in records],
+            "fields": fields,
+            "parts": parts,
+            "total": _total(parts),
+            "strongest": fusion.strongest_part(parts),
+            "recency": float(self.cols["d_hi"][row]),
+        }
 
     def _by_name(self) -> tuple[np.ndarray, np.ndarray]:
         """The reports' rows sorted by name code, and those codes: worked out on first use."""
@@ -318,17 +378,20 @@ class ReportTable:
         progress: Callable[[int, int], None] | None = None,
         keep_pairs: bool = False,
         batch: int = 64,
+        pools: bool = False,
     ) -> dict[str, Any]:
         """The top `top` candidates of each found person, as `search.match_records` gives
-        them: {"candidates", "pairs" (blocked pairs in all), "bad", and with `keep_pairs`
+        them: {"candidates", "pairs" (blocked pairs in all), "bad", with `keep_pairs`
         "all": every blocked pair's found, missing, prior, parts, total, rivals,
-        posterior}."""
+        posterior; and with `pools` "pools": each found id's `pools.Pool`, what a new
+        report's pair needs to be scored alone (`pairs_with`)}."""
         from homeward.matching.search import parse_records
 
         found, bad = parse_records(found_raw, "found")
         found_cols = encode([feature_row(r) for r in found], self.vocab)
         best: dict[int, list[_Chosen]] = {}
         kept: list[dict[str, np.ndarray]] = []
+        summed: dict[str, Pool] = {}
         n_pairs = 0
         for rows in _batches(found_cols, batch):
             window = self._window(found_cols, rows)
@@ -336,7 +399,10 @@ class ReportTable:
                 person = {k: v[..., row] for k, v in found_cols.items()}
                 scored = self._score(found[row], person, window)
                 n_pairs += len(scored.reports)
-                best[int(row)] = self._best(scored, top)
+                order = self._order(scored, top)
+                best[int(row)] = self._chosen(scored, order)
+                if pools:
+                    summed[found[row]["id"]] = self._pool(scored, order, top)
                 if keep_pairs:
                     kept.append(self._every_pair(int(row), scored))
                 if progress:
@@ -346,6 +412,8 @@ class ReportTable:
             "pairs": n_pairs,
             "bad": bad,
         }
+        if pools:
+            out["pools"] = summed
         if keep_pairs:
             out["all"] = {k: np.concatenate([p[k] for p in kept]) for k in kept[0]} if kept else {}
         return out
@@ -408,15 +476,27 @@ class ReportTable:
             rivals=self.prior.rivals(total),
         )
 
-    def _best(self, scored: _Scored, top: int) -> list[_Chosen]:
-        """The `top` best pairs of one found person, best first (`_top`)."""
-        order = _top(
+    def _order(self, scored: _Scored, top: int) -> np.ndarray:
+        """Positions of the `top` best pairs of one found person, best first (`_top`)."""
+        return _top(
             scored.total,
             top,
             fusion.strongest_part(scored.parts),
             self.cols["d_hi"][scored.reports],
             self.id_rank[scored.reports],
         )
+
+    def _pool(self, scored: _Scored, order: np.ndarray, top: int) -> Pool:
+        """One found person's `pools.Pool`: the size, the best pairs, the sum of the rest."""
+        strongest = fusion.strongest_part({p: scored.parts[p][order] for p in EVIDENCE})
+        rows = scored.reports[order]
+        best = [
+            (self.ids[row], float(s), float(self.cols["d_hi"][row]))
+            for row, s in zip(rows, strongest, strict=True)
+        ]
+        return Pool.of(best, scored.total, order, top)
+
+    def _chosen(self, scored: _Scored, order: np.ndarray) -> list[_Chosen]:
         return [
             _Chosen(
                 report=int(scored.reports[k]),

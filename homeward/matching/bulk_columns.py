@@ -93,8 +93,16 @@ def encode(rows: Sequence[Mapping[str, Any]], vocab: Vocab) -> dict[str, np.ndar
 
 def _count_of(codes: np.ndarray, padded: np.ndarray) -> np.ndarray:
     """For each column of `padded` (w, n): how many of the distinct valid `codes` it holds
-    (a list holds each value once)."""
+    (a list holds each value once). `codes` (w', n), one list per column, counts pair by
+    pair: column i of `codes` in column i of `padded` (`ReportTable.pairs_with`)."""
     hit = np.zeros(padded.shape[1], np.int8)
+    if codes.ndim == 2:
+        for k, code in enumerate(codes):
+            fresh = code >= 0
+            for earlier in codes[:k]:
+                fresh &= earlier != code
+            hit += (fresh & (padded == code)).sum(axis=0, dtype=np.int8)
+        return hit
     for c in np.unique(codes[codes >= 0]):
         for row in padded:
             hit += row == c

@@ -22,8 +22,8 @@ IN_FLIGHT = 2  # runs queued per worker thread: the next is there when one ends
 RUN_TIMEOUT = 3600.0  # seconds one run may take (512 people at 10,000,000 reports: ~10 min)
 
 
-def _match_run(table: Any, records: list[dict], top: int) -> dict[str, Any]:
-    return table.match(records, top=top)
+def _match_run(table: Any, records: list[dict], top: int, pools: bool) -> dict[str, Any]:
+    return table.match(records, top=top, pools=pools)
 
 
 class Cluster:
@@ -59,7 +59,7 @@ class Cluster:
         self.close()
 
     def match_runs(
-        self, runs: Iterable[tuple[list[dict], Any]], top: int
+        self, runs: Iterable[tuple[list[dict], Any]], top: int, *, pools: bool = False
     ) -> Iterator[tuple[list[dict], Any, dict[str, Any]]]:
         """(records, tag, `ReportTable.match` result) for each run (records, tag), in the
         order given; a few runs per worker thread are in flight at a time. A worker that
@@ -68,7 +68,9 @@ class Cluster:
         TimeoutError."""
         pending: collections.deque = collections.deque()
         for records, tag in runs:
-            future = self.client.submit(_match_run, self.table, records, top, pure=False, retries=2)
+            future = self.client.submit(
+                _match_run, self.table, records, top, pools, pure=False, retries=2
+            )
             pending.append((records, tag, future))
             if len(pending) >= IN_FLIGHT * self.threads:
                 records, tag, future = pending.popleft()
@@ -87,15 +89,17 @@ def match_all(
     run: int = 512,
     progress: Callable[[int], None] | None = None,
     timeout: float = 30,
+    pools: bool = False,
 ) -> dict[str, Any]:
-    """`table.match(found, top=top)` on the cluster at `address`: the same "candidates",
-    "pairs" and "bad" (positions in `found`)."""
-    out: dict[str, Any] = {"candidates": [], "pairs": 0, "bad": []}
+    """`table.match(found, top=top, pools=pools)` on the cluster at `address`: the same
+    "candidates", "pairs", "bad" (positions in `found`) and "pools"."""
+    out: dict[str, Any] = {"candidates": [], "pairs": 0, "bad": [], "pools": {}}
     runs = ((found[k : k + run], k) for k in range(0, len(found), run))
     with Cluster(address, timeout=timeout) as cluster:
         cluster.share(table)
-        for records, start, result in cluster.match_runs(runs, top):
+        for records, start, result in cluster.match_runs(runs, top, pools=pools):
             out["candidates"] += result["candidates"]
+            out["pools"].update(result.get("pools", {}))
             out["pairs"] += result["pairs"]
             out["bad"] += [(start + p, field, why) for p, field, why in result["bad"]]
             if progress:

@@ -238,7 +238,11 @@ def report_table() -> tuple[Any, list[MissingReport]]:
     encoded again and nothing else (`ReportTable.add`, `remove`; a relative's DNA goes into
     the table's own DNA segments). A change the log does not explain (a queryset update, a
     refitted model), or one the table cannot take in place (face embeddings of another
-    model), builds the table anew."""
+    model), builds the table anew.
+
+    The table's `read_between` (lo, hi) says what it holds: every change committed before
+    lo, none saved after hi (`services.pools` tells by it whether a person's pool counts
+    a report)."""
     with _lock:  # the stamp too: a thread that waited never catches up from an older one
         stamp = reports_stamp()
         if _kept.get("stamp") != stamp and not _catch_up(stamp):
@@ -278,6 +282,7 @@ def _rebuild(stamp: tuple) -> None:
     table = ReportTable(
         parsed, model=current_model(), dna_index=Path(settings.VAR_DIR) / "dna-index"
     )
+    table.read_between = (log_from, timezone.now())
     _kept.update(
         stamp=stamp,
         after=reports_stamp(),
@@ -318,6 +323,7 @@ def _catch_up(stamp: tuple) -> bool:
     changed = sorted({report_id for _pk, report_id in fresh})
     parsed, reports = _records(list(searchable_reports().filter(pk__in=changed)))
     table = _kept["table"].copy()  # the kept one may be in use in another thread
+    table.read_between = (log_from, timezone.now())
     try:
         table.remove([missing_id(pk) for pk in changed])
         table.add(parsed)
@@ -414,25 +420,26 @@ def forget_reports() -> None:
 
 def match_table(
     table: Any, found: list[dict[str, Any]], top: int, *, cluster: str = ""
-) -> list[dict]:
-    """HWX candidates of `found` against the reports of `table` (`report_table`): here, or
-    on the Dask cluster at `cluster` (`matching.cluster`). A cluster that does not answer,
-    loses its workers or runs past `cluster.RUN_TIMEOUT` is logged as an error and the
-    match is made here: slower, but made."""
+) -> dict[str, Any]:
+    """The match of `found` against the reports of `table` (`report_table`), here or on
+    the Dask cluster at `cluster` (`matching.cluster`): {"candidates": HWX candidates,
+    "pools": each found id's `matching.pools.Pool`}. A cluster that does not answer, loses
+    its workers or runs past `cluster.RUN_TIMEOUT` is logged as an error and the match is
+    made here: slower, but made."""
     if not found or not len(table):
-        return []
+        return {"candidates": [], "pools": {}}
     if cluster:
         from homeward.matching.cluster import match_all
 
         try:
             timeout = settings.MATCH_CLUSTER_TIMEOUT
-            return match_all(cluster, table, found, top=top, timeout=timeout)["candidates"]
+            return match_all(cluster, table, found, top=top, timeout=timeout, pools=True)
         except Exception as exc:  # noqa: BLE001 (any failure there: the run is made here)
             # A fault in the matching itself raises here again, with its traceback.
             logger.error(
                 "matched in this process: the cluster failed: %s: %s", type(exc).__name__, exc
             )
-    return table.match(found, top=top)["candidates"]
+    return table.match(found, top=top, pools=True)
 
 
 def match(found: list[dict[str, Any]], missing: list[dict[str, Any]], top: int) -> list[dict]:

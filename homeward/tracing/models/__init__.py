@@ -1,6 +1,7 @@
 from homeward.tracing.models.alerts import AlertDelivery, Subscription
 from homeward.tracing.models.found import FaceVector, FoundDna
 from homeward.tracing.models.notices import Notice, Tip
+from homeward.tracing.models.pools import ReportFold, SearchPool
 from homeward.tracing.models.reports import (
     MissingReport,
     Relative,
@@ -20,9 +21,11 @@ __all__ = [
     "Notice",
     "Relative",
     "ReportChange",
+    "ReportFold",
     "ReportPhoto",
     "ReportUpdate",
     "Reunion",
+    "SearchPool",
     "Subscription",
     "Tip",
 ]

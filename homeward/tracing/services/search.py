@@ -11,7 +11,14 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.models import Person, Stay
 from homeward.tracing import matcher
-from homeward.tracing.models import Candidate, FaceVector, FoundDna, MissingReport, ReportPhoto
+from homeward.tracing.models import (
+    Candidate,
+    FaceVector,
+    FoundDna,
+    MissingReport,
+    ReportPhoto,
+)
+from homeward.tracing.services import pools
 from homeward.tracing.services.common import require_tracer
 
 
@@ -126,40 +133,55 @@ def _found_records(people) -> tuple[dict[str, Person], list[dict]]:
     return {record["id"]: person for person, record in pairs}, [record for _, record in pairs]
 
 
-def _search(
-    people, *, only_report: MissingReport | None = None, top: int = 10, cluster: str = ""
-) -> list[Candidate]:
-    """Match `people` against every verified report and keep the candidates.
-
-    Always against every report, even when one report is new: the prior of a pair
-    depends on how many reports pass blocking for that person, so a pair scores
-    the same whichever side arrived last. With `only_report`, only the people the
-    blocking rules compare with that report are matched (`ReportTable.blocked_with`):
-    nobody else's pairs change.
-    """
+def _search(people, *, top: int = 10, cluster: str = "") -> list[Candidate]:
+    """Match `people` against every verified report, keep the candidates and each
+    person's pool (`services.pools`)."""
     by_id, found = _found_records(people)
     table, searchable = matcher.report_table()  # once: the candidates name its reports
     reports = {matcher.missing_id(r.pk): r for r in searchable}
-    if only_report is not None:
-        admitted = set(table.blocked_with(found, matcher.missing_id(only_report.pk)))
-        found = [record for record in found if record["id"] in admitted]
-    candidates = matcher.match_table(table, found, top, cluster=cluster)
-    if only_report is not None:
-        # The new report's pairs, and the pairs already on the desk of the people it
-        # weighs in on: their posteriors count the new report among their rivals now.
-        wanted = matcher.missing_id(only_report.pk)
-        touched = {c["found"] for c in candidates if c["missing"] == wanted}
-        ids = {person.pk: found_id for found_id, person in by_id.items() if found_id in touched}
-        on_desk = {
-            (ids[person_id], matcher.missing_id(report_id))
-            for person_id, report_id in Candidate.objects.filter(
-                person_id__in=ids,
-                status__in=(Candidate.Status.OPEN, Candidate.Status.INQUIRY),
-            ).values_list("person_id", "report_id")
-        }
-        candidates = [
-            c for c in candidates if c["missing"] == wanted or (c["found"], c["missing"]) in on_desk
-        ]
+    result = matcher.match_table(table, found, top, cluster=cluster)
+    pools.keep_pools(result["pools"], by_id, table)
+    return _store(result["candidates"], by_id, reports)
+
+
+@transaction.atomic
+def _search_report(report: MissingReport, people, *, top: int) -> list[Candidate]:
+    """One report against the people the blocking rules compare it with
+    (`ReportTable.pairs_with`); nobody else's pairs change.
+
+    The report is scored in one pair per person and folded into their kept pools
+    (`services.pools`): a pool's size and sums give the pair the prior and rivals of a
+    full match, with no other pair matched again. A person with no pool kept (new, or
+    scored by another model) or whose pool may count another version of the report is
+    matched in full against every report, as the nightly re-link does, and their pool
+    made anew."""
+    by_id, found = _found_records(people)
+    table, searchable = matcher.report_table()  # once: the candidates name its reports
+    reports = {matcher.missing_id(r.pk): r for r in searchable}
+    wanted = matcher.missing_id(report.pk)
+    pairs = table.pairs_with(found, wanted)
+    admitted = [by_id[found_id] for found_id in pairs["found"]]
+    lacking, counting = pools.foldable_pools(report, admitted, table.version, top)
+    candidates = pools.fold(table, pairs, lacking, counting, by_id, wanted)
+    rest = {matcher.found_id(p.pk) for p in admitted if p.pk not in lacking | counting.keys()}
+    result = matcher.match_table(table, [r for r in found if r["id"] in rest], top)
+    pools.keep_pools(result["pools"], by_id, table)
+    # The new report's pairs, and the pairs already on the desk of the people it weighs
+    # in on: their posteriors count the new report among their rivals now.
+    touched = {c["found"] for c in result["candidates"] if c["missing"] == wanted}
+    ids = {by_id[found_id].pk: found_id for found_id in touched}
+    on_desk = {
+        (ids[person_id], matcher.missing_id(report_id))
+        for person_id, report_id in Candidate.objects.filter(
+            person_id__in=ids,
+            status__in=(Candidate.Status.OPEN, Candidate.Status.INQUIRY),
+        ).values_list("person_id", "report_id")
+    }
+    candidates += [
+        c
+        for c in result["candidates"]
+        if c["missing"] == wanted or (c["found"], c["missing"]) in on_desk
+    ]
     return _store(candidates, by_id, reports)
 
 
@@ -172,7 +194,7 @@ def search_for_report(report: MissingReport, *, top: int = 10) -> list[Candidate
     """Compare one verified report with every person in a station."""
     if report.status != MissingReport.Status.VERIFIED:
         return []
-    return _search(matcher.searchable_people(), only_report=report, top=top)
+    return _search_report(report, matcher.searchable_people(), top=top)
 
 
 def relink_all(*, top: int = 10) -> int:

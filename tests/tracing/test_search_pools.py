@@ -1,0 +1,107 @@
+"""A new report is folded into the pools of the people it blocks with (one pair each,
+nobody matched again), and the desk shows what a full re-link shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from homeward.tracing.models import Candidate, SearchPool
+from homeward.tracing.services import relink_all, search_for_report
+from tests.cases.conftest import admit
+from tests.tracing.conftest import staff_report
+
+
+def _pools():
+    return {row.person_id: (row.pool["size"], row.table_from) for row in SearchPool.objects.all()}
+
+
+def _desk():
+    return {
+        (c.person_id, c.report_id): c.posterior
+        for c in Candidate.objects.filter(status=Candidate.Status.OPEN)
+    }
+
+
+@pytest.fixture
+def people(suzhou, desk, tracer, django_capture_on_commit_callbacks):
+    """Two reports on file, then five people taken in (each matched in full): three men of
+    about sixty, a younger man and a woman."""
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(tracer)
+        staff_report(
+            tracer, name="王建国", birth_date=date(1958, 1, 1), contact_phone="13700000009"
+        )
+    found = {}
+    for name, sex, low, high in [
+        ("李明", "M", 60, 66),
+        ("王建国", "M", 62, 70),
+        ("张伟", "M", 55, 68),
+        ("赵大", "M", 30, 40),
+        ("刘芳", "F", 60, 66),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            stay = admit(
+                suzhou, desk, name=name, sex=sex, age_estimate_min=low, age_estimate_max=high
+            )
+        found[name] = stay.person.pk
+    return found
+
+
+def test_a_new_report_joins_the_pools_it_blocks_with_and_scores_as_a_full_relink(
+    people, tracer, django_capture_on_commit_callbacks
+):
+    before = _pools()
+    assert set(before) == set(people.values())
+    assert {size for size, _ in before.values()} >= {2}  # the men of sixty: both reports
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(
+            tracer, name="李明亮", birth_date=date(1961, 3, 1), contact_phone="13700000003"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(tracer, name="张卫", birth_date=date(1962, 8, 1), contact_phone="13700000004")
+    after = _pools()
+    for name in ("李明", "王建国", "张伟"):
+        person = people[name]
+        assert after[person][0] == before[person][0] + 2, name  # one pair per report ...
+        assert after[person][1] == before[person][1], name  # ... and no full match
+    for name in ("赵大", "刘芳"):  # too young; a woman: the reports never block with them
+        assert after[people[name]] == before[people[name]], name
+    folded = _desk()
+    assert folded  # the new reports put pairs on the desk
+
+    relink_all()
+    assert _desk() == pytest.approx(folded, abs=1e-6)
+    relinked = _pools()
+    assert {p: size for p, (size, _) in relinked.items()} == {
+        p: size for p, (size, _) in after.items()
+    }
+
+
+def test_a_search_run_again_counts_the_report_once(
+    people, tracer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = staff_report(
+            tracer, name="李明亮", birth_date=date(1961, 3, 1), contact_phone="13700000003"
+        )
+    once, desk_once = _pools(), _desk()
+    search_for_report(report)  # the job taken again after a crash, say
+    assert _pools() == once
+    assert _desk() == pytest.approx(desk_once, abs=1e-9)
+
+
+def test_a_person_matched_after_the_report_was_saved_is_matched_in_full(
+    suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    """The report is on file before the person comes in, and its own search runs only
+    then: the person's pool counts it already, so it is not folded in twice."""
+    first = staff_report(tracer)  # its search job not run
+    with django_capture_on_commit_callbacks(execute=True):
+        stay = admit(suzhou, desk, name="李明", age_estimate_min=60, age_estimate_max=66)
+    size = SearchPool.objects.get(person=stay.person).pool["size"]
+    posterior = Candidate.objects.get(report=first).posterior
+    search_for_report(first)
+    assert SearchPool.objects.get(person=stay.person).pool["size"] == size
+    assert Candidate.objects.get(report=first).posterior == pytest.approx(posterior, abs=1e-9)
