@@ -9,7 +9,8 @@ The database (default: a temporary SQLite file; a PostgreSQL database named by
 `--database-url` is dropped and made anew) gets the demo's stations and users, then
 `--reports` verified reports and `--people` people in a station, written in bulk from a
 seeded synthetic world (`matching.world`: names, ages, places, marks, photos' embeddings,
-relatives' DNA). Then the real job consumer (`homeward run_huey`, its own process, on the
+relatives' DNA), and the nightly re-link is run once (it keeps each person's pool,
+`services.pools`). Then the real job consumer (`homeward run_huey`, its own process, on the
 embedded queue or `--redis-url`) is started and, for `--minutes`, one save a second (every
 `1 / --rate` s) goes through the services the web app uses: a new report filed by the
 station's tracing officer (`report_file`), then an intake at the desk (`intake_admit`), by
@@ -368,6 +369,13 @@ def main(argv: list[str]) -> int:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
+        # The nightly re-link, as every night: each person's pool is kept, which a new
+        # report's search folds its pairs into.
+        from homeward.tracing.services import relink_all
+
+        started = time.perf_counter()
+        relink_all()
+        print(f"the nightly re-link (every person's pool): {time.perf_counter() - started:.0f} s")
         # The consumer's first job builds its table of every report: timed on its own.
         from homeward.cases.models import Person
         from homeward.tracing.tasks import search_for_person_job

@@ -81,15 +81,17 @@ def _empty_cache():
     # (tests reuse ids and clocks, which could make two tests' reports look the same).
     from django.core.cache import cache
 
-    from homeward.tracing import found_faces, matcher
+    from homeward.tracing import found_faces, found_table, matcher
 
     cache.clear()
     matcher.forget_reports()
     found_faces.forget()
+    found_table.forget()
     yield
     cache.clear()
     matcher.forget_reports()
     found_faces.forget()
+    found_table.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -57,6 +57,7 @@ from homeward.matching.bulk_columns import (
     weight_table,
 )
 from homeward.matching.bulk_dna import DnaColumns
+from homeward.matching.found_people import FoundPeople
 from homeward.matching.pools import Pool
 
 EVIDENCE = fusion.PARTS
@@ -266,22 +267,29 @@ class ReportTable:
         """The ids of the found records the blocking rules compare with report `report_id`
         (the other direction of `match`'s window and `_beyond`: sex and age, the same full
         name, a near face), so that a new report is scored against those people only."""
+        people = self._people(found_raw)
+        row = self.row_of.get(report_id)
+        if row is None or not len(people):
+            return []
+        return [people.records[k]["id"] for k in self._admitted(people, row)]
+
+    def _people(self, found: Sequence[Mapping[str, Any]] | FoundPeople) -> FoundPeople:
+        """Found records as `FoundPeople` encoded with this table's vocabulary."""
         from homeward.matching.search import parse_records
 
-        row = self.row_of.get(report_id)
-        found, _bad = parse_records(found_raw, "found")
-        if row is None or not found:
-            return []
-        f = encode([feature_row(r) for r in found], self.vocab)
-        return [found[k]["id"] for k in np.flatnonzero(self._admitted(found, f, row))]
+        if isinstance(found, FoundPeople):
+            return found.for_vocab(self.vocab)
+        return FoundPeople(parse_records(found, "found")[0], self.vocab)
 
-    def _admitted(self, found: Sequence[Mapping[str, Any]], f: Cols, row: int) -> np.ndarray:
-        """bool (len(found),): the parsed found records (`f` their columns) that the
-        blocking rules compare with the report at `row`.
+    def _admitted(self, people: FoundPeople, row: int) -> np.ndarray:
+        """The rows (int64, ascending) of the live found people that the blocking rules
+        compare with the report at `row`.
 
-        A face is taken as near a little beyond FACE_NEAR: the float32 distances here are
-        worked out in another order than `match`'s, and a person let in needlessly only
-        costs their match, which gives the same figures as ever."""
+        A face is taken as near a little beyond FACE_NEAR: the distances here are worked
+        out in another order than `match`'s, and a person let in needlessly only costs
+        their match, which gives the same figures as ever."""
+        rows = np.flatnonzero(people.live)
+        f = {k: people.cols[k][rows] for k in ("sex", "by_lo", "by_hi", "name", "given_py")}
         m = {k: v[..., row] for k, v in self.cols.items()}
         sex_ok = (f["sex"] == m["sex"]) | (m["sex"] < 0) | (f["sex"] < 0)
         age_ok = (m["by_lo"] <= f["by_hi"] + AGE_SLACK) & (f["by_lo"] <= m["by_hi"] + AGE_SLACK)
@@ -289,32 +297,36 @@ class ReportTable:
         admitted = (sex_ok & age_ok) | (full_name & (f["name"] == m["name"]))
         if self.face is not None and self.face.missing_mask[row].any():
             photos = self.face.missing[row][self.face.missing_mask[row]].astype(np.float64)
-            near = (FACE_NEAR * 1.01) ** 2
-            for k, record in enumerate(found):
-                if admitted[k] or not record["face_embeddings"]:
-                    continue
-                faces = np.asarray(record["face_embeddings"], np.float64)
-                if faces.shape[1] != photos.shape[1]:
-                    continue
-                gaps = ((faces[:, None, :] - photos[None, :, :]) ** 2).sum(axis=2)
-                admitted[k] = gaps.min() <= near
-        return admitted
+            others = rows[~admitted & people.face_mask[rows].any(axis=1)]
+            if len(others) and people.faces.shape[2] == photos.shape[1]:
+                faces = people.faces[others].astype(np.float64)  # (n, slots, dim)
+                gaps = (
+                    (faces**2).sum(axis=2)[:, :, None]
+                    + (photos**2).sum(axis=1)[None, None, :]
+                    - 2 * faces @ photos.T
+                )
+                gaps[~people.face_mask[others]] = np.inf
+                near = gaps.min(axis=(1, 2)) <= (FACE_NEAR * 1.01) ** 2
+                admitted[np.searchsorted(rows, others[near])] = True
+        return rows[admitted]
 
-    def pairs_with(self, found_raw: Sequence[Mapping[str, Any]], report_id: str) -> dict[str, Any]:
+    def pairs_with(
+        self, found_raw: Sequence[Mapping[str, Any]] | FoundPeople, report_id: str
+    ) -> dict[str, Any]:
         """Report `report_id` scored against the found records the blocking rules compare
         it with (`blocked_with`), one pair each: the other direction of `match`'s kernel,
         the same level functions, weights, face calibration and DNA scan. Returns "found"
         (their ids), "fields" float32 (n, fields), "parts" (log10 LR per part, NaN when
-        absent) and "total"; with a found person's `pools.Pool` from `match`, each pair's
-        prior and rivals follow without matching the person again (`Pool.add`).
+        absent), "total", "strongest" and the report's "recency"; with a found person's
+        `pools.Pool` from `match`, each pair's prior and rivals follow without matching
+        the person again (`Pool.add`). `found_raw` may be `FoundPeople` kept for many
+        reports.
 
         The attribute fields, their sum and the DNA are those `match` gives; the face's
         distances are worked out in float64 here, so its log10 LR agrees to about 1e-4."""
-        from homeward.matching.search import parse_records
-
+        people = self._people(found_raw)
         row = self.row_of.get(report_id)
-        found, _bad = parse_records(found_raw, "found")
-        if row is None or not found:
+        if row is None or not len(people):
             return {
                 "found": [],
                 "fields": np.zeros((0, len(COMPARISONS)), np.float32),
@@ -323,17 +335,16 @@ class ReportTable:
                 "strongest": np.zeros(0),
                 "recency": math.nan,
             }
-        f = encode([feature_row(r) for r in found], self.vocab)
-        chosen = np.flatnonzero(self._admitted(found, f, row))
-        people = {k: v[..., chosen] for k, v in f.items()}
+        chosen = self._admitted(people, row)
+        pair_people = {k: v[..., chosen] for k, v in people.cols.items()}
         report = {k: v[..., np.full(len(chosen), row)] for k, v in self.cols.items()}
         fields = np.empty((len(chosen), len(COMPARISONS)), np.float32)
         for name, (level_of, _columns) in LEVELS.items():
-            fields[:, FIELD[name]] = self.weights[FIELD[name]][level_of(people, report)]
+            fields[:, FIELD[name]] = self.weights[FIELD[name]][level_of(pair_people, report)]
         parts = {p: np.full(len(chosen), np.nan) for p in EVIDENCE}
         if "attributes" in self.evidence:
             parts["attributes"] = self.intercept + self.slope * fields.sum(axis=1, dtype=np.float64)
-        records = [found[k] for k in chosen]
+        records = [people.records[k] for k in chosen]
         if self.face is not None and self.face.missing_mask[row].any():
             with_face = [k for k, r in enumerate(records) if r["face_embeddings"]]
             got = self.face.distances([records[k] for k in with_face], np.array([row]))
@@ -379,15 +390,17 @@ class ReportTable:
         keep_pairs: bool = False,
         batch: int = 64,
         pools: bool = False,
+        parsed: bool = False,
     ) -> dict[str, Any]:
         """The top `top` candidates of each found person, as `search.match_records` gives
         them: {"candidates", "pairs" (blocked pairs in all), "bad", with `keep_pairs`
         "all": every blocked pair's found, missing, prior, parts, total, rivals,
         posterior; and with `pools` "pools": each found id's `pools.Pool`, what a new
-        report's pair needs to be scored alone (`pairs_with`)}."""
+        report's pair needs to be scored alone (`pairs_with`)}. With `parsed`, the
+        records are parsed already (`FoundPeople.records`)."""
         from homeward.matching.search import parse_records
 
-        found, bad = parse_records(found_raw, "found")
+        found, bad = (list(found_raw), []) if parsed else parse_records(found_raw, "found")
         found_cols = encode([feature_row(r) for r in found], self.vocab)
         best: dict[int, list[_Chosen]] = {}
         kept: list[dict[str, np.ndarray]] = []

@@ -48,6 +48,16 @@ def missing_id(report_id: int) -> str:
     return f"R{report_id}"
 
 
+def person_pk(found: str) -> int:
+    """The person of a found id (`found_id`)."""
+    return int(found[1:])
+
+
+def report_pk(missing: str) -> int:
+    """The report of a missing id (`missing_id`)."""
+    return int(missing[1:])
+
+
 def found_hwx(person: Person) -> dict[str, Any] | None:
     """The HWX `found` record of a person, from their latest stay, faces and DNA."""
     records = found_records([person])
@@ -419,16 +429,17 @@ def forget_reports() -> None:
 
 
 def match_table(
-    table: Any, found: list[dict[str, Any]], top: int, *, cluster: str = ""
+    table: Any, found: list[dict[str, Any]], top: int, *, cluster: str = "", parsed: bool = False
 ) -> dict[str, Any]:
     """The match of `found` against the reports of `table` (`report_table`), here or on
     the Dask cluster at `cluster` (`matching.cluster`): {"candidates": HWX candidates,
     "pools": each found id's `matching.pools.Pool`}. A cluster that does not answer, loses
     its workers or runs past `cluster.RUN_TIMEOUT` is logged as an error and the match is
-    made here: slower, but made."""
+    made here: slower, but made. With `parsed`, the records are parsed already
+    (`found_table.found_people`) and matched here."""
     if not found or not len(table):
         return {"candidates": [], "pools": {}}
-    if cluster:
+    if cluster and not parsed:
         from homeward.matching.cluster import match_all
 
         try:
@@ -439,7 +450,7 @@ def match_table(
             logger.error(
                 "matched in this process: the cluster failed: %s: %s", type(exc).__name__, exc
             )
-    return table.match(found, top=top, pools=True)
+    return table.match(found, top=top, pools=True, parsed=parsed)
 
 
 def match(found: list[dict[str, Any]], missing: list[dict[str, Any]], top: int) -> list[dict]:

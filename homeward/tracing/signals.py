@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from homeward.cases.models import Person, Stay
 from homeward.cases.signals import (
     person_corrected,
     person_merged,
@@ -14,7 +15,15 @@ from homeward.cases.signals import (
     stay_admitted,
     stay_ended,
 )
-from homeward.tracing.models import FaceVector, MissingReport, Relative, ReportChange, ReportPhoto
+from homeward.tracing.models import (
+    FaceVector,
+    FoundChange,
+    FoundDna,
+    MissingReport,
+    Relative,
+    ReportChange,
+    ReportPhoto,
+)
 
 
 @receiver(stay_admitted)
@@ -108,3 +117,28 @@ for _model in (MissingReport, Relative, ReportPhoto, FaceVector):
     post_delete.connect(_reports_changed, sender=_model, dispatch_uid=f"reports-{_model.__name__}-")
     post_save.connect(_log_report_change, sender=_model, dispatch_uid=f"log-{_model.__name__}")
     post_delete.connect(_log_report_change, sender=_model, dispatch_uid=f"log-{_model.__name__}-")
+
+
+def _person_of(instance) -> int | None:
+    """The found person a changed row belongs to (None for a report's embedding)."""
+    if isinstance(instance, Person):
+        return instance.pk
+    if isinstance(instance, (Stay, FoundDna)):
+        return instance.person_id
+    if instance.kind == FaceVector.Kind.FOUND:
+        return instance.person_id
+    return None
+
+
+def _log_found_change(sender, instance, raw=False, **kwargs) -> None:
+    """In the change's own transaction, as `_log_report_change`."""
+    if raw:
+        return
+    person_id = _person_of(instance)
+    if person_id is not None:
+        FoundChange.objects.create(person_id=person_id)
+
+
+for _model in (Person, Stay, FaceVector, FoundDna):
+    post_save.connect(_log_found_change, sender=_model, dispatch_uid=f"found-{_model.__name__}")
+    post_delete.connect(_log_found_change, sender=_model, dispatch_uid=f"found-{_model.__name__}-")

@@ -10,6 +10,7 @@ import pytest
 
 from homeward.matching import fusion
 from homeward.matching.bulk import ReportTable
+from homeward.matching.found_people import FoundPeople
 from homeward.matching.pools import NONE, Pool, log10_sum
 from homeward.matching.search import parse_records
 from homeward.matching.world import WorldConfig, build_world
@@ -127,3 +128,49 @@ def test_a_tie_goes_to_the_stronger_part_then_the_recent_report_then_the_id():
         pool = pool.add(report, 0.5, strongest, recency)
     assert [p[0] for p in pool.top] == ["e", "d", "a"]
     assert pool.rest == pytest.approx(math.log10(2 * 10**0.5))
+
+
+def test_found_people_kept_and_changed_in_place_score_as_the_records_do(world):
+    """`FoundPeople` (parsed once, faces as float32, changed in place) gives the same
+    pairs as the raw records, and its records match as the raw ones do."""
+    missing, _ = parse_records(world.missing, "missing")
+    table = ReportTable(missing)
+    parsed, _ = parse_records(world.found, "found")
+    half = len(parsed) // 2
+    people = FoundPeople(parsed[:half], table.vocab)
+    # The second half arrives; three of the first change (a name corrected), two leave.
+    changed = [dict(r, name="王小二") for r in parsed[:3]]
+    gone = [r["id"] for r in parsed[3:5]]
+    grown = people.update([*parsed[half:], *changed], gone)
+    assert len(people) == half  # the old object is as it was
+    now = [*changed, *parsed[5:half], *parsed[half:]]
+    raw = {r["id"]: r for r in world.found}
+    renamed = {r["id"] for r in changed}
+    now_raw = [
+        dict(raw[r["id"]], name="王小二") if r["id"] in renamed else raw[r["id"]] for r in now
+    ]
+    assert sorted(grown.ids()) == sorted(r["id"] for r in now)
+    assert grown.record(changed[0]["id"])["name"] == "王小二"
+    with_face = 0
+    for report in missing[::25]:
+        kept = table.pairs_with(grown, report["id"])
+        fresh = table.pairs_with(now_raw, report["id"])
+        assert sorted(kept["found"]) == sorted(fresh["found"])
+        order = {f: k for k, f in enumerate(fresh["found"])}
+        at = [order[f] for f in kept["found"]]
+        np.testing.assert_array_equal(kept["fields"], fresh["fields"][at])
+        np.testing.assert_allclose(kept["total"], fresh["total"][at], atol=1e-9)
+        with_face += int(np.isfinite(kept["parts"]["face"]).sum())
+    assert with_face > 0
+    # A table built anew has another vocabulary: the people are encoded again for it.
+    other = ReportTable(missing)
+    assert grown.for_vocab(other.vocab).vocab is other.vocab
+    report = missing[0]["id"]
+    assert sorted(other.pairs_with(grown, report)["found"]) == sorted(
+        table.pairs_with(grown, report)["found"]
+    )
+    records = [grown.record(f) for f in grown.ids()]
+    renamed = {r["id"] for r in changed}
+    as_raw = [dict(raw[f], name="王小二") if f in renamed else raw[f] for f in grown.ids()]
+    kept_match = table.match(records, top=3, parsed=True)["candidates"]
+    assert kept_match == table.match(as_raw, top=3)["candidates"]

@@ -3,9 +3,11 @@ nobody matched again), and the desk shows what a full re-link shows."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from homeward.tracing.models import Candidate, SearchPool
 from homeward.tracing.services import relink_all, search_for_report
@@ -105,3 +107,56 @@ def test_a_person_matched_after_the_report_was_saved_is_matched_in_full(
     search_for_report(first)
     assert SearchPool.objects.get(person=stay.person).pool["size"] == size
     assert Candidate.objects.get(report=first).posterior == pytest.approx(posterior, abs=1e-9)
+
+
+def test_the_people_in_stations_are_read_once_and_kept_up_to_date(
+    people, suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    """New reports are scored against the kept people: read from the database once, then
+    only who the change log names: a new intake, a corrected name, a person who left. A
+    change without a log row, or a new day, reads everyone again."""
+    from homeward.cases.models import Person
+    from homeward.cases.services.exits import ExitData, stay_exit
+    from homeward.tracing import found_table, matcher
+
+    def kept():
+        table, _ = matcher.report_table()
+        return found_table.found_people(table)
+
+    found_table.forget()  # (the reports' searches in `people` read them already)
+    before = found_table.reads()
+    first = kept()
+    assert sorted(first.ids()) == sorted(matcher.found_id(pk) for pk in people.values())
+    assert found_table.reads() == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(
+            tracer, name="李明亮", birth_date=date(1961, 3, 1), contact_phone="13700000003"
+        )
+    newcomer = admit(suzhou, desk, name="钱多", age_estimate_min=20, age_estimate_max=30)
+    stay_exit(
+        stay=Person.objects.get(pk=people["赵大"]).stays.get(), data=ExitData(kind="left"), by=desk
+    )
+    liu = Person.objects.get(pk=people["刘芳"])
+    liu.name = "刘芳芳"
+    liu.save()
+    now = kept()
+    assert found_table.reads() == before + 1  # caught up from the log, nobody else read again
+    assert matcher.found_id(newcomer.person_id) in now.ids()
+    assert matcher.found_id(people["赵大"]) not in now.ids()
+    assert now.record(matcher.found_id(liu.pk))["name"] == "刘芳芳"
+    assert first.record(matcher.found_id(liu.pk))["name"] == "刘芳"  # a search under way
+
+    # A fix made by a queryset update (no signal, no log row) moves the rows' stamp.
+    Person.objects.filter(pk=liu.pk).update(name="刘芳", updated_at=timezone.now())
+    assert kept().record(matcher.found_id(liu.pk))["name"] == "刘芳"
+    assert found_table.reads() == before + 2
+    # One that leaves no trace at all is read by the nightly re-link.
+    Person.objects.filter(pk=liu.pk).update(name="刘小芳")
+    assert kept().record(matcher.found_id(liu.pk))["name"] == "刘芳"
+    relink_all()
+    assert kept().record(matcher.found_id(liu.pk))["name"] == "刘小芳"
+    assert found_table.reads() == before + 3
+    tomorrow = timezone.now() + timedelta(days=1)
+    with time_machine.travel(tomorrow, tick=False):
+        kept()
+    assert found_table.reads() == before + 4  # ages are counted from today

@@ -1,7 +1,7 @@
 from homeward.tracing.models.alerts import AlertDelivery, Subscription
 from homeward.tracing.models.found import FaceVector, FoundDna
 from homeward.tracing.models.notices import Notice, Tip
-from homeward.tracing.models.pools import ReportFold, SearchPool
+from homeward.tracing.models.pools import FoundChange, ReportFold, SearchPool
 from homeward.tracing.models.reports import (
     MissingReport,
     Relative,
@@ -15,6 +15,7 @@ __all__ = [
     "AlertDelivery",
     "Candidate",
     "FaceVector",
+    "FoundChange",
     "FoundDna",
     "InquiryTask",
     "MissingReport",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class SearchPool(models.Model):
@@ -37,3 +38,18 @@ class ReportFold(models.Model):
 
     def __str__(self) -> str:
         return f"folded {self.report_id}"
+
+
+class FoundChange(models.Model):
+    """A change to what the matcher reads of a found person (the person, a stay, a face
+    embedding, the DNA), written in the same transaction as the change: each process's
+    kept found people (`tracing.found_table`) catch up from these rows."""
+
+    person_id = models.BigIntegerField(db_index=True)  # no key: a deleted person's stays
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.at:%H:%M:%S}"

@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import User
 from homeward.cases.models import Person, Stay
-from homeward.tracing import matcher
+from homeward.tracing import found_table, matcher
 from homeward.tracing.models import (
     Candidate,
     FaceVector,
+    FoundChange,
     FoundDna,
     MissingReport,
     ReportPhoto,
@@ -145,7 +147,7 @@ def _search(people, *, top: int = 10, cluster: str = "") -> list[Candidate]:
 
 
 @transaction.atomic
-def _search_report(report: MissingReport, people, *, top: int) -> list[Candidate]:
+def _search_report(report: MissingReport, *, top: int) -> list[Candidate]:
     """One report against the people the blocking rules compare it with
     (`ReportTable.pairs_with`); nobody else's pairs change.
 
@@ -155,16 +157,17 @@ def _search_report(report: MissingReport, people, *, top: int) -> list[Candidate
     scored by another model) or whose pool may count another version of the report is
     matched in full against every report, as the nightly re-link does, and their pool
     made anew."""
-    by_id, found = _found_records(people)
-    table, searchable = matcher.report_table()  # once: the candidates name its reports
-    reports = {matcher.missing_id(r.pk): r for r in searchable}
+    table, _searchable = matcher.report_table()
+    people = found_table.found_people(table)
     wanted = matcher.missing_id(report.pk)
-    pairs = table.pairs_with(found, wanted)
-    admitted = [by_id[found_id] for found_id in pairs["found"]]
+    pairs = table.pairs_with(people, wanted)
+    persons = Person.objects.in_bulk([matcher.person_pk(f) for f in pairs["found"]])
+    by_id = {matcher.found_id(pk): person for pk, person in persons.items()}
+    admitted = [by_id[f] for f in pairs["found"] if f in by_id]
     lacking, counting = pools.foldable_pools(report, admitted, table.version, top)
     candidates = pools.fold(table, pairs, lacking, counting, by_id, wanted)
     rest = {matcher.found_id(p.pk) for p in admitted if p.pk not in lacking | counting.keys()}
-    result = matcher.match_table(table, [r for r in found if r["id"] in rest], top)
+    result = matcher.match_table(table, [people.record(f) for f in sorted(rest)], top, parsed=True)
     pools.keep_pools(result["pools"], by_id, table)
     # The new report's pairs, and the pairs already on the desk of the people it weighs
     # in on: their posteriors count the new report among their rivals now.
@@ -182,7 +185,8 @@ def _search_report(report: MissingReport, people, *, top: int) -> list[Candidate
         for c in result["candidates"]
         if c["missing"] == wanted or (c["found"], c["missing"]) in on_desk
     ]
-    return _store(candidates, by_id, reports)
+    named = MissingReport.objects.in_bulk([matcher.report_pk(c["missing"]) for c in candidates])
+    return _store(candidates, by_id, {matcher.missing_id(pk): r for pk, r in named.items()})
 
 
 def search_for_person(person: Person, *, top: int = 10) -> list[Candidate]:
@@ -194,7 +198,7 @@ def search_for_report(report: MissingReport, *, top: int = 10) -> list[Candidate
     """Compare one verified report with every person in a station."""
     if report.status != MissingReport.Status.VERIFIED:
         return []
-    return _search_report(report, matcher.searchable_people(), top=top)
+    return _search_report(report, top=top)
 
 
 def relink_all(*, top: int = 10) -> int:
@@ -202,6 +206,8 @@ def relink_all(*, top: int = 10) -> int:
     after the kept table of reports is checked against the database; on the Dask cluster
     of `settings.MATCH_CLUSTER` when one is named."""
     matcher.report_table_verify()
+    FoundChange.objects.filter(at__lt=timezone.now() - matcher.LOG_KEPT).delete()
+    found_table.forget()  # read everyone again: rows written without a log row are seen
     people = matcher.searchable_people()
     return len(_search(people, top=top, cluster=settings.MATCH_CLUSTER))
 
