@@ -351,10 +351,7 @@ class ReportTable:
             if got is not None and with_face:
                 parts["face"][with_face] = self.face.log10_lr(got[0][:, 0], got[1][:, 0])
         if self.dna is not None and self.dna.has_family[row]:
-            at = np.array([row])
-            for k, record in enumerate(records):
-                if record.get("dna"):
-                    parts["dna"][k] = self.dna.scores_at(record, at)[0]
+            parts["dna"] = self.dna.scores_of_family(records, row)
         return {
             "found": [r["id"] for r in records],
             "fields": fields,

@@ -167,3 +167,68 @@ class DnaColumns(DnaEvidence):
                 score = scan.gather_sum(np.ascontiguousarray(seg_codes[:, pos]), tabs, 1)
             out[sel] = np.maximum(np.asarray(score, np.float64), DNA_FLOOR)
         return out
+
+    def scores_of_family(self, found: Sequence[Mapping[str, Any]], row: int) -> np.ndarray:
+        """log10 LR float64 (len(found),) of the family of report `row` against each parsed
+        found record: `scores_at` the other way round (one family, many people), the same
+        float32 table values summed locus by locus in the same order, so the same scores.
+        The engine's tables are worked out per locus and genotype (a parents' table once
+        per genotype among these people), not per person."""
+        from homeward.matching.dna.errors import DnaError
+        from homeward.matching.dna.profiles import parse_profile
+        from homeward.matching.dna.search import _segment_array, _shrink
+
+        out = np.full(len(found), np.nan)
+        k = int(self.seg_of[row]) if row < len(self.seg_of) else -1
+        if k < 0:
+            return out
+        index, seg = self.parts[k]
+        pos = int(self.pos_of[row])
+        people, profiles, sexes = [], [], []
+        for j, rec in enumerate(found):
+            if not rec.get("dna"):
+                continue
+            sex = rec["sex"] if rec["sex"] in ("M", "F") else None
+            try:
+                profiles.append(
+                    parse_profile(rec["dna"], field="dna", sex=sex, table=self.index.table)
+                )
+            except DnaError:
+                continue
+            people.append(j)
+            sexes.append(sex or "U")
+        if not people:
+            return out
+        codes = index.encode(profiles).astype(np.intp)  # (loci, people)
+        score = np.zeros(len(people), np.float32)
+        kind = seg["kind"]
+        if kind == "pedigree":
+            tabs = _segment_array(index, seg, "tables")
+            offsets = np.concatenate([[0], np.cumsum(seg["sizes"])[:-1]])
+            for i, c in enumerate(codes):
+                have = (c > 0) & (c < seg["sizes"][i])
+                score[have] += np.asarray(tabs[pos, offsets[i] + c[have]], np.float32)
+        else:
+            family = np.asarray(_segment_array(index, seg, "codes")[:, pos], np.intp)
+            sexes_arr = np.array(sexes)
+            for i, locus in enumerate(index.loci):
+                value = np.empty(len(people), np.float32)
+                if kind == "parents":
+                    stride = seg["strides"][i]
+                    for c in np.unique(codes[i]):
+                        at = codes[i] == c
+                        if c == 0:
+                            value[at] = 0.0
+                            continue
+                        table = index.query_tables_at(int(c), i, kind)
+                        value[at] = _shrink(table, stride)[family[i]]
+                else:
+                    for sex in np.unique(sexes_arr):
+                        at = sexes_arr == sex
+                        value[at] = index._matrix(kind, locus, sex)[codes[i][at], family[i]]
+                if i == 0:
+                    score[:] = value
+                else:
+                    score += value
+        out[people] = np.maximum(np.asarray(score, np.float64), DNA_FLOOR)
+        return out

@@ -174,3 +174,37 @@ def test_found_people_kept_and_changed_in_place_score_as_the_records_do(world):
     as_raw = [dict(raw[f], name="王小二") if f in renamed else raw[f] for f in grown.ids()]
     kept_match = table.match(records, top=3, parsed=True)["candidates"]
     assert kept_match == table.match(as_raw, top=3)["candidates"]
+
+
+def test_a_familys_dna_against_many_people_equals_each_persons_scan(world, tmp_path):
+    """`DnaColumns.scores_of_family` (one family, many people) gives each person the score
+    their own scan gives that family (`scores_at`), to the last bit, for every kind of
+    family the world holds, appended ones included."""
+    missing, _ = parse_records(world.missing, "missing")
+    found, _ = parse_records(world.found, "found")
+    with_dna = [r for r in found if r.get("dna")]
+    assert len(with_dna) > 20
+    # A mother and a sibling make a pedigree (the engine's exact table per family).
+    mothers = [r for m in missing for r in m["relatives"] if r.get("relation") == "mother"]
+    siblings = [r for m in missing for r in m["relatives"] if r.get("relation") == "full_sibling"]
+    pedigrees = [
+        dict(missing[k], id=f"PED-{k}", relatives=[mothers[k], siblings[k]]) for k in range(3)
+    ]
+    table = ReportTable([*missing[:-40], *pedigrees[:2]], dna_index=tmp_path / "dna")
+    table.add([*missing[-40:], pedigrees[2]])  # into the table's own segments
+    by_kind: dict[tuple[str, bool], list[int]] = {}
+    for row in np.flatnonzero(table.dna.has_family):
+        index, seg = table.dna.parts[table.dna.seg_of[row]]
+        by_kind.setdefault((seg["kind"], index is table.dna.index), []).append(int(row))
+    kinds = {kind for kind, _kept in by_kind}
+    assert {"parents", "pedigree"} < kinds, kinds  # and one relative of some kind
+    rows = [row for some in by_kind.values() for row in some[:3]]
+    appended = 0
+    for row in rows:
+        got = table.dna.scores_of_family(found, int(row))
+        want = np.array([table.dna.scores_at(r, np.array([row]))[0] for r in found])
+        np.testing.assert_array_equal(got, want)
+        appended += int(table.dna.parts[table.dna.seg_of[row]][0] is not table.dna.index)
+    assert appended > 0
+    nobody = int(np.flatnonzero(~table.dna.has_family)[0])
+    assert np.isnan(table.dna.scores_of_family(found, nobody)).all()

@@ -305,21 +305,27 @@ class DnaIndex:
         codes = self.encode([profile])[:, 0]
         out = []
         for i, locus in enumerate(self.loci):
-            size = len(self.meta["ladders"][locus])
-            size = size * (size + 1) // 2 + 1
             if kind == "parents":
                 if codes[i] == 0:
+                    size = len(self.meta["ladders"][locus])
+                    size = size * (size + 1) // 2 + 1
                     out.append(np.zeros(size * size, dtype=np.float32))
                     continue
-                mm, mf = self.mutation_matrix(locus, "F"), self.mutation_matrix(locus, "M")
-                lr = closed.parents_index(
-                    int(codes[i]), self.frequencies(locus), self.meta["theta"], mf, mm
-                )
-                with np.errstate(divide="ignore"):
-                    out.append(np.log10(lr).astype(np.float32).ravel())
+                out.append(self.query_tables_at(int(codes[i]), i, kind))
             else:
                 out.append(self._matrix(kind, locus, mp_sex)[codes[i]])
         return out
+
+    def query_tables_at(self, code: int, i: int, kind: str) -> np.ndarray:
+        """`query_tables`'s table at locus `i` for a found genotype `code` (not 0), for the
+        "parents" kind: float32 log10 LR over (mother, father) genotype pairs, flat."""
+        if kind != "parents":
+            raise ValueError(f"query_tables_at serves the parents' kind, not {kind!r}")
+        locus = self.loci[i]
+        mm, mf = self.mutation_matrix(locus, "F"), self.mutation_matrix(locus, "M")
+        lr = closed.parents_index(code, self.frequencies(locus), self.meta["theta"], mf, mm)
+        with np.errstate(divide="ignore"):
+            return np.log10(lr).astype(np.float32).ravel()
 
     # -- searching (search.py holds the work) ------------------------------------------
     def search(self, profile: Profile, *, top: int = 10, mp_sex: str | None = None) -> list[dict]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Max
+from django.utils import timezone
 
 from homeward.cases.models import Person
 from homeward.matching import fusion
@@ -145,10 +146,25 @@ def fold(
             )
         )
     _rescore_desk(table, touched, report_key)
-    rows = list(SearchPool.objects.filter(person_id__in=list(grown_of)))
-    for row in rows:
-        row.pool = grown_of[row.person_id].as_json()
-    SearchPool.objects.bulk_update(rows, ["pool"], batch_size=500)
+    # Rows that exist (locked): one upsert per batch, which costs far less to write out
+    # than `bulk_update`'s CASE per row. The times are those kept (never written here).
+    now = timezone.now()
+    SearchPool.objects.bulk_create(
+        [
+            SearchPool(
+                person_id=person_id,
+                model_version=table.version,
+                pool=pool.as_json(),
+                table_from=now,
+                table_to=now,
+            )
+            for person_id, pool in grown_of.items()
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=["pool"],
+    )
     return candidates
 
 
