@@ -109,6 +109,35 @@ def test_a_person_matched_after_the_report_was_saved_is_matched_in_full(
     assert Candidate.objects.get(report=first).posterior == pytest.approx(posterior, abs=1e-9)
 
 
+def test_a_report_changed_after_it_was_folded_in_has_its_people_matched_in_full(
+    people, tracer, django_capture_on_commit_callbacks
+):
+    """A relative's DNA comes in after the report's first search: which version each
+    pool counts is unknown, so the people it blocks with are matched in full (their pools
+    made anew), and the report is still counted once."""
+    from homeward.tracing.models import Relative
+    from homeward.tracing.services import relative_set_dna
+    from tests.tracing.conftest import PROFILE
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = staff_report(
+            tracer, name="李明亮", birth_date=date(1961, 3, 1), contact_phone="13700000003"
+        )
+    folded = _pools()
+    relative = Relative.objects.create(report=report, relation="mother", name="王芳")
+    with django_capture_on_commit_callbacks(execute=True):
+        relative_set_dna(relative=relative, status="entered", profile=PROFILE, by=tracer)
+    again = _pools()
+    for name in ("李明", "王建国", "张伟"):
+        person = people[name]
+        assert again[person][0] == folded[person][0], name  # counted once
+        assert again[person][1] > folded[person][1], name  # matched in full
+    assert again[people["刘芳"]] == folded[people["刘芳"]]
+    desk = _desk()
+    relink_all()
+    assert _desk() == pytest.approx(desk, abs=1e-6)
+
+
 def test_the_people_in_stations_are_read_once_and_kept_up_to_date(
     people, suzhou, desk, tracer, django_capture_on_commit_callbacks
 ):
