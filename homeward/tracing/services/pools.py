@@ -65,12 +65,13 @@ def foldable_pools(
     into, that count it already). Anyone else is matched in full.
 
     A pool counts the report when its table held the report's present version: read
-    more than SAVED_TO_COMMITTED after that version was saved. It lacks
-    it when its table was read before the report existed. Between the two, or when a
+    more than SAVED_TO_COMMITTED after that version was saved. It lacks it when its table
+    was read before the report was verified (or made). Between the two, or when a
     version other than the present one was folded in (the report changed since), nobody
     can say which version the pool counts: a full match settles it. A report folded
     already (a job run again) has its pair counted in the pools that lacked it."""
     at = changed_at(report)
+    searched_from = report.verified_at or report.created_at  # not searched before
     fold, created = ReportFold.objects.select_for_update().get_or_create(
         report=report, defaults={"version_at": at}
     )
@@ -92,7 +93,7 @@ def foldable_pools(
                 continue
             if table_from > at + SAVED_TO_COMMITTED:
                 counting[person_id] = pool
-            elif table_to < report.created_at:
+            elif table_to < searched_from:
                 (lacking if created else counting)[person_id] = pool
     return lacking, counting
 
