@@ -283,11 +283,9 @@ class ReportTable:
 
     def _admitted(self, people: FoundPeople, row: int) -> np.ndarray:
         """The rows (int64, ascending) of the live found people that the blocking rules
-        compare with the report at `row`.
-
-        A face is taken as near a little beyond FACE_NEAR: the distances here are worked
-        out in another order than `match`'s, and a person let in needlessly only costs
-        their match, which gives the same figures as ever."""
+        compare with the report at `row`: exactly those `match` pairs with it. The faces
+        are screened in float64 a little beyond FACE_NEAR, then each one so near is
+        settled by `match`'s own distance."""
         rows = np.flatnonzero(people.live)
         f = {k: people.cols[k][rows] for k in ("sex", "by_lo", "by_hi", "name", "given_py")}
         m = {k: v[..., row] for k, v in self.cols.items()}
@@ -306,9 +304,18 @@ class ReportTable:
                     - 2 * faces @ photos.T
                 )
                 gaps[~people.face_mask[others]] = np.inf
-                near = gaps.min(axis=(1, 2)) <= (FACE_NEAR * 1.01) ** 2
-                admitted[np.searchsorted(rows, others[near])] = True
+                near = others[gaps.min(axis=(1, 2)) <= (FACE_NEAR * 1.01) ** 2]
+                # Those near the line are settled by `match`'s own rule (its float32
+                # distances), so that a pair is scored exactly when a full match has it.
+                exact = [k for k in near if self._near_face(people.records[k], row)]
+                admitted[np.searchsorted(rows, np.asarray(exact, np.int64))] = True
         return rows[admitted]
+
+    def _near_face(self, record: Mapping[str, Any], row: int) -> bool:
+        """Whether `match` compares this found record with the report at `row` for a near
+        face (`_score`: `FaceColumns.nearest_all` within FACE_NEAR)."""
+        face = self.face.nearest_all(record) if self.face is not None else None
+        return face is not None and bool(face[0][row] <= FACE_NEAR**2)
 
     def pairs_with(
         self, found_raw: Sequence[Mapping[str, Any]] | FoundPeople, report_id: str

@@ -119,7 +119,9 @@ class Pool:
     def as_json(self) -> dict[str, Any]:
         return {
             "size": self.size,
-            "top": [[r, t, s, None if math.isnan(d) else d] for r, t, s, d in self.top],
+            # JSON has no infinity or NaN: a pair with no evidence at all, a report
+            # with no date of loss, are kept as null.
+            "top": [[r, t, _finite(s), _finite(d)] for r, t, s, d in self.top],
             "rest": None if self.rest == NONE else self.rest,
             "keep": self.keep,
         }
@@ -130,7 +132,7 @@ class Pool:
         return cls(
             size=int(data["size"]),
             top=tuple(
-                (str(r), float(t), float(s), math.nan if d is None else float(d))
+                (str(r), float(t), -math.inf if s is None else float(s), _number(d))
                 for r, t, s, d in data["top"]
             ),
             rest=NONE if rest is None else float(rest),
@@ -143,3 +145,11 @@ def _key(pair: tuple[str, float, float, float]) -> tuple:
     (unknown last), the report's id."""
     report, total, strongest, recency = pair
     return (-total, -strongest, math.inf if math.isnan(recency) else -recency, report)
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _number(value: float | None) -> float:
+    return math.nan if value is None else float(value)

@@ -30,13 +30,14 @@ _kept: dict[str, Any] = {}
 
 def people_stamp() -> tuple:
     """The counts and latest changes of the rows a found record is read from (a change
-    without a log row moves them)."""
+    without a log row moves them), and of the change log."""
     stamp: list[Any] = [connection.alias, connection.settings_dict["NAME"]]
     for qs, latest in (
         (Person.objects.all(), "updated_at"),
         (Stay.objects.all(), "updated_at"),
         (FaceVector.objects.filter(kind=FaceVector.Kind.FOUND), "id"),
         (FoundDna.objects.all(), "updated_at"),
+        (FoundChange.objects.all(), "id"),  # a change that moved none of the above
     ):
         row = qs.aggregate(n=Count("id"), latest=Max(latest))
         stamp += [row["n"], row["latest"]]

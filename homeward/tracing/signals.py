@@ -50,6 +50,10 @@ def _follow_merge(sender, kept, merged, undone=False, **kwargs) -> None:
     from homeward.tracing.services.review import candidates_follow_merge, faces_follow_unmerge
     from homeward.tracing.tasks import search_for_person_job
 
+    # The faces and `merged_into` move by queryset updates, which log nothing themselves:
+    # the kept found people of every process read both records again.
+    FoundChange.objects.bulk_create([FoundChange(person_id=p.pk) for p in (kept, merged)])
+
     if undone:
         faces_follow_unmerge(merged=merged)
         for person in (kept, merged):

@@ -31,9 +31,7 @@ def test_the_people_blocked_with_a_report_are_those_the_match_pairs_it_with(worl
         row = table.row_of[report_id]
         paired = {found_ids[k] for k in pairs["found"][pairs["missing"] == row]}
         admitted = set(table.blocked_with(world.found, report_id))
-        assert paired <= admitted, report_id  # nobody the match compares is left out
-        # ... and few beyond them (a face just past the line: compared, then dropped)
-        assert len(admitted - paired) <= 2, report_id
+        assert paired == admitted, report_id  # nobody the match compares, and no one else
         fewer += len(found_ids) - len(admitted)
 
         some = [f for f in world.found if f["id"] in admitted]

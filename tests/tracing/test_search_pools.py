@@ -189,3 +189,60 @@ def test_the_people_in_stations_are_read_once_and_kept_up_to_date(
     with time_machine.travel(tomorrow, tick=False):
         kept()
     assert found_table.reads() == before + 4  # ages are counted from today
+
+
+def test_a_full_match_from_before_a_fold_never_overwrites_the_folded_pool(
+    people, tracer, django_capture_on_commit_callbacks
+):
+    """The nightly re-link reads its table, a report is verified and folded in meanwhile,
+    then the re-link writes its pools: the folded pool counts a report the re-link's does
+    not, so it is dropped, and the next report matches that person in full."""
+    from homeward.tracing import matcher
+    from homeward.tracing.services import pools
+
+    table, _ = matcher.report_table()
+    records = [r for _p, r in matcher.found_records(matcher.searchable_people())]
+    stale = table.match(records, top=10, pools=True)["pools"]  # the re-link, under way
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(
+            tracer, name="李明亮", birth_date=date(1961, 3, 1), contact_phone="13700000003"
+        )
+    folded = _pools()
+    li = people["李明"]
+    by_id = {matcher.found_id(p.pk): p for p in matcher.searchable_people()}
+    pools.keep_pools(stale, by_id, table)
+    after = _pools()
+    assert li not in after  # dropped, not overwritten with a pool that lacks the report
+    assert after[people["赵大"]][0] == folded[people["赵大"]][0]  # never folded: replaced
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_report(tracer, name="张卫", birth_date=date(1962, 8, 1), contact_phone="13700000004")
+    assert _pools()[li][0] == folded[li][0] + 1  # matched in full: both reports counted
+    desk = _desk()
+    relink_all()
+    assert _desk() == pytest.approx(desk, abs=1e-6)
+
+
+def test_a_merge_and_its_undoing_reach_the_kept_people(
+    people, suzhou, desk, tracer, django_capture_on_commit_callbacks
+):
+    from homeward.cases.models import Person
+    from homeward.cases.services.people import person_merge, person_merge_undo
+    from homeward.tracing import found_table, matcher
+
+    def kept():
+        table, _ = matcher.report_table()
+        return set(found_table.found_people(table).ids())
+
+    found_table.forget()
+    before = found_table.reads()
+    assert matcher.found_id(people["张伟"]) in kept()
+    merge = person_merge(
+        kept=Person.objects.get(pk=people["李明"]),
+        merged=Person.objects.get(pk=people["张伟"]),
+        reason="同一人，指纹一致",
+        by=desk,
+    )
+    assert matcher.found_id(people["张伟"]) not in kept()
+    person_merge_undo(merge=merge, by=desk)
+    assert matcher.found_id(people["张伟"]) in kept()
+    assert found_table.reads() == before + 1  # both caught up from the log

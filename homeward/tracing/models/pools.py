@@ -21,6 +21,7 @@ class SearchPool(models.Model):
     # `table_from`, and none saved after `table_to` (`matcher.report_table`).
     table_from = models.DateTimeField()
     table_to = models.DateTimeField()
+    folded_at = models.DateTimeField(null=True)  # the last report folded in, if any
 
     def __str__(self) -> str:
         return f"pool of {self.person_id}: {self.pool.get('size')}"

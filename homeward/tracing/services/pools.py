@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -27,26 +28,40 @@ SAVED_TO_COMMITTED = timedelta(minutes=1)
 
 def keep_pools(pools: Mapping[str, Pool], by_id: Mapping[str, Person], table: Any) -> None:
     """Keep the pools a full match against `table` gave (`matcher.match_table`),
-    replacing older ones."""
+    replacing older ones, person by person in order (two writers never wait on each other
+    in a circle). A kept pool that a report was folded into after this table was read
+    counts a report the new one lacks: it is dropped instead, and the person's next search
+    matches them in full."""
     lo, hi = table.read_between
-    rows = [
-        SearchPool(
-            person=by_id[found],
-            model_version=table.version,
-            pool=pool.as_json(),
-            table_from=lo,
-            table_to=hi,
-        )
-        for found, pool in pools.items()
-        if found in by_id
-    ]
-    SearchPool.objects.bulk_create(
-        rows,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["person"],
-        update_fields=["model_version", "pool", "table_from", "table_to"],
-    )
+    found = sorted((by_id[f].pk, pool) for f, pool in pools.items() if f in by_id)
+    for k in range(0, len(found), CHUNK):
+        chunk = dict(found[k : k + CHUNK])
+        with transaction.atomic():
+            newer = set(
+                SearchPool.objects.select_for_update()
+                .filter(person_id__in=list(chunk), folded_at__gte=lo)
+                .order_by("person_id")
+                .values_list("person_id", flat=True)
+            )
+            SearchPool.objects.filter(person_id__in=newer).delete()
+            SearchPool.objects.bulk_create(
+                [
+                    SearchPool(
+                        person_id=person_id,
+                        model_version=table.version,
+                        pool=pool.as_json(),
+                        table_from=lo,
+                        table_to=hi,
+                        folded_at=None,
+                    )
+                    for person_id, pool in chunk.items()
+                    if person_id not in newer
+                ],
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["person"],
+                update_fields=["model_version", "pool", "table_from", "table_to", "folded_at"],
+            )
 
 
 def changed_at(report: MissingReport) -> datetime:
@@ -57,7 +72,7 @@ def changed_at(report: MissingReport) -> datetime:
 
 
 def foldable_pools(
-    report: MissingReport, people: Iterable[Person], version: str, keep: int
+    report: MissingReport, people: Iterable[Person], table: Any, keep: int
 ) -> tuple[dict[int, Pool], dict[int, Pool]]:
     """The kept pools of these people that this report's pair can join without matching
     them again, by person id, locked until the transaction ends (on PostgreSQL: two
@@ -69,7 +84,11 @@ def foldable_pools(
     was read before the report was verified (or made). Between the two, or when a
     version other than the present one was folded in (the report changed since), nobody
     can say which version the pool counts: a full match settles it. A report folded
-    already (a job run again) has its pair counted in the pools that lacked it."""
+    already (a job run again) has its pair counted in the pools that lacked it. A pool
+    whose best pairs name a report that is no longer searched, or changed since
+    (`ReportTable.changed_since`), is made anew too. (One among the rest that left still
+    counts in the pool's size and sum until the nightly re-link: a little rival weight,
+    never a pair on the desk.)"""
     at = changed_at(report)
     searched_from = report.verified_at or report.created_at  # not searched before
     fold, created = ReportFold.objects.select_for_update().get_or_create(
@@ -78,6 +97,7 @@ def foldable_pools(
     if not created and fold.version_at != at:
         return {}, {}
     ids = sorted(p.pk for p in people)
+    version, live = table.version, table.row_of
     lacking: dict[int, Pool] = {}
     counting: dict[int, Pool] = {}
     for k in range(0, len(ids), CHUNK):
@@ -89,8 +109,8 @@ def foldable_pools(
         )
         for person_id, data, table_from, table_to in rows:
             pool = Pool.from_json(data)
-            if pool.keep != keep:
-                continue
+            if pool.keep != keep or any(r not in live for r, *_ in pool.top):
+                continue  # a best pair's report is no longer searched: matched in full
             if table_from > at + SAVED_TO_COMMITTED:
                 counting[person_id] = pool
             elif table_to < searched_from:
@@ -114,6 +134,8 @@ def fold(
     candidates, touched, grown_of = [], {}, {}
     names = [c.name for c in COMPARISONS]
     for k, found in enumerate(pairs["found"]):
+        if found not in by_id:
+            continue  # deleted since the people were read
         person_id = by_id[found].pk
         total = float(pairs["total"][k])
         if person_id in lacking:
@@ -158,13 +180,14 @@ def fold(
                 pool=pool.as_json(),
                 table_from=now,
                 table_to=now,
+                folded_at=now,
             )
-            for person_id, pool in grown_of.items()
+            for person_id, pool in sorted(grown_of.items())
         ],
         batch_size=500,
         update_conflicts=True,
         unique_fields=["person"],
-        update_fields=["pool"],
+        update_fields=["pool", "folded_at"],
     )
     return candidates
 

@@ -146,17 +146,17 @@ def _search(people, *, top: int = 10, cluster: str = "") -> list[Candidate]:
     return _store(result["candidates"], by_id, reports)
 
 
-@transaction.atomic
 def _search_report(report: MissingReport, *, top: int) -> list[Candidate]:
     """One report against the people the blocking rules compare it with
     (`ReportTable.pairs_with`); nobody else's pairs change.
 
     The report is scored in one pair per person and folded into their kept pools
     (`services.pools`): a pool's size and sums give the pair the prior and rivals of a
-    full match, with no other pair matched again. A person with no pool kept (new, or
-    scored by another model) or whose pool may count another version of the report is
-    matched in full against every report, as the nightly re-link does, and their pool
-    made anew."""
+    full match, with no other pair matched again. The fold, its marker and its candidates
+    commit together, and nothing slow runs in that transaction. A person with no pool
+    kept (new, or scored by another model) or whose pool may count another version of the
+    report is matched in full against every report, as the nightly re-link does, and
+    their pool made anew."""
     table, _searchable = matcher.report_table()
     people = found_table.found_people(table)
     wanted = matcher.missing_id(report.pk)
@@ -164,27 +164,34 @@ def _search_report(report: MissingReport, *, top: int) -> list[Candidate]:
     persons = Person.objects.in_bulk([matcher.person_pk(f) for f in pairs["found"]])
     by_id = {matcher.found_id(pk): person for pk, person in persons.items()}
     admitted = [by_id[f] for f in pairs["found"] if f in by_id]
-    lacking, counting = pools.foldable_pools(report, admitted, table.version, top)
-    candidates = pools.fold(table, pairs, lacking, counting, by_id, wanted)
+    with transaction.atomic():
+        lacking, counting = pools.foldable_pools(report, admitted, table, top)
+        kept = _store_named(pools.fold(table, pairs, lacking, counting, by_id, wanted), by_id)
     rest = {matcher.found_id(p.pk) for p in admitted if p.pk not in lacking | counting.keys()}
     result = matcher.match_table(table, [people.record(f) for f in sorted(rest)], top, parsed=True)
-    pools.keep_pools(result["pools"], by_id, table)
-    # The new report's pairs, and the pairs already on the desk of the people it weighs
-    # in on: their posteriors count the new report among their rivals now.
-    touched = {c["found"] for c in result["candidates"] if c["missing"] == wanted}
-    ids = {by_id[found_id].pk: found_id for found_id in touched}
-    on_desk = {
-        (ids[person_id], matcher.missing_id(report_id))
-        for person_id, report_id in Candidate.objects.filter(
-            person_id__in=ids,
-            status__in=(Candidate.Status.OPEN, Candidate.Status.INQUIRY),
-        ).values_list("person_id", "report_id")
-    }
-    candidates += [
-        c
-        for c in result["candidates"]
-        if c["missing"] == wanted or (c["found"], c["missing"]) in on_desk
-    ]
+    with transaction.atomic():
+        pools.keep_pools(result["pools"], by_id, table)
+        # The new report's pairs, and the pairs already on the desk of the people it
+        # weighs in on: their posteriors count the new report among their rivals now.
+        touched = {c["found"] for c in result["candidates"] if c["missing"] == wanted}
+        ids = {by_id[found_id].pk: found_id for found_id in touched}
+        on_desk = {
+            (ids[person_id], matcher.missing_id(report_id))
+            for person_id, report_id in Candidate.objects.filter(
+                person_id__in=ids,
+                status__in=(Candidate.Status.OPEN, Candidate.Status.INQUIRY),
+            ).values_list("person_id", "report_id")
+        }
+        matched = [
+            c
+            for c in result["candidates"]
+            if c["missing"] == wanted or (c["found"], c["missing"]) in on_desk
+        ]
+        return kept + _store_named(matched, by_id)
+
+
+def _store_named(candidates: list[dict], by_id: dict[str, Person]) -> list[Candidate]:
+    """`_store`, the reports the candidates name read by their ids."""
     named = MissingReport.objects.in_bulk([matcher.report_pk(c["missing"]) for c in candidates])
     return _store(candidates, by_id, {matcher.missing_id(pk): r for pk, r in named.items()})
 
