@@ -44,24 +44,36 @@ def keep_pools(pools: Mapping[str, Pool], by_id: Mapping[str, Person], table: An
                 .values_list("person_id", flat=True)
             )
             SearchPool.objects.filter(person_id__in=newer).delete()
-            SearchPool.objects.bulk_create(
-                [
-                    SearchPool(
-                        person_id=person_id,
-                        model_version=table.version,
-                        pool=pool.as_json(),
-                        table_from=lo,
-                        table_to=hi,
-                        folded_at=None,
-                    )
-                    for person_id, pool in chunk.items()
-                    if person_id not in newer
-                ],
-                batch_size=500,
-                update_conflicts=True,
-                unique_fields=["person"],
-                update_fields=["model_version", "pool", "table_from", "table_to", "folded_at"],
+            _write(
+                {p: pool for p, pool in chunk.items() if p not in newer},
+                table.version,
+                (lo, hi, None),
+                ["model_version", "pool", "table_from", "table_to", "folded_at"],
             )
+
+
+def _write(pools: Mapping[int, Pool], version: str, times: tuple, fields: list[str]) -> None:
+    """Upsert the pools by person id (in order), `times` their (table_from, table_to,
+    folded_at), `fields` those a kept row takes: one statement per 500 rows, which costs
+    far less to write out than `bulk_update`'s CASE per row."""
+    table_from, table_to, folded_at = times
+    SearchPool.objects.bulk_create(
+        [
+            SearchPool(
+                person_id=person_id,
+                model_version=version,
+                pool=pool.as_json(),
+                table_from=table_from,
+                table_to=table_to,
+                folded_at=folded_at,
+            )
+            for person_id, pool in sorted(pools.items())
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["person"],
+        update_fields=fields,
+    )
 
 
 def changed_at(report: MissingReport) -> datetime:
@@ -169,26 +181,9 @@ def fold(
             )
         )
     _rescore_desk(table, touched, report_key)
-    # Rows that exist (locked): one upsert per batch, which costs far less to write out
-    # than `bulk_update`'s CASE per row. The times are those kept (never written here).
+    # The rows exist (locked): only the pool and the time of the fold change.
     now = timezone.now()
-    SearchPool.objects.bulk_create(
-        [
-            SearchPool(
-                person_id=person_id,
-                model_version=table.version,
-                pool=pool.as_json(),
-                table_from=now,
-                table_to=now,
-                folded_at=now,
-            )
-            for person_id, pool in sorted(grown_of.items())
-        ],
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["person"],
-        update_fields=["pool", "folded_at"],
-    )
+    _write(grown_of, table.version, (now, now, now), ["pool", "folded_at"])
     return candidates
 
 
