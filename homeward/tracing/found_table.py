@@ -7,8 +7,10 @@ keeps them (`matching.found_people.FoundPeople`): read once, then brought up to 
 the change log (`FoundChange`, written in the transaction of each change to a person, a
 stay, a face embedding or the DNA), as the table of reports is from `ReportChange`
 (`matcher.report_table`). A change the log does not explain (a queryset update, rows
-written in bulk), a new day (an estimated age is counted from today) or a table of reports
-built anew reads them all again.
+written in bulk) or a new day (an estimated age is counted from today) reads them all
+again; a table of reports built anew has them encoded again with its vocabulary. A change
+that leaves no trace at all (a queryset update of a name) waits for the nightly re-link,
+which reads everyone (`forget`).
 """
 
 from __future__ import annotations
