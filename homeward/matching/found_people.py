@@ -41,7 +41,8 @@ class FoundPeople:
         self.cols = encode([feature_row(r) for r in self.records], vocab)
         self.live = np.ones(len(self.records), bool)
         self.row_of = {r["id"]: row for row, r in enumerate(self.records)}
-        self.faces, self.face_mask, _years = FaceEvidence._stack(self.records)
+        faces, mask, _years = FaceEvidence._stack(self.records)
+        self._grow_faces(faces, mask, len(faces))
 
     def __len__(self) -> int:
         return len(self.row_of)
@@ -79,8 +80,38 @@ class FoundPeople:
         other.live = np.concatenate([other.live, np.ones(len(changed), bool)])
         other.row_of.update({r["id"]: start + k for k, r in enumerate(changed)})
         faces, mask, _years = FaceEvidence._stack(changed)
-        other.faces, other.face_mask = _append_faces(self.faces, self.face_mask, faces, mask)
+        other._append_faces(faces, mask)
         return other
+
+    # The stacked faces live in a store with spare rows; `faces` and `face_mask` are views
+    # of the rows in use. A change writes the new faces into the spare rows, so an intake
+    # copies no one else's face. Objects made by `update` share the store; `_used` (shared
+    # too) says how far any of them has written, and only one at that point writes in
+    # place (another reallocates).
+
+    def _grow_faces(self, faces: np.ndarray, mask: np.ndarray, n: int) -> None:
+        """A new store holding `faces` (n, slots, dim) and room for half as many more."""
+        store = np.zeros((n + n // 2 + 16, *faces.shape[1:]), np.float32)
+        store_mask = np.zeros((len(store), mask.shape[1]), bool)
+        store[:n], store_mask[:n] = faces, mask
+        self._face_store, self._used = (store, store_mask), [n]
+        self.faces, self.face_mask = store[:n], store_mask[:n]
+
+    def _append_faces(self, more: np.ndarray, more_mask: np.ndarray) -> None:
+        n, m = len(self.faces), len(more)
+        store, store_mask = self._face_store
+        empty = not more_mask.any()
+        same = more.shape[2] == store.shape[2] and more.shape[1] <= store.shape[1]
+        if self._used[0] == n and n + m <= len(store) and (empty or same):
+            store[n : n + m], store_mask[n : n + m] = 0, False
+            if not empty:
+                store[n : n + m, : more.shape[1]] = more
+                store_mask[n : n + m, : more.shape[1]] = more_mask
+            self._used[0] = n + m
+            self.faces, self.face_mask = store[: n + m], store_mask[: n + m]
+            return
+        faces, mask = _append_faces(self.faces, self.face_mask, more, more_mask)
+        self._grow_faces(faces, mask, len(faces))
 
 
 def _append_faces(

@@ -10,6 +10,7 @@ import pytest
 
 from homeward.matching import fusion
 from homeward.matching.bulk import ReportTable
+from homeward.matching.bulk_columns import Vocab
 from homeward.matching.found_people import FoundPeople
 from homeward.matching.pools import NONE, Pool, log10_sum
 from homeward.matching.search import parse_records
@@ -206,3 +207,23 @@ def test_a_familys_dna_against_many_people_equals_each_persons_scan(world, tmp_p
     assert appended > 0
     nobody = int(np.flatnonzero(~table.dna.has_family)[0])
     assert np.isnan(table.dna.scores_of_family(found, nobody)).all()
+
+
+def test_found_peoples_faces_are_appended_in_place_and_a_branch_keeps_its_own(world):
+    """An intake writes its faces into spare rows (no one else's face is copied), and two
+    updates of the same object, one after the other, each see their own people's faces."""
+    parsed, _ = parse_records(world.found, "found")
+    with_face = [r for r in parsed if r["face_embeddings"]]
+    base = FoundPeople(parsed[:40], Vocab())
+    one = base.update([with_face[-1]], [])
+    assert one._face_store[0] is base._face_store[0]  # in place
+    two = base.update([with_face[-2]], [])  # from the same object: its own copy
+    for people, extra in ((one, with_face[-1]), (two, with_face[-2])):
+        fresh = FoundPeople([*parsed[:40], extra], people.vocab)
+        row = people.row_of[extra["id"]]
+        np.testing.assert_array_equal(
+            people.face_mask[row, : fresh.face_mask.shape[1]], fresh.face_mask[-1]
+        )
+        np.testing.assert_array_equal(people.faces[row, : fresh.faces.shape[1]], fresh.faces[-1])
+        assert len(people.faces) == len(people.records)
+    np.testing.assert_array_equal(base.faces, FoundPeople(parsed[:40], base.vocab).faces)
