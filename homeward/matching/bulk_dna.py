@@ -49,6 +49,7 @@ class DnaColumns(DnaEvidence):
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()
+        state.pop("_found_codes", None)  # this process's found people
         # The table's own index goes along, not its folder's owner (this process's).
         state["_appended"] = [None, self._appended[1]] if self._appended else []
         return state
@@ -184,22 +185,32 @@ class DnaColumns(DnaEvidence):
             return out
         index, seg = self.parts[k]
         pos = int(self.pos_of[row])
-        people, profiles, sexes = [], [], []
+        # Each person's profile in this index's ladders, kept between searches: parsing a
+        # profile costs about 0.5 ms, more than scoring it. An entry is good while the
+        # record holds the same profile object (a changed person is a new record).
+        kept = self.__dict__.setdefault("_found_codes", {})
+        people, columns, sexes = [], [], []
         for j, rec in enumerate(found):
-            if not rec.get("dna"):
+            dna = rec.get("dna")
+            if not dna:
                 continue
             sex = rec["sex"] if rec["sex"] in ("M", "F") else None
-            try:
-                profiles.append(
-                    parse_profile(rec["dna"], field="dna", sex=sex, table=self.index.table)
-                )
-            except DnaError:
+            hit = kept.get((rec["id"], id(index)))
+            if hit is None or hit[0] is not dna:
+                try:
+                    profile = parse_profile(dna, field="dna", sex=sex, table=self.index.table)
+                    hit = (dna, index.encode([profile])[:, 0].astype(np.intp))
+                except DnaError:
+                    hit = (dna, None)
+                kept[rec["id"], id(index)] = hit
+            if hit[1] is None:
                 continue
             people.append(j)
+            columns.append(hit[1])
             sexes.append(sex or "U")
         if not people:
             return out
-        codes = index.encode(profiles).astype(np.intp)  # (loci, people)
+        codes = np.stack(columns, axis=1)  # (loci, people)
         score = np.zeros(len(people), np.float32)
         kind = seg["kind"]
         if kind == "pedigree":
