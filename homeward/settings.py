@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "homeward.dispatch",
     "homeward.campaigns",
     "homeward.reports",
+    "homeward.backups",
     "homeward.web",
 ]
 
@@ -257,6 +258,13 @@ ATTRIBUTE_FIT_MIN_MISSING = 1000
 # tests do: scripts/fetch_test_faces.py); without them the demo has no photos.
 DEMO_FACES = Path(env_str("HOMEWARD_DEMO_FACES", str(VAR_DIR / "demo-faces")))
 MEDIA_URL = "media/"
+# The nightly backup (docs/operations.md): where it goes (put it on another disk), whether it
+# runs, and how many daily, weekly and monthly backups are kept.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_NIGHTLY = env_bool("BACKUP_NIGHTLY", True)
+BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
+BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
+BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 12)
 
 REDIS_URL = env_str("REDIS_URL")
 # One cache for every process (web workers and the job consumer), so rate limits and

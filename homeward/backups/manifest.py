@@ -1,0 +1,94 @@
+"""A backup's manifest: what it holds (the database, row counts per table, every file with its
+SHA-256) and how to check that a folder still holds exactly that."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+FORMAT = "homeward-backup/1"
+NAME = "manifest.json"
+
+
+class BackupError(Exception):
+    """A backup or a restore that cannot go on; the message says what to do."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Entry:
+    """One file of the backup, by its path inside the backup's folder."""
+
+    path: str
+    bytes: int
+    sha256: str
+
+    @classmethod
+    def of(cls, root: Path, path: Path) -> Entry:
+        return cls(
+            path=path.relative_to(root).as_posix(),
+            bytes=path.stat().st_size,
+            sha256=sha256_of(path),
+        )
+
+
+@dataclass
+class Manifest:
+    created_at: str
+    homeward_version: str
+    engine: str  # "sqlite" or "postgresql": the database the backup was made from
+    database: str  # the database file inside the backup
+    tables: dict[str, int]  # row counts, read in the same snapshot as the database file
+    migrations: list[list[str]]  # [app, name] applied, in the order they were applied
+    files: list[Entry] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # files rows name that were not on disk
+    secrets: bool = False
+    rebuilt: dict[str, str] = field(default_factory=dict)  # what is not kept, and how it returns
+    format: str = FORMAT
+
+    def write(self, folder: Path) -> Path:
+        target = folder / NAME
+        text = json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)
+        target.write_text(text + "\n", encoding="utf-8")
+        return target
+
+    @classmethod
+    def read(cls, folder: Path) -> Manifest:
+        path = folder / NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise BackupError(f"{folder} is not a Homeward backup: it has no {NAME}.") from None
+        except (OSError, ValueError) as exc:
+            raise BackupError(f"{path} cannot be read: {exc}") from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            found = data.get("format") if isinstance(data, dict) else None
+            raise BackupError(f"{path}: format {found!r} is not one this version reads ({FORMAT}).")
+        try:
+            data["files"] = [Entry(**entry) for entry in data.get("files", [])]
+            return cls(**data)
+        except TypeError as exc:
+            raise BackupError(f"{path} is damaged: {exc}") from None
+
+    def problems(self, folder: Path) -> list[str]:
+        """Every way the folder differs from the manifest: a file missing, of another size or
+        another checksum. Empty when the backup is whole."""
+        found = []
+        for entry in self.files:
+            path = folder / entry.path
+            if not path.is_file():
+                found.append(f"{entry.path}: missing")
+            elif path.stat().st_size != entry.bytes:
+                found.append(f"{entry.path}: {path.stat().st_size} bytes, {entry.bytes} expected")
+            elif sha256_of(path) != entry.sha256:
+                found.append(f"{entry.path}: checksum differs")
+        return found

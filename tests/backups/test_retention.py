@@ -1,0 +1,115 @@
+"""The nightly backup keeps the newest of each of the last 7 days, 4 weeks and 12 months, by
+Beijing time; a half-written backup never counts as one; and a failed night is retried and on
+the jobs page."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from homeward.backups.retention import kept
+from homeward.backups.services import backup_check, backups_listed
+from homeward.backups.tasks import backup_nightly_job
+from homeward.web.models import JobFailure
+from tests.conftest import BEIJING, frozen_at
+
+POLICY = {"daily": 7, "weekly": 4, "monthly": 12}
+
+
+def _fake_backup(root, stamp: datetime) -> None:
+    folder = root / f"homeward-{stamp:%Y%m%d-%H%M%S}"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text("{}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_nightly_backup_is_made_and_the_policy_prunes_the_rest(settings, tmp_path):
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    day = date(2025, 9, 1)
+    while day <= date(2026, 12, 1):  # a backup every night for 15 months
+        _fake_backup(
+            settings.BACKUP_DIR,
+            datetime.combine(day, datetime.min.time()).replace(hour=1, minute=45),
+        )
+        day += timedelta(days=1)
+    crashed = settings.BACKUP_DIR / ".homeward-20261130-014500.partial"
+    crashed.mkdir()
+    (crashed / "database.sqlite3").write_bytes(b"half")
+    two_nights_ago = datetime(2026, 11, 30, 1, 45, tzinfo=BEIJING).timestamp()
+    os.utime(crashed, (two_nights_ago, two_nights_ago))
+
+    # 01:45 in Beijing is 17:45 of the day before in UTC: the backup is named by Beijing's day.
+    with frozen_at("01:45", date(2026, 12, 2)):
+        result = backup_nightly_job.call_local()
+
+    assert result["backup"].endswith("homeward-20261202-014500")
+    backup_check(settings.BACKUP_DIR / "homeward-20261202-014500")  # whole, by its manifest
+    left = [stamp.date().isoformat() for stamp, _ in backups_listed(settings.BACKUP_DIR)]
+    assert left == [
+        # the last 7 days
+        "2026-12-02", "2026-12-01", "2026-11-30", "2026-11-29", "2026-11-28", "2026-11-27",
+        "2026-11-26",
+        # the newest of the 4 weeks (Monday to Sunday; this week's is today's)
+        "2026-11-22", "2026-11-15",
+        # the newest of the 12 months (this month's and November's are already kept)
+        "2026-10-31", "2026-09-30", "2026-08-31", "2026-07-31", "2026-06-30", "2026-05-31",
+        "2026-04-30", "2026-03-31", "2026-02-28", "2026-01-31",
+    ]  # fmt: skip
+    assert not crashed.exists()  # a backup that died half-written is cleared after a day
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_night_that_cannot_back_up_is_recorded_as_a_failed_job(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BACKUP_DIR = tmp_path / "a-file"
+    settings.BACKUP_DIR.write_text("not a folder")
+    backup_nightly_job()
+    failures = list(JobFailure.objects.filter(task__endswith="backup_nightly_job"))
+    # Shown to the national administrators (no station's job), and tried again in ten minutes.
+    assert len(failures) == 1 and failures[0].station_id is None
+    assert failures[0].retries_left == 2 and not failures[0].final
+    assert "NotADirectoryError" in failures[0].error and "a-file" in failures[0].error
+
+
+stamps = st.lists(
+    st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)),
+    min_size=1,
+    max_size=200,
+)
+counts = st.integers(min_value=1, max_value=15)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(stamps, counts, counts, counts)
+def test_the_policy_keeps_the_newest_of_each_recent_period_and_prunes_stably(
+    times, daily, weekly, monthly
+):
+    keep = kept(times, daily=daily, weekly=weekly, monthly=monthly)
+    assert max(times) in keep and keep <= set(times)
+    assert len(keep) <= daily + weekly + monthly
+    # Whatever is kept is the newest of its day: two backups of one day are never both kept.
+    assert len({t.date() for t in keep}) == len(keep)
+    for t in keep:
+        assert t == max(u for u in times if u.date() == t.date())
+    # Each of the `daily` most recent days that have a backup keeps one.
+    recent_days = sorted({t.date() for t in times}, reverse=True)[:daily]
+    assert set(recent_days) <= {t.date() for t in keep}
+    # Pruning what was kept removes nothing more.
+    assert kept(keep, daily=daily, weekly=weekly, monthly=monthly) == keep
+
+
+def test_the_default_policy_keeps_one_a_day_for_a_week_then_thins_out():
+    nights = [datetime(2026, 1, 1, 1, 45) + timedelta(days=n) for n in range(365)]
+    keep = sorted(kept(nights, **POLICY), reverse=True)
+    # The year ends on a Thursday: the last 7 nights hold this week's and last week's newest
+    # and December's, so 2 more weeks and 11 more months are kept.
+    assert len(keep) == 7 + 2 + 11
+    assert keep[:7] == nights[-7:][::-1]
+    assert keep[7:9] == [datetime(2026, 12, 20, 1, 45), datetime(2026, 12, 13, 1, 45)]
+    assert keep[-1] == datetime(2026, 1, 31, 1, 45)  # twelve months back, at the month's end

@@ -1,0 +1,227 @@
+"""A backup gives back every row of every table and every stored file, on SQLite and on
+PostgreSQL, restored by `homeward restore` in a process of its own into an empty installation;
+a restore refuses a database that holds records and a backup that is damaged; and a SQLite
+backup moves into PostgreSQL."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+
+from homeward.accounts.models import AuditEvent
+from homeward.backups.moving import stored_models
+from homeward.cases.services import IntakeData, intake_admit
+from homeward.tracing.models import Relative
+from tests.tracing.conftest import face_file, staff_report
+
+HOMEWARD = str(Path(sys.executable).with_name("homeward"))
+POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/homeward")
+TARGET = "homeward_restore_target"
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def world(settings, tmp_path, suzhou, desk, tracer):
+    """A station's records with their files: a man admitted with a photo (his face embedded
+    and searched), a family's report with a photo and a relative's DNA, and the audit trail."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    stay = intake_admit(
+        station=suzhou,
+        by=desk,
+        photo=face_file("obama2.jpg"),
+        data=IntakeData(brought_by="police", sex="M", age_estimate_min=45, age_estimate_max=60),
+    )
+    report = staff_report(tracer, photos=[(face_file("obama.jpg"), 2009)], birth_date=None)
+    Relative.objects.create(
+        report=report, relation="mother", name="王芳", profile={"D8S1179": ["13", "14"]}
+    )
+    return stay, report
+
+
+def _environment(var: Path, database_url: str | None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "HOMEWARD_VAR_DIR": str(var),
+        "DJANGO_SETTINGS_MODULE": "homeward.settings",
+    }
+    for name in ("DATABASE_URL", "MEDIA_ROOT", "SECRET_KEY", "REDIS_URL"):
+        env.pop(name, None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _homeward(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([HOMEWARD, *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def _postgres(dbname: str = "postgres") -> psycopg.Connection:
+    from urllib.parse import urlsplit
+
+    url = urlsplit(POSTGRES)
+    return psycopg.connect(
+        host=url.hostname, port=url.port or 5432, user=url.username or "postgres",
+        password=url.password or "", dbname=dbname, autocommit=True,
+    )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _new_postgres_database():
+    """An empty PostgreSQL database of its own on the test server, dropped afterwards."""
+    try:
+        server = _postgres()
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no PostgreSQL at {POSTGRES}: {exc}")
+    with server:
+        server.execute(f"DROP DATABASE IF EXISTS {TARGET} WITH (FORCE)")
+        server.execute(f"CREATE DATABASE {TARGET}")
+        try:
+            yield POSTGRES.rsplit("/", 1)[0] + "/" + TARGET, {"NAME": TARGET}
+        finally:
+            server.execute(f"DROP DATABASE IF EXISTS {TARGET} WITH (FORCE)")
+
+
+@contextlib.contextmanager
+def _alias(**wanted):
+    """The restored database, read through Django beside the test's own (an alias made here,
+    as Django's test case allows for connections it did not set up)."""
+    from django.db.utils import load_backend
+
+    wanted = {**connection.settings_dict, "TEST": {}, **wanted}
+    configured = connections.configure_settings(
+        {"default": connections.settings["default"], "restored": wanted}
+    )["restored"]
+    wrapper = load_backend(configured["ENGINE"]).DatabaseWrapper(configured, "restored")
+    connections._connections.restored = wrapper
+    try:
+        yield "restored"
+    finally:
+        wrapper.close()
+        delattr(connections._connections, "restored")
+
+
+def _rows(alias: str) -> dict[str, list[tuple]]:
+    """Every row of every model's table, by primary key, values as Django reads them (the
+    backup's and the restore's own audit rows apart: each is written after its snapshot)."""
+    found = {}
+    for model in stored_models():
+        rows = model._base_manager.using(alias).order_by("pk")
+        if model is AuditEvent:
+            rows = rows.exclude(object_type__in=["site.backup", "site.restore"])
+        names = [field.attname for field in model._meta.concrete_fields]
+        found[model._meta.db_table] = [
+            tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+            for row in rows.values_list(*names)
+        ]
+    return found
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@contextlib.contextmanager
+def _empty_installation(tmp_path: Path):
+    """A fresh installation of the engine this run tests: its var folder, its database's
+    address for a process and its settings for Django here."""
+    var = tmp_path / "restored-var"
+    if connection.vendor == "sqlite":
+        yield (
+            var,
+            None,
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": str(var / "homeward.sqlite3")},
+        )
+    else:
+        with _new_postgres_database() as (url, wanted):
+            yield var, url, wanted
+
+
+def test_a_backup_restores_every_row_and_every_file(world, settings, tmp_path):
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    assert AuditEvent.objects.filter(object_type="site.backup", object_id="backup").exists()
+    rows, files = _rows("default"), _files(Path(settings.MEDIA_ROOT))
+    assert rows["cases_person"] and rows["tracing_relative"] and rows["tracing_facevector"]
+    assert len(files) == 2  # the man's photo and the report's
+
+    with _empty_installation(tmp_path) as (var, url, wanted):
+        done = _homeward("restore", str(folder), env=_environment(var, url))
+        assert done.returncode == 0, done.stderr
+        assert "every count and checksum matches the manifest" in done.stdout
+        with _alias(**wanted) as restored:
+            assert _rows(restored) == rows
+            assert (
+                AuditEvent.objects.using(restored).filter(object_type="site.restore").count() == 1
+            )
+        assert _files(var / "media") == files
+
+
+def test_a_restore_refuses_records_already_there_and_a_damaged_backup(world, settings, tmp_path):
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    with _empty_installation(tmp_path) as (var, url, wanted):
+        env = _environment(var, url)
+        assert _homeward("restore", str(folder), env=env).returncode == 0
+        with _alias(**wanted) as restored:
+            before = _rows(restored)
+
+        again = _homeward("restore", str(folder), env=env)
+        assert again.returncode != 0 and "already holds records" in again.stderr
+
+        photo = next((folder / "media").rglob("*.jpg"))
+        photo.write_bytes(photo.read_bytes()[:-1] + b"\x00")
+        check = _homeward("restore", "--check", str(folder), env=env)
+        assert check.returncode != 0 and "checksum differs" in check.stderr
+        assert photo.relative_to(folder).as_posix() in check.stderr
+        forced = _homeward("restore", "--force", str(folder), env=env)
+        assert forced.returncode != 0 and "nothing was restored" in forced.stderr
+        with _alias(**wanted) as restored:
+            assert _rows(restored) == before
+
+
+def test_a_sqlite_backup_moves_into_postgresql(world, settings, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite run moves its database into PostgreSQL; this run is PostgreSQL's")
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    rows, files = _rows("default"), _files(Path(settings.MEDIA_ROOT))
+    with _new_postgres_database() as (url, wanted):
+        var = tmp_path / "server-var"
+        done = _homeward("restore", str(folder), env=_environment(var, url))
+        assert done.returncode == 0, done.stderr
+        assert "moved from SQLite into PostgreSQL" in done.stdout
+        with _alias(
+            ENGINE="django.db.backends.postgresql", OPTIONS={}, **_server(), **wanted
+        ) as moved:
+            assert _rows(moved) == rows
+            # The sequences carry on after the moved rows: the next person gets a new id.
+            from homeward.cases.models import Person
+
+            top = max(row[0] for row in rows["cases_person"])
+            with connections[moved].cursor() as cursor:
+                cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_person', 'id'))")
+                assert cursor.fetchone()[0] > top
+            assert Person.objects.using(moved).count() == len(rows["cases_person"])
+        assert _files(var / "media") == files
+
+
+def _server() -> dict:
+    from urllib.parse import urlsplit
+
+    url = urlsplit(POSTGRES)
+    return {
+        "HOST": url.hostname,
+        "PORT": str(url.port or 5432),
+        "USER": url.username or "postgres",
+        "PASSWORD": url.password or "",
+    }
