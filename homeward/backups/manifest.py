@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 FORMAT = "homeward-backup/1"
 NAME = "manifest.json"
@@ -41,6 +41,61 @@ class Entry:
         )
 
 
+DATABASES = ("database.sqlite3", "database.dump")
+FIELDS = {
+    "created_at": str,
+    "homeward_version": str,
+    "engine": str,
+    "database": str,
+    "tables": dict,
+    "migrations": list,
+    "files": list,
+    "missing": list,
+    "secrets": bool,
+    "rebuilt": dict,
+    "format": str,
+}
+
+
+def _inside(path: object) -> bool:
+    """A relative path that stays inside the backup's folder (a file a restore may copy)."""
+    if not isinstance(path, str) or not path or "\\" in path or "\x00" in path:
+        return False
+    parts = PurePosixPath(path).parts
+    return not PurePosixPath(path).is_absolute() and ".." not in parts and "." not in parts
+
+
+def _shape_problem(data: dict) -> str:
+    """What in the manifest's JSON is not what `Manifest` writes; empty when nothing."""
+    for name, kind in FIELDS.items():
+        if name in ("missing", "rebuilt", "secrets") and name not in data:
+            continue
+        if not isinstance(data.get(name), kind):
+            return f"{name} is missing or not a {kind.__name__}"
+    if set(data) - set(FIELDS):
+        return f"unknown fields {sorted(set(data) - set(FIELDS))}"
+    if data["engine"] not in ("sqlite", "postgresql") or data["database"] not in DATABASES:
+        return "it names no database Homeward writes"
+    tables = data["tables"]
+    if not all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in tables.items()):
+        return "a table's row count is not a whole number"
+    for pair in data["migrations"]:
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
+            return "a migration is not an app and a name"
+    for entry in data["files"]:
+        if not (isinstance(entry, dict) and set(entry) == {"path", "bytes", "sha256"}):
+            return "a file entry is not a path, a size and a checksum"
+        if not _inside(entry["path"]):
+            return f"the file {entry['path']!r} lies outside the backup"
+        if type(entry["bytes"]) is not int or not isinstance(entry["sha256"], str):
+            return f"the file {entry['path']} has no size or checksum"
+    if not any(entry["path"] == data["database"] for entry in data["files"]):
+        return "its database file is not among its files"
+    return ""
+
+
 @dataclass
 class Manifest:
     created_at: str
@@ -73,11 +128,11 @@ class Manifest:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             found = data.get("format") if isinstance(data, dict) else None
             raise BackupError(f"{path}: format {found!r} is not one this version reads ({FORMAT}).")
-        try:
-            data["files"] = [Entry(**entry) for entry in data.get("files", [])]
-            return cls(**data)
-        except TypeError as exc:
-            raise BackupError(f"{path} is damaged: {exc}") from None
+        problem = _shape_problem(data)
+        if problem:
+            raise BackupError(f"{path} is damaged: {problem}.")
+        data["files"] = [Entry(**entry) for entry in data["files"]]
+        return cls(**data)
 
     def problems(self, folder: Path) -> list[str]:
         """Every way the folder differs from the manifest: a file missing, of another size or

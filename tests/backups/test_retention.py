@@ -1,9 +1,10 @@
-"""The nightly backup keeps the newest of each of the last 7 days, 4 weeks and 12 months, by
-Beijing time; a half-written backup never counts as one; and a failed night is retried and on
-the jobs page."""
+"""A damaged or crafted manifest is refused with a clear error. The nightly backup keeps the
+newest of each of the last 7 days, 4 weeks and 12 months, by Beijing time; a half-written
+backup never counts as one; and a failed night is retried and on the jobs page."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date, datetime, timedelta
 
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from homeward.backups.manifest import FORMAT, BackupError, Manifest
 from homeward.backups.retention import kept
 from homeward.backups.services import backup_check, backups_listed
 from homeward.backups.tasks import backup_nightly_job
@@ -113,3 +115,55 @@ def test_the_default_policy_keeps_one_a_day_for_a_week_then_thins_out():
     assert keep[:7] == nights[-7:][::-1]
     assert keep[7:9] == [datetime(2026, 12, 20, 1, 45), datetime(2026, 12, 13, 1, 45)]
     assert keep[-1] == datetime(2026, 1, 31, 1, 45)  # twelve months back, at the month's end
+
+
+manifest_text = st.one_of(
+    st.binary(max_size=300),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6)
+        ),
+        max_leaves=20,
+    ).map(lambda value: json.dumps(value).encode()),
+    st.dictionaries(
+        st.sampled_from(["format", "files", "tables", "engine", "created_at", "database"]),
+        st.none()
+        | st.integers()
+        | st.text(max_size=10)
+        | st.lists(st.dictionaries(st.text(max_size=6), st.integers(), max_size=3), max_size=2),
+    ).map(lambda value: json.dumps({**value, "format": FORMAT}).encode()),
+)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(manifest_text)
+def test_a_damaged_manifest_is_refused_with_a_backup_error_and_nothing_else(tmp_path_factory, text):
+    folder = tmp_path_factory.mktemp("manifest")
+    (folder / "manifest.json").write_bytes(text)
+    try:
+        manifest = Manifest.read(folder)
+    except BackupError as exc:
+        assert str(folder) in str(exc)
+        return
+    # What is accepted is a whole manifest whose files lie inside the folder.
+    assert manifest.format == FORMAT and isinstance(manifest.tables, dict)
+    for entry in manifest.files:
+        assert (folder / entry.path).resolve().is_relative_to(folder.resolve())
+    assert isinstance(manifest.problems(folder), list)
+
+
+def test_a_manifest_naming_a_file_outside_the_backup_is_refused(tmp_path):
+    """A crafted backup must not make a restore write outside the media folder."""
+    entry = {"path": "media/../../../etc/cron.d/x", "bytes": 1, "sha256": "0" * 64}
+    database = {"path": "database.sqlite3", "bytes": 1, "sha256": "0" * 64}
+    manifest = {
+        "format": FORMAT, "created_at": "", "homeward_version": "", "engine": "sqlite",
+        "database": "database.sqlite3", "tables": {}, "migrations": [], "files": [database, entry],
+    }  # fmt: skip
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="lies outside the backup"):
+        Manifest.read(tmp_path)
+    manifest["files"] = [database]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert Manifest.read(tmp_path).files[0].path == "database.sqlite3"
