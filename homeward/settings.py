@@ -318,6 +318,9 @@ TRACING_CANDIDATE_FLOOR = env_float("TRACING_CANDIDATE_FLOOR", 0.01)
 # A Dask scheduler (tcp://host:8786) the nightly re-link matches on; empty: in the job's
 # own process (docs/cluster.md).
 MATCH_CLUSTER = env_str("MATCH_CLUSTER", "")
+# A job begun by a consumer on another machine and not finished after this many hours is
+# taken for interrupted and queued again (on this machine, a dead process tells at once).
+JOB_STALE_HOURS = env_float("JOB_STALE_HOURS", 6)
 MATCH_CLUSTER_TIMEOUT = env_float("MATCH_CLUSTER_TIMEOUT", 30.0)  # seconds to wait for it
 # Figures of one report computed at once on PostgreSQL (threads, a connection each).
 REPORTS_PARALLEL = env_int("REPORTS_PARALLEL", 3)

@@ -29,3 +29,20 @@ class JobFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """A job that a consumer has begun and not finished. A consumer killed in the middle of a
+    job (kill -9, a crash, the machine losing power) leaves its row behind, and
+    `web.jobs.jobs_recover` queues the job again; every other end of a job removes the row."""
+
+    task_id = models.CharField(max_length=64, unique=True)
+    task = models.CharField(max_length=200)
+    registered = models.CharField(max_length=400)  # the task's name in Huey's registry
+    arguments = models.JSONField(default=list)  # [args, kwargs], as the job was queued
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.task} on {self.host}:{self.pid}"

@@ -38,3 +38,11 @@ def forget_held_photos() -> int:
 def fail_on_purpose(message: str) -> None:
     """A job that always fails: lets an administrator (and the tests) see failures recorded."""
     raise RuntimeError(message)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def jobs_recover_job() -> int:
+    """Jobs whose consumer died in the middle of them, queued again (web/jobs.py)."""
+    from homeward.web.jobs import jobs_recover
+
+    return jobs_recover()

@@ -1,0 +1,76 @@
+"""A job whose consumer died in the middle of it is shown on /jobs/ and queued again, three
+times at most; a job still running, here or on another machine, is left alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from homeward.web.jobs import HOST, jobs_recover
+from homeward.web.models import JobFailure, JobRun
+
+
+@pytest.fixture
+def queue():
+    """The real queue, emptied before and after (the tests run jobs at once otherwise)."""
+    HUEY.immediate = False
+    HUEY.flush()
+    yield HUEY
+    HUEY.flush()
+
+
+def _dead_pid() -> int:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    return gone.pid
+
+
+def _run(token: str, **fields) -> JobRun:
+    values = {
+        "task_id": token,
+        "task": "heartbeat",
+        "registered": "homeward.web.tasks.heartbeat",
+        "arguments": [[token], {}],
+        "host": HOST,
+        "pid": _dead_pid(),
+    }
+    return JobRun.objects.create(**{**values, **fields})
+
+
+def _queued(queue) -> list[tuple]:
+    return sorted(tuple(task.args) for task in queue.pending())
+
+
+def test_interrupted_jobs_are_queued_again_and_running_ones_left_alone(db, queue):
+    _run("killed")  # its consumer's process is gone
+    _run("same-pid", pid=os.getpid())  # an earlier consumer had this process's number
+    _run("running", pid=os.getppid())  # its consumer is alive
+    _run("far-fresh", host="other-machine", pid=1)
+    far_stale = _run("far-stale", host="other-machine", pid=1)
+    JobRun.objects.filter(pk=far_stale.pk).update(started_at=timezone.now() - timedelta(hours=7))
+
+    assert jobs_recover() == 3
+    assert _queued(queue) == [("far-stale",), ("killed",), ("same-pid",)]
+    assert sorted(JobRun.objects.values_list("task_id", flat=True)) == ["far-fresh", "running"]
+    failures = JobFailure.objects.filter(error__startswith="Interrupted")
+    assert failures.count() == 3
+    assert all(f.retries_left == 2 and not f.final for f in failures)
+    assert f"{HOST}:" in failures.get(task_id="killed").error
+
+    assert jobs_recover() == 0  # nothing is queued twice
+
+
+def test_a_job_interrupted_three_times_is_given_up_and_shown_as_such(db, queue):
+    for _ in range(3):
+        _run("dies-every-time")
+        queued = jobs_recover()
+    assert queued == 0  # the third time
+    assert _queued(queue) == [("dies-every-time",), ("dies-every-time",)]
+    failures = list(JobFailure.objects.filter(task_id="dies-every-time").order_by("id"))
+    assert [f.retries_left for f in failures] == [2, 1, 0]
+    assert [f.final for f in failures] == [False, False, True]
