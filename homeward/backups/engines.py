@@ -13,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.db import connection, connections
@@ -63,13 +64,16 @@ def sqlite_copy(target: Path) -> tuple[dict[str, int], list[list[str]]]:
     copy = sqlite3.connect(target)
     try:
         connection.connection.backup(copy)
+        # The copy takes the live file's WAL mode; a backup file must open read-only, from a
+        # read-only copy too, without -wal and -shm files beside it.
+        copy.execute("PRAGMA journal_mode=DELETE")
         return _sqlite_counts(copy)
     finally:
         copy.close()
 
 
 def sqlite_read(path: Path) -> tuple[dict[str, int], list[list[str]]]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     try:
         return _sqlite_counts(db)
     finally:
@@ -81,7 +85,7 @@ def sqlite_restore(source: Path) -> None:
     target = connection.settings_dict["NAME"]
     connections.close_all()
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -165,26 +169,28 @@ def pg_dump(target: Path) -> tuple[dict[str, int], list[list[str]]]:
 
 def pg_restore(dump: Path) -> None:
     """The app's PostgreSQL database replaced by the dump, in one transaction: its public
-    schema dropped, made anew and filled. `psql` stops at the first error and nothing stays."""
+    schema dropped, made anew and filled. The dump is first turned into SQL by `pg_restore`
+    (a dump it cannot read stops the restore there); then `psql` runs all of it in one
+    transaction and stops at the first error, and then nothing has changed."""
     restore, psql = _tool("pg_restore"), _tool("psql")
     connections.close_all()
     env = _pg_env()
-    script = subprocess.Popen(
-        [restore, "--no-owner", "--no-privileges", "--file=-", str(dump)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-    )  # fmt: skip
-    done = subprocess.run(
-        [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
-         "-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public", "-f", "-"],
-        stdin=script.stdout, capture_output=True, text=True, env=env,
-    )  # fmt: skip
-    script.stdout.close()
-    script_errors = script.stderr.read().decode("utf-8", "replace")
-    script.wait()
-    if script.returncode != 0:
-        raise BackupError(f"pg_restore could not read the dump: {script_errors.strip()}")
+    with tempfile.TemporaryDirectory(prefix="homeward-restore-") as work:
+        script = Path(work) / "restore.sql"
+        made = subprocess.run(
+            [restore, "--no-owner", "--no-privileges", f"--file={script}", str(dump)],
+            capture_output=True, text=True, env=env,
+        )  # fmt: skip
+        if made.returncode != 0:
+            raise BackupError(f"pg_restore could not read the dump: {made.stderr.strip()}")
+        done = subprocess.run(
+            [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+             "-c", "DROP SCHEMA public CASCADE", "-c", "CREATE SCHEMA public",
+             "-c", "GRANT USAGE ON SCHEMA public TO PUBLIC", "-f", str(script)],
+            capture_output=True, text=True, env=env,
+        )  # fmt: skip
     if done.returncode != 0:
-        raise BackupError(f"the restore was rolled back: {done.stderr.strip()}")
+        raise BackupError(f"the restore was rolled back, nothing changed: {done.stderr.strip()}")
 
 
 # --- either ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ BATCH = 2000
 @contextlib.contextmanager
 def sqlite_source(path: Path) -> Iterator[str]:
     """A read-only database alias on a SQLite file, for as long as the block runs."""
-    wanted = {"ENGINE": "django.db.backends.sqlite3", "NAME": f"file:{path}?mode=ro"}
+    wanted = {"ENGINE": "django.db.backends.sqlite3", "NAME": f"file:{path}?mode=ro&immutable=1"}
     configured = connections.configure_settings(
         {"default": connections.settings["default"], SOURCE: wanted}
     )[SOURCE]

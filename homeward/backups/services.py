@@ -77,10 +77,17 @@ def backup_make(folder: Path, *, with_secrets: bool = False) -> Manifest:
     engine = connection.vendor
     if engine not in DATABASE_FILES:
         raise BackupError(f"Homeward backs up SQLite and PostgreSQL, not {engine}.")
-    partial = folder.with_name(f".{folder.name}.partial")
-    if partial.exists():
-        shutil.rmtree(partial)
-    _private_folder(partial)
+    # A new folder is written under a hidden name beside it and renamed when whole; an empty
+    # one that exists (a mount point, say) is written in place. Either way the manifest is
+    # written last, so a folder with a manifest is a finished backup.
+    in_place = folder.exists()
+    partial = folder if in_place else folder.with_name(f".{folder.name}.partial")
+    if not in_place:
+        if partial.exists():
+            shutil.rmtree(partial)
+        _private_folder(partial)
+    else:
+        os.chmod(folder, 0o700)
     try:
         database = partial / DATABASE_FILES[engine]
         if engine == "sqlite":
@@ -116,12 +123,14 @@ def backup_make(folder: Path, *, with_secrets: bool = False) -> Manifest:
             rebuilt=dict(REBUILT),
         )
         manifest.write(partial)
-        if folder.exists():
-            folder.rmdir()
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(partial, folder)
+        if not in_place:
+            os.replace(partial, folder)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        if in_place:
+            for path in list(folder.iterdir()):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        else:
+            shutil.rmtree(partial, ignore_errors=True)
         raise
     _audit("backup", folder, manifest)
     return manifest
@@ -206,13 +215,8 @@ def backup_restore(folder: Path, *, force: bool = False) -> Restored:
         notes.append("moved from SQLite into PostgreSQL, row by row")
         _move_into_postgresql(database, manifest, migrations)
 
-    if force and media.exists():
-        shutil.rmtree(media)
-    for entry in manifest.files:
-        if entry.path.startswith("media/"):
-            target_path = media / entry.path.removeprefix("media/")
-            target_path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(folder / entry.path, target_path)
+    _check_counts(manifest)
+    _media_restore(folder, manifest, media)
     if (folder / "attribute-model.json").is_file():
         Path(settings.ATTRIBUTE_MODEL_FILE).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(folder / "attribute-model.json", settings.ATTRIBUTE_MODEL_FILE)
@@ -220,7 +224,11 @@ def backup_restore(folder: Path, *, force: bool = False) -> Restored:
         notes.append(_restore_secret(folder / "secrets" / "secret_key"))
     cache.clear()
 
-    restored = _verify(manifest, media)
+    restored = {
+        "tables": len(manifest.tables),
+        "rows": sum(manifest.tables.values()),
+        "files": sum(1 for entry in manifest.files if entry.path.startswith("media/")),
+    }
     _audit("restore", folder, manifest)
     code_migrations = _code_migrations()
     if code_migrations - {tuple(pair) for pair in manifest.migrations}:
@@ -263,25 +271,45 @@ def _code_migrations() -> set[tuple[str, str]]:
     return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
 
 
-def _verify(manifest: Manifest, media: Path) -> dict[str, int]:
+def _check_counts(manifest: Manifest) -> None:
     tables, _ = engines.current()
     differ = [
         f"{name}: {tables.get(name)} rows, {rows} in the backup"
         for name, rows in manifest.tables.items()
         if tables.get(name) != rows
     ]
-    for entry in manifest.files:
-        if entry.path.startswith("media/"):
-            path = media / entry.path.removeprefix("media/")
-            if not path.is_file() or Entry.of(media, path).sha256 != entry.sha256:
-                differ.append(f"{entry.path}: not restored whole")
     if differ:
-        raise BackupError("The restore does not match the backup: " + "; ".join(differ[:10]))
-    return {
-        "tables": len(manifest.tables),
-        "rows": sum(manifest.tables.values()),
-        "files": sum(1 for entry in manifest.files if entry.path.startswith("media/")),
-    }
+        raise BackupError(
+            "The restored database does not match the backup (restore again with --force): "
+            + "; ".join(differ[:10])
+        )
+
+
+def _media_restore(folder: Path, manifest: Manifest, media: Path) -> None:
+    """The backup's files copied into a folder beside MEDIA_ROOT and checked there; only then
+    does that folder take MEDIA_ROOT's place, so a copy that fails (a full disk) leaves the
+    files that were there."""
+    staging = media.with_name(f".{media.name}.restoring")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        for entry in manifest.files:
+            if entry.path.startswith("media/"):
+                target = staging / entry.path.removeprefix("media/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(folder / entry.path, target)
+                if Entry.of(staging, target).sha256 != entry.sha256:
+                    raise BackupError(f"{entry.path} was not copied whole; nothing was replaced")
+        replaced = media.with_name(f".{media.name}.replaced")
+        if media.exists():
+            if replaced.exists():
+                shutil.rmtree(replaced)
+            os.replace(media, replaced)
+        os.replace(staging, media)
+        shutil.rmtree(replaced, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # --- the nightly backup and its retention ------------------------------------------------

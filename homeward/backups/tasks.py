@@ -4,11 +4,12 @@ good, shown on the jobs page like every job."""
 from __future__ import annotations
 
 from django.conf import settings
-from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from homeward.common.clock import nightly
 
-@db_periodic_task(crontab(minute="45", hour="1"), retries=2, retry_delay=600)
+
+@db_periodic_task(nightly(1, 45), retries=2, retry_delay=600)
 def backup_nightly_job() -> dict | None:
     if not settings.BACKUP_NIGHTLY:
         return None

@@ -45,3 +45,16 @@ def moment_of_day(day: date, now: datetime | None = None) -> datetime:
 def start_of_day(day: date) -> datetime:
     """00:00 of `day` in the server's time zone (aware)."""
     return datetime.combine(day, time.min, timezone.get_current_timezone())
+
+
+def nightly(hour: int, minute: int):
+    """A Huey schedule for `hour:minute` every day in the site's time zone (TIME_ZONE).
+
+    The consumer checks its schedules against UTC (Huey's default), so a plain
+    `crontab(hour="2")` would run at 10:00 in Beijing, in the middle of the working day.
+    The hour is moved by the zone's offset from UTC (China keeps no summer time)."""
+    from huey import crontab
+
+    offset = datetime.now(timezone.get_default_timezone()).utcoffset() or timedelta(0)
+    at = datetime(2000, 1, 2, hour, minute) - offset
+    return crontab(minute=str(at.minute), hour=str(at.hour))

@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from homeward.cases.models import Person
+from homeward.common.clock import nightly
 from homeward.tracing import services
 from homeward.tracing.models import MissingReport, Notice, ReportPhoto
 from homeward.tracing.services import alerts
@@ -51,7 +52,7 @@ def notices_sync_job() -> dict:
     return vars(services.notices_sync())
 
 
-@db_periodic_task(crontab(minute="0", hour="2"))
+@db_periodic_task(nightly(2, 0))
 def attribute_model_refit_job() -> dict:
     """Nightly, before the re-link: the attribute model fitted to this site's records."""
     from homeward.tracing.services.learning import attribute_model_refit
@@ -60,7 +61,7 @@ def attribute_model_refit_job() -> dict:
     return {"status": report.status, "version": report.version, "reason": report.reason}
 
 
-@db_periodic_task(crontab(minute="30", hour="2"))
+@db_periodic_task(nightly(2, 30))
 def relink_all_job() -> int:
     """The nightly full re-link (every person in a station against every verified report)."""
     return services.relink_all()

@@ -8,6 +8,8 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from homeward.common.clock import nightly
+
 
 @db_task(retries=2, retry_delay=5)
 def heartbeat(token: str) -> dict:
@@ -15,7 +17,7 @@ def heartbeat(token: str) -> dict:
     return {"token": token, "at": timezone.now().isoformat()}
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
+@db_periodic_task(nightly(3, 17))
 def forget_old_login_failures() -> int:
     """Drop failed sign-in records older than 30 days (the audit trail keeps its own)."""
     from axes.models import AccessAttempt, AccessFailureLog
@@ -26,7 +28,7 @@ def forget_old_login_failures() -> int:
     return deleted
 
 
-@db_periodic_task(crontab(minute="23", hour="3"))
+@db_periodic_task(nightly(3, 23))
 def forget_held_photos() -> int:
     """Remove intake photos held across a form error that nobody came back for."""
     from homeward.cases.photos import photos_held_forget

@@ -167,3 +167,16 @@ def test_a_manifest_naming_a_file_outside_the_backup_is_refused(tmp_path):
     manifest["files"] = [database]
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     assert Manifest.read(tmp_path).files[0].path == "database.sqlite3"
+
+
+def test_the_nightly_jobs_run_at_night_in_beijing():
+    """The consumer checks schedules in UTC: 01:45 in Beijing is 17:45 UTC the day before."""
+    from homeward.tracing.tasks import attribute_model_refit_job, relink_all_job
+
+    def runs_at(job, utc: str) -> bool:
+        return bool(job.task_class().validate_datetime(datetime.fromisoformat(utc)))
+
+    assert runs_at(backup_nightly_job, "2026-12-01T17:45")
+    assert not runs_at(backup_nightly_job, "2026-12-02T01:45")  # 09:45 in Beijing
+    assert runs_at(attribute_model_refit_job, "2026-12-01T18:00")
+    assert runs_at(relink_all_job, "2026-12-01T18:30")

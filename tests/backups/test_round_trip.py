@@ -179,7 +179,8 @@ def test_a_restore_refuses_records_already_there_and_a_damaged_backup(world, set
         assert again.returncode != 0 and "already holds records" in again.stderr
 
         photo = next((folder / "media").rglob("*.jpg"))
-        photo.write_bytes(photo.read_bytes()[:-1] + b"\x00")
+        whole = photo.read_bytes()
+        photo.write_bytes(whole[:-1] + b"\x00")
         check = _homeward("restore", "--check", str(folder), env=env)
         assert check.returncode != 0 and "checksum differs" in check.stderr
         assert photo.relative_to(folder).as_posix() in check.stderr
@@ -187,6 +188,25 @@ def test_a_restore_refuses_records_already_there_and_a_damaged_backup(world, set
         assert forced.returncode != 0 and "nothing was restored" in forced.stderr
         with _alias(**wanted) as restored:
             assert _rows(restored) == before
+        photo.write_bytes(whole)
+
+        if url:  # a pg_restore that fails (older than the dump, say) changes nothing
+            fake = tmp_path / "bin"
+            fake.mkdir()
+            (fake / "pg_restore").write_text("#!/bin/sh\necho 'unsupported version' >&2\nexit 1\n")
+            (fake / "pg_restore").chmod(0o755)
+            broken = {**env, "PATH": f"{fake}:{env['PATH']}"}
+            failed = _homeward("restore", "--force", str(folder), env=broken)
+            assert failed.returncode != 0 and "unsupported version" in failed.stderr
+            with _alias(**wanted) as restored:
+                assert _rows(restored) == before
+
+        # With --force, the backup replaces what is there.
+        forced = _homeward("restore", "--force", str(folder), env=env)
+        assert forced.returncode == 0, forced.stderr
+        with _alias(**wanted) as restored:
+            assert _rows(restored) == before
+        assert _files(var / "media") == _files(Path(settings.MEDIA_ROOT))
 
 
 def test_a_sqlite_backup_moves_into_postgresql(world, settings, tmp_path):
