@@ -27,3 +27,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers 503 with what to do, not a bare 500.
+handler500 = "homeward.web.views.server_error"

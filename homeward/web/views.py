@@ -65,3 +65,31 @@ def domain_section(request: HttpRequest, key: str) -> HttpResponse:
     if not item.visible_to(request.user):
         raise PermissionDenied
     return render(request, "web/section.html", {"item": item, "text": SECTION_TEXT[key]})
+
+
+DATABASE_DOWN = _(
+    "The database is not answering: it may be restarting or under maintenance. What you sent "
+    "just now was not saved; send it again in a minute."
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's 500 handler. A database that cannot be reached (stopped, restarting, out of
+    connections) is not the user's error nor a bug: 503, a page that says so and what to do,
+    drawn without touching the database, and Retry-After for programs. Everything else is
+    Django's plain 500."""
+    import sys
+
+    from django import db
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+    from django.views import defaults
+
+    if not isinstance(sys.exc_info()[1], db.OperationalError | db.InterfaceError):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(DATABASE_DOWN)}, status=503)
+    else:
+        response = HttpResponse(render_to_string("web/database_unavailable.html"), status=503)
+    response["Retry-After"] = "30"
+    return response
