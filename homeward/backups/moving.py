@@ -8,11 +8,11 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connections, transaction
 
 from homeward.backups.engines import quoted
+from homeward.common.files import stored_models
 
 SOURCE = "homeward_backup_source"
 BATCH = 2000
@@ -33,15 +33,6 @@ def sqlite_source(path: Path) -> Iterator[str]:
         connections[SOURCE].close()
         del connections[SOURCE]
         del connections.settings[SOURCE]
-
-
-def stored_models() -> list:
-    """Every model with a table of its own, many-to-many tables included."""
-    return [
-        model
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
-    ]
 
 
 def copy_rows(source: str, target: str = "default") -> dict[str, int]:

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connection
 from django.utils import timezone
 
 from homeward.backups import engines, moving, retention
 from homeward.backups.manifest import BackupError, Entry, Manifest
+from homeward.common.files import named_files
 
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 NIGHTLY = re.compile(r"^homeward-(\d{8}-\d{6})$")
@@ -51,17 +52,6 @@ def _files_under(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(path for path in root.rglob("*") if path.is_file() and not path.is_symlink())
-
-
-def _named_files() -> set[str]:
-    """Every file name that a row's file field holds."""
-    names: set[str] = set()
-    for model in moving.stored_models():
-        for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, models.FileField):
-                values = model._base_manager.exclude(**{model_field.attname: ""})
-                names.update(values.values_list(model_field.attname, flat=True))
-    return names
 
 
 def _private_folder(path: Path) -> None:
@@ -100,7 +90,7 @@ def backup_make(folder: Path, *, with_secrets: bool = False) -> Manifest:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
         missing = sorted(
-            name for name in _named_files() if not (partial / "media" / name).is_file()
+            name for name in named_files() if not (partial / "media" / name).is_file()
         )
         model = Path(settings.ATTRIBUTE_MODEL_FILE)
         if model.is_file():

@@ -36,6 +36,15 @@ def forget_held_photos() -> int:
     return photos_held_forget()
 
 
+@db_periodic_task(nightly(3, 29))
+def forget_unnamed_files() -> int:
+    """Remove uploaded files that no record names, a day old: what a request or a job killed
+    between writing a file and committing its row left behind (common/files.py)."""
+    from homeward.common.files import orphans_forget
+
+    return len(orphans_forget())
+
+
 @db_task(retries=1, retry_delay=0)
 def fail_on_purpose(message: str) -> None:
     """A job that always fails: lets an administrator (and the tests) see failures recorded."""

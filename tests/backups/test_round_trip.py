@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from homeward.accounts.models import AuditEvent
-from homeward.backups.moving import stored_models
 from homeward.cases.services import IntakeData, intake_admit
+from homeward.common.files import stored_models
 from homeward.tracing.models import Relative
 from tests.tracing.conftest import face_file, staff_report
 
