@@ -89,9 +89,7 @@ def backup_make(folder: Path, *, with_secrets: bool = False) -> Manifest:
             target = partial / "media" / source.relative_to(media)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-        missing = sorted(
-            name for name in named_files() if not (partial / "media" / name).is_file()
-        )
+        missing = sorted(name for name in named_files() if not (partial / "media" / name).is_file())
         model = Path(settings.ATTRIBUTE_MODEL_FILE)
         if model.is_file():
             shutil.copy2(model, partial / "attribute-model.json")
