@@ -50,11 +50,16 @@ def start_of_day(day: date) -> datetime:
 def nightly(hour: int, minute: int):
     """A Huey schedule for `hour:minute` every day in the site's time zone (TIME_ZONE).
 
-    The consumer checks its schedules against UTC (Huey's default), so a plain
+    The consumer checks its schedules against the UTC clock (Huey's default), so a plain
     `crontab(hour="2")` would run at 10:00 in Beijing, in the middle of the working day.
-    The hour is moved by the zone's offset from UTC (China keeps no summer time)."""
-    from huey import crontab
+    Each UTC minute is turned into the zone's local time before it is compared, so the job
+    keeps its local hour across summer time where a zone has it."""
+    from datetime import UTC
 
-    offset = datetime.now(timezone.get_default_timezone()).utcoffset() or timedelta(0)
-    at = datetime(2000, 1, 2, hour, minute) - offset
-    return crontab(minute=str(at.minute), hour=str(at.hour))
+    def due(moment: datetime) -> bool:
+        utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        local = utc.astimezone(timezone.get_default_timezone())
+        return (local.hour, local.minute) == (hour, minute)
+
+    due.__name__ = f"nightly_{hour:02d}{minute:02d}"
+    return due

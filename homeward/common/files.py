@@ -36,25 +36,39 @@ def named_files() -> set[str]:
     return names
 
 
-def orphans_forget(*, older_than_s: int = 24 * 3600) -> list[str]:
+class SweepRefused(Exception):
+    """The sweep would remove most of the files: the records it read are not these files'."""
+
+
+def orphans_forget(*, older_than_s: int = 24 * 3600, most: float = 0.5) -> list[str]:
     """Files under MEDIA_ROOT that no record names, older than a day (a younger one may
-    belong to a save still under way), removed. Returns their names."""
+    belong to a save still under way), removed. Returns their names.
+
+    Refuses (SweepRefused, shown on /jobs/) when more than `most` of the files would go, and
+    there are more than a few: the database it read is then not the one these files belong to
+    (a fresh one before a restore, another installation sharing the folder)."""
     root = Path(settings.MEDIA_ROOT)
     if not root.is_dir():
         return []
     cutoff = time.time() - older_than_s
-    on_disk = [
-        path
-        for path in root.rglob("*")
-        if path.is_file()
-        and path.relative_to(root).parts[0] not in UNNAMED_ON_PURPOSE
-        and path.stat().st_mtime < cutoff
-    ]
+    on_disk = []
+    for path in root.rglob("*"):
+        try:
+            if (
+                path.is_file()
+                and path.relative_to(root).parts[0] not in UNNAMED_ON_PURPOSE
+                and path.stat().st_mtime < cutoff
+            ):
+                on_disk.append(path)
+        except OSError:
+            continue  # removed while the folder was read
     named = named_files()  # read after the listing: a row committed meanwhile keeps its file
-    removed = []
-    for path in on_disk:
-        name = path.relative_to(root).as_posix()
-        if name not in named:
-            path.unlink(missing_ok=True)
-            removed.append(name)
-    return sorted(removed)
+    unnamed = [path for path in on_disk if path.relative_to(root).as_posix() not in named]
+    if len(unnamed) > 10 and len(unnamed) > most * len(on_disk):
+        raise SweepRefused(
+            f"{len(unnamed)} of {len(on_disk)} files under {root} are named by no record: "
+            "nothing was removed. Is this the database these files belong to?"
+        )
+    for path in unnamed:
+        path.unlink(missing_ok=True)
+    return sorted(path.relative_to(root).as_posix() for path in unnamed)

@@ -3,9 +3,10 @@ job whose consumer died in the middle of it is queued again.
 
 Huey takes a job off the queue before it runs it, so a consumer killed mid-job would lose it.
 Each run is therefore kept in `JobRun` from its start to its end. A row whose consumer is gone
-(its process no longer alive on this machine, or, from another machine, older than
-`JOB_STALE_HOURS`) is an interrupted job: it is shown on /jobs/ as a failure and queued again,
-up to `INTERRUPTIONS_GIVEN_UP` times for the same job and arguments. The jobs themselves are
+(no process with its number and start time on this machine, or, from another machine or
+container, older than `JOB_STALE_HOURS`) is an interrupted job: it is shown on /jobs/ as a
+failure and queued again, up to `INTERRUPTIONS_GIVEN_UP` times a day for the same job and
+arguments. The jobs themselves are
 idempotent (candidates are kept per pair, alerts per subscriber, notices per stay), so a job
 that had half-run runs again without doubling anything.
 """
@@ -18,7 +19,9 @@ import os
 import socket
 import threading
 from datetime import timedelta
+from pathlib import Path
 
+import psutil
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -30,14 +33,45 @@ from huey.signals import (
     SIGNAL_ERROR,
     SIGNAL_EXECUTING,
     SIGNAL_EXPIRED,
+    SIGNAL_INTERRUPTED,
+    SIGNAL_LOCKED,
+    SIGNAL_RATE_LIMITED,
+    SIGNAL_RETRYING,
     SIGNAL_REVOKED,
+    SIGNAL_TIMEOUT,
 )
 
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "Interrupted"
 INTERRUPTIONS_GIVEN_UP = 3  # the third interruption of the same job is its last
-HOST = socket.gethostname()[:255]
+
+
+def _host() -> str:
+    """This machine as its processes see it: the hostname, the kernel's boot and the process
+    number space. Containers sharing a hostname, or a machine rebooted, are other hosts."""
+
+    def read(path: str, link: bool = False) -> str:
+        try:
+            return os.readlink(path) if link else Path(path).read_text().strip()
+        except OSError:
+            return ""
+
+    boot = read("/proc/sys/kernel/random/boot_id")[:8]
+    space = read("/proc/self/ns/pid", link=True).removeprefix("pid:").strip("[]")
+    return f"{socket.gethostname()}/{boot}/{space}"[:255]
+
+
+def _started(pid: int) -> float:
+    """When the process `pid` started (0.0 when there is none)."""
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return 0.0
+
+
+HOST = _host()
+WINDOW = timedelta(days=1)  # interruptions counted within
 _running: set[str] = set()  # the jobs this process runs now
 _running_lock = threading.Lock()
 _recovered_at_start = threading.Event()
@@ -101,42 +135,40 @@ def _run_begins(signal_name, task, *args) -> None:
                 "arguments": arguments,
                 "host": HOST,
                 "pid": os.getpid(),
+                "process_started": _started(os.getpid()),
             },
         )
     except Exception:
         log.exception("could not note the start of %s", task.name)
 
 
-@signal(SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_CANCELED, SIGNAL_REVOKED, SIGNAL_EXPIRED)
+@signal(
+    SIGNAL_COMPLETE, SIGNAL_ERROR, SIGNAL_CANCELED, SIGNAL_REVOKED, SIGNAL_EXPIRED,
+    SIGNAL_RETRYING, SIGNAL_TIMEOUT, SIGNAL_LOCKED, SIGNAL_RATE_LIMITED, SIGNAL_INTERRUPTED,
+)  # fmt: skip
 def _run_ends(signal_name, task, *args) -> None:
+    """Every way a run ends, Huey's own retries included (they queue the job themselves).
+    The row goes first: a process still counts the job as its own until the row is gone."""
     from homeward.web.models import JobRun
 
-    with _running_lock:
-        _running.discard(str(task.id))
     try:
         JobRun.objects.filter(task_id=str(task.id)).delete()
     except Exception:
         log.exception("could not note the end of %s", task.name)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: alive
-    return True
+        return  # kept in `_running`: the row is not taken for an interrupted job
+    with _running_lock:
+        _running.discard(str(task.id))
 
 
 def _interrupted(run) -> bool:
     if run.host != HOST:
         stale = timedelta(hours=settings.JOB_STALE_HOURS)
         return timezone.now() - run.started_at > stale
-    if run.pid == os.getpid():
+    if run.pid == os.getpid() and run.process_started == _started(os.getpid()):
         with _running_lock:
-            return run.task_id not in _running  # an earlier process had this pid
-    return not _alive(run.pid)
+            return run.task_id not in _running  # this process, and it is not running it
+    started = _started(run.pid)
+    return not started or started != run.process_started  # gone, or its number reused since
 
 
 def _task_class(registered: str):
@@ -164,7 +196,10 @@ def jobs_recover() -> int:
             if not JobRun.objects.filter(pk=run.pk).delete()[0]:
                 continue  # another consumer took it first
             before = JobFailure.objects.filter(
-                task=run.task, arguments=described, error__startswith=INTERRUPTED
+                task=run.task,
+                arguments=described,
+                error__startswith=INTERRUPTED,
+                failed_at__gte=timezone.now() - WINDOW,
             ).count()
             final = before + 1 >= INTERRUPTIONS_GIVEN_UP
             JobFailure.objects.create(

@@ -40,8 +40,12 @@ class JobRun(models.Model):
     task = models.CharField(max_length=200)
     registered = models.CharField(max_length=400)  # the task's name in Huey's registry
     arguments = models.JSONField(default=list)  # [args, kwargs], as the job was queued
+    # The machine, its boot and the process-number space (hostname/boot id/pid namespace:
+    # two containers with one hostname differ), the process, and when that process started
+    # (so that a number reused by a later process is not taken for the consumer).
     host = models.CharField(max_length=255)
     pid = models.PositiveIntegerField()
+    process_started = models.FloatField(default=0.0)
     started_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

@@ -69,25 +69,45 @@ def domain_section(request: HttpRequest, key: str) -> HttpResponse:
 
 DATABASE_DOWN = _(
     "The database is not answering: it may be restarting or under maintenance. What you sent "
-    "just now was not saved; send it again in a minute."
+    "just now may not have been saved: check before sending it again, in a minute."
 )
+# PostgreSQL's codes for a server that cannot be reached or is going away: the connection
+# classes (08…), shutting down or not yet up (57P01-57P03), too many connections (53300).
+UNREACHABLE = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether an error says the database cannot be reached now, not that a query is wrong:
+    no connection (or one cut), a server shutting down, or SQLite's file locked by a writer."""
+    from django import db
+
+    if isinstance(exc, db.InterfaceError):
+        return True
+    if not isinstance(exc, db.OperationalError):
+        return False
+    cause = exc.__cause__
+    code = getattr(cause, "sqlstate", None)
+    if code is not None:
+        return code.startswith(UNREACHABLE)
+    if type(cause).__module__.startswith("psycopg"):
+        return True  # refused or cut before the server could answer with a code
+    return "database is locked" in str(exc) or "unable to open database" in str(exc)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The site's 500 handler. A database that cannot be reached (stopped, restarting, out of
     connections) is not the user's error nor a bug: 503, a page that says so and what to do,
-    drawn without touching the database, and Retry-After for programs. Everything else is
-    Django's plain 500."""
+    drawn without touching the database, and Retry-After for programs. Everything else,
+    a wrong query included, is Django's plain 500."""
     import sys
 
-    from django import db
     from django.http import JsonResponse
     from django.template.loader import render_to_string
     from django.views import defaults
 
-    if not isinstance(sys.exc_info()[1], db.OperationalError | db.InterfaceError):
+    if not database_unreachable(sys.exc_info()[1]):
         return defaults.server_error(request)
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         response = JsonResponse({"detail": str(DATABASE_DOWN)}, status=503)
     else:
         response = HttpResponse(render_to_string("web/database_unavailable.html"), status=503)

@@ -180,3 +180,13 @@ def test_the_nightly_jobs_run_at_night_in_beijing():
     assert not runs_at(backup_nightly_job, "2026-12-02T01:45")  # 09:45 in Beijing
     assert runs_at(attribute_model_refit_job, "2026-12-01T18:00")
     assert runs_at(relink_all_job, "2026-12-01T18:30")
+
+
+def test_a_nightly_job_keeps_its_local_hour_in_a_zone_with_summer_time(settings):
+    from homeward.common.clock import nightly
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    due = nightly(1, 45)
+    assert due(datetime.fromisoformat("2026-01-15T00:45"))  # winter: UTC+1
+    assert due(datetime.fromisoformat("2026-07-15T23:45"))  # summer: UTC+2, the day before
+    assert not due(datetime.fromisoformat("2026-07-16T00:45"))

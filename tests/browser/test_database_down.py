@@ -157,9 +157,9 @@ def test_a_stopped_database_gives_503_pages_and_the_site_comes_back_by_itself(
         relay.stop()  # the database goes away under the running site
         status, headers, text = _get(notice)
         assert status == 503 and headers.get("Retry-After") == "30"
-        assert "无法访问记录" in text and "刚才提交的内容没有保存" in text
+        assert "无法访问记录" in text and "刚才提交的内容可能没有保存" in text
         status, _, text = _get(notice, **{"Accept-Language": "en"})
-        assert status == 503 and "What you sent just now was not saved" in text
+        assert status == 503 and "What you sent just now may not have been saved" in text
         for language in LANGUAGES:  # as a person sees it, on a computer and on a phone
             page.context.add_cookies([{"name": "django_language", "value": language, "url": site}])
             page.goto(notice)

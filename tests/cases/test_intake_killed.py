@@ -48,7 +48,7 @@ FileSystemStorage.save = _save_then_die
 
 SWEEP = """
 from homeward.common.files import orphans_forget
-print("\\n".join(orphans_forget(older_than_s=0)))
+print("\\n".join(orphans_forget(older_than_s={age})))
 """
 
 
@@ -97,7 +97,9 @@ def test_an_intake_killed_after_its_photo_is_written_leaves_no_record_and_no_fil
     orphan = sorted(set(_photos(var)) - set(named))
     assert len(orphan) == 1  # the photo it wrote, that no record names
 
-    swept = _python(var, SWEEP)
+    young = _python(var, SWEEP.format(age=24 * 3600))  # the nightly sweep, the same night
+    assert young.returncode == 0 and young.stdout.split() == []  # a save may be under way
+    swept = _python(var, SWEEP.format(age=0))  # a day later
     assert swept.returncode == 0, swept.stderr
     assert swept.stdout.split() == orphan
     assert _photos(var) == named  # the named photo stays

@@ -23,13 +23,20 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _consumer(settings) -> subprocess.Popen:
-    """The real consumer, on this test's database and queue."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "homeward.settings"}
+def _consumer(settings, var: Path) -> subprocess.Popen:
+    """The real consumer, on this test's database and queue, with a var folder of its own (its
+    nightly jobs, should the clock pass one, touch nothing of a developer's)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "homeward.settings",
+        "HOMEWARD_VAR_DIR": str(var),
+    }
     db = connection.settings_dict
+    login = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)  # the photos this test's records name
     if "filename" in settings.HUEY:
         env["HUEY_FILE"] = settings.HUEY["filename"]
     return subprocess.Popen(
@@ -47,7 +54,9 @@ def _until(check, seconds: float = 120) -> bool:
     return False
 
 
-def test_a_search_killed_half_way_runs_again_after_a_restart(settings, suzhou, desk, tracer):
+def test_a_search_killed_half_way_runs_again_after_a_restart(
+    settings, tmp_path, suzhou, desk, tracer
+):
     if connection.vendor != "postgresql" or db_is_memory():
         pytest.skip("the consumer shares the test's database on PostgreSQL's run only")
     intake_admit(
@@ -58,7 +67,7 @@ def test_a_search_killed_half_way_runs_again_after_a_restart(settings, suzhou, d
     HUEY.flush()
     report = staff_report(tracer, photos=[(face_file("obama.jpg"), 2009)], birth_date=None)
     assert not FaceVector.objects.filter(report_photo__report=report).exists()
-    consumer = _consumer(settings)
+    consumer = _consumer(settings, tmp_path)
     try:
         # The job begins by embedding the report's photo, the model loaded first: seconds.
         assert _until(lambda: JobRun.objects.filter(task="search_for_report_job").exists())
@@ -67,7 +76,7 @@ def test_a_search_killed_half_way_runs_again_after_a_restart(settings, suzhou, d
         assert not Candidate.objects.filter(report=report).exists(), "killed too late to tell"
         assert JobRun.objects.filter(task="search_for_report_job").count() == 1
 
-        consumer = _consumer(settings)
+        consumer = _consumer(settings, tmp_path)
         assert _until(lambda: Candidate.objects.filter(report=report).exists())
         assert _until(lambda: not JobRun.objects.exists(), 60)
     finally:
