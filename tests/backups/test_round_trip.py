@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
@@ -20,11 +19,10 @@ from homeward.accounts.models import AuditEvent
 from homeward.cases.services import IntakeData, intake_admit
 from homeward.common.files import stored_models
 from homeward.tracing.models import Relative
+from tests.postgres import fresh_database, server_settings
 from tests.tracing.conftest import face_file, staff_report
 
 HOMEWARD = str(Path(sys.executable).with_name("homeward"))
-POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/homeward")
-TARGET = "homeward_restore_target"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -63,32 +61,10 @@ def _homeward(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run([HOMEWARD, *args], env=env, capture_output=True, text=True, timeout=300)
 
 
-def _postgres(dbname: str = "postgres") -> psycopg.Connection:
-    from urllib.parse import urlsplit
-
-    url = urlsplit(POSTGRES)
-    return psycopg.connect(
-        host=url.hostname, port=url.port or 5432, user=url.username or "postgres",
-        password=url.password or "", dbname=dbname, autocommit=True,
-    )  # fmt: skip
-
-
 @contextlib.contextmanager
 def _new_postgres_database():
-    """An empty PostgreSQL database of its own on the test server, dropped afterwards."""
-    try:
-        server = _postgres()
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no PostgreSQL at {POSTGRES}: {exc}")
-    with server:
-        server.execute(f"DROP DATABASE IF EXISTS {TARGET} WITH (FORCE)")
-        server.execute(f"CREATE DATABASE {TARGET}")
-        try:
-            yield POSTGRES.rsplit("/", 1)[0] + "/" + TARGET, {"NAME": TARGET}
-        finally:
-            server.execute(f"DROP DATABASE IF EXISTS {TARGET} WITH (FORCE)")
+    with fresh_database("homeward_restore") as (url, name):
+        yield url, {"NAME": name}
 
 
 @contextlib.contextmanager
@@ -221,7 +197,7 @@ def test_a_sqlite_backup_moves_into_postgresql(world, settings, tmp_path):
         assert done.returncode == 0, done.stderr
         assert "moved from SQLite into PostgreSQL" in done.stdout
         with _alias(
-            ENGINE="django.db.backends.postgresql", OPTIONS={}, **_server(), **wanted
+            ENGINE="django.db.backends.postgresql", OPTIONS={}, **server_settings(), **wanted
         ) as moved:
             assert _rows(moved) == rows
             # The sequences carry on after the moved rows: the next person gets a new id.
@@ -233,15 +209,3 @@ def test_a_sqlite_backup_moves_into_postgresql(world, settings, tmp_path):
                 assert cursor.fetchone()[0] > top
             assert Person.objects.using(moved).count() == len(rows["cases_person"])
         assert _files(var / "media") == files
-
-
-def _server() -> dict:
-    from urllib.parse import urlsplit
-
-    url = urlsplit(POSTGRES)
-    return {
-        "HOST": url.hostname,
-        "PORT": str(url.port or 5432),
-        "USER": url.username or "postgres",
-        "PASSWORD": url.password or "",
-    }

@@ -18,14 +18,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from tests.browser.test_screens import LANGUAGES, _look
+from tests.postgres import fresh_database, server_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/homeward")
-NAME = "homeward_down_test"
 
 
 class Relay:
@@ -91,39 +89,24 @@ def _get(url: str, **headers) -> tuple[int, dict, str]:
 
 @pytest.fixture
 def database():
-    from urllib.parse import urlsplit
-
-    url = urlsplit(POSTGRES)
-    try:
-        server = psycopg.connect(
-            host=url.hostname, port=url.port or 5432, user=url.username or "postgres",
-            password=url.password or "", dbname="postgres", autocommit=True,
-        )  # fmt: skip
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no PostgreSQL at {POSTGRES}: {exc}")
-    with server:
-        server.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
-        server.execute(f"CREATE DATABASE {NAME}")
-        try:
-            yield url
-        finally:
-            server.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
+    """An empty database of the test's own, and the server it is on."""
+    with fresh_database("homeward_down") as (_, name):
+        yield server_settings(), name
 
 
 @pytest.mark.browser
 def test_a_stopped_database_gives_503_pages_and_the_site_comes_back_by_itself(
     database, tmp_path, page, shots
 ):
-    relay = Relay(database.hostname, database.port or 5432)
+    server, name = database
+    relay = Relay(server["HOST"], int(server["PORT"]))
     relay.start()
-    user = database.username or "postgres"
+    login = server["USER"] + (f":{server['PASSWORD']}" if server["PASSWORD"] else "")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "homeward.settings",
         "HOMEWARD_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"postgres://{user}@127.0.0.1:{relay.port}/{NAME}",
+        "DATABASE_URL": f"postgres://{login}@127.0.0.1:{relay.port}/{name}",
         "DATABASE_CONN_MAX_AGE": "60",  # kept connections too must recover
     }
     env.pop("REDIS_URL", None)

@@ -13,6 +13,7 @@ wheel is not used: its training data forbids commercial use.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -85,6 +86,11 @@ class DlibFaceModel:
     The embeddings are not unit length (norm about 1.5); dlib's own same-person threshold is a
     Euclidean distance of 0.6. Loading the weights takes about a second; share one instance
     (see `default_model`).
+
+    dlib's detector, shape predictor and network are not safe to call from two threads at
+    once: two job workers (or web threads) embedding photos together corrupted the heap and
+    killed the process (bench/soak.py found it; tests/matching/face/test_threads.py). Every
+    call into dlib holds the instance's lock.
     """
 
     name = "dlib_resnet_v1"
@@ -100,19 +106,22 @@ class DlibFaceModel:
         self._detector = dlib.get_frontal_face_detector()
         self._shape = dlib.shape_predictor(weights.pose_predictor_five_point_model_location())
         self._encoder = dlib.face_recognition_model_v1(weights.face_recognition_model_location())
+        self._lock = threading.Lock()
 
     def detect(self, rgb: np.ndarray, upsample: int = 0) -> list[Detection]:
         # adjust_threshold -0.5 reports weak candidates too; the quality check applies its own
         # minimum score, so the cut-off is visible and configurable in one place.
-        rects, scores, _ = self._detector.run(rgb, upsample, -0.5)
+        with self._lock:
+            rects, scores, _ = self._detector.run(rgb, upsample, -0.5)
         return [
             Detection((r.left(), r.top(), r.right(), r.bottom()), float(s))
             for r, s in zip(rects, scores, strict=True)
         ]
 
     def landmarks(self, rgb: np.ndarray, box: tuple[int, int, int, int]) -> Landmarks:
-        shape = self._shape(rgb, self._dlib.rectangle(*box))
-        points = np.array([[p.x, p.y] for p in shape.parts()], dtype=np.float64)
+        with self._lock:
+            shape = self._shape(rgb, self._dlib.rectangle(*box))
+            points = np.array([[p.x, p.y] for p in shape.parts()], dtype=np.float64)
         # dlib's 5-point order: corners of one eye (0, 1), of the other (2, 3), base of nose (4).
         eye_a, eye_b = points[0:2].mean(axis=0), points[2:4].mean(axis=0)
         left, right = (eye_a, eye_b) if eye_a[0] <= eye_b[0] else (eye_b, eye_a)
@@ -127,13 +136,15 @@ class DlibFaceModel:
         self, rgb: np.ndarray, box: tuple[int, int, int, int], marks: Landmarks
     ) -> np.ndarray:
         dlib = self._dlib
-        parts = dlib.points([dlib.point(round(x), round(y)) for x, y in marks.points])
-        shape = dlib.full_object_detection(dlib.rectangle(*box), parts)
-        chip = dlib.get_face_chip(rgb, shape, self.chip_size, self.chip_padding)
+        with self._lock:
+            parts = dlib.points([dlib.point(round(x), round(y)) for x, y in marks.points])
+            shape = dlib.full_object_detection(dlib.rectangle(*box), parts)
+            chip = dlib.get_face_chip(rgb, shape, self.chip_size, self.chip_padding)
         return np.ascontiguousarray(chip, dtype=np.uint8)
 
     def embed(self, chip: np.ndarray) -> np.ndarray:
-        vector = self._encoder.compute_face_descriptor(np.ascontiguousarray(chip, np.uint8), 0)
+        with self._lock:
+            vector = self._encoder.compute_face_descriptor(np.ascontiguousarray(chip, np.uint8), 0)
         return np.asarray(vector, dtype=np.float32)
 
 
