@@ -16,17 +16,20 @@ from homeward.web.tasks import heartbeat
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_a_real_consumer_runs_an_enqueued_job(settings):
+def test_a_real_consumer_runs_an_enqueued_job(settings, tmp_path):
     HUEY.immediate = False  # this test wants the real queue and a real consumer
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "homeward.settings"}
     if "filename" in settings.HUEY:
         # The consumer reads the very queue this process writes to.
         env["HUEY_FILE"] = settings.HUEY["filename"]
+    # Its output goes to a file: a pipe nobody reads fills up (64 KiB of log lines, from jobs
+    # other tests left in the queue) and the consumer then blocks, and cannot even stop.
+    log = open(tmp_path / "consumer.log", "w")  # noqa: SIM115 (open while the consumer runs)
     consumer = subprocess.Popen(
         [sys.executable, "-m", "homeward.cli", "run_huey", "--workers", "1"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -43,6 +46,7 @@ def test_a_real_consumer_runs_an_enqueued_job(settings):
     finally:
         consumer.terminate()
         consumer.wait(timeout=20)
+        log.close()
 
 
 def test_the_queue_and_the_cache_are_the_ones_the_environment_names(settings):
