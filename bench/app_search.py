@@ -106,7 +106,13 @@ def _fill(world, reports: int, people: int) -> dict:
             faces.append(record.get("face_embeddings") or [])
         MissingReport.objects.bulk_create(built)
         Relative.objects.bulk_create(
-            Relative(report=report, relation=relation, dna_status="entered", profile=dna)
+            Relative(
+                report=report,
+                relation=relation,
+                dna_status="entered",
+                profile=dna,
+                consent="search",
+            )
             for report, kin in zip(built, relatives, strict=True)
             for relation, dna in kin
             if dna

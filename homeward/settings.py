@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "homeward.campaigns",
     "homeward.reports",
     "homeward.backups",
+    "homeward.privacy",
     "homeward.web",
 ]
 
@@ -265,6 +266,16 @@ BACKUP_NIGHTLY = env_bool("BACKUP_NIGHTLY", True)
 BACKUP_KEEP_DAILY = env_int("BACKUP_KEEP_DAILY", 7)
 BACKUP_KEEP_WEEKLY = env_int("BACKUP_KEEP_WEEKLY", 4)
 BACKUP_KEEP_MONTHLY = env_int("BACKUP_KEEP_MONTHLY", 12)
+
+# The retention table (homeward/privacy/rules.py, docs/privacy.md): days each kind of
+# sensitive information is kept once its purpose has ended. The daily job applies them.
+PRIVACY_RELATIVE_DNA_DAYS = env_int("PRIVACY_RELATIVE_DNA_DAYS", 30)
+PRIVACY_FOUND_DNA_DAYS = env_int("PRIVACY_FOUND_DNA_DAYS", 30)
+PRIVACY_FACE_DAYS = env_int("PRIVACY_FACE_DAYS", 1)
+PRIVACY_REPORT_CONTACT_DAYS = env_int("PRIVACY_REPORT_CONTACT_DAYS", 30)
+PRIVACY_NOTICE_DAYS = env_int("PRIVACY_NOTICE_DAYS", 1)
+PRIVACY_TIP_DAYS = env_int("PRIVACY_TIP_DAYS", 90)
+PRIVACY_AUDIT_DAYS = env_int("PRIVACY_AUDIT_DAYS", 3 * 365)
 
 REDIS_URL = env_str("REDIS_URL")
 # One cache for every process (web workers and the job consumer), so rate limits and

@@ -21,6 +21,7 @@ urlpatterns = [
     path("tracing/", include("homeward.tracing.urls")),
     path("reports/", include("homeward.reports.urls")),
     path("p/", include("homeward.portal.urls")),
+    path("privacy/", include("homeward.privacy.urls")),
     path("audit/", accounts_views.audit_list, name="audit-list"),
     path("account/tokens/", accounts_views.tokens, name="account-tokens"),
     path("jobs/", web_views.job_failures, name="job-failures"),

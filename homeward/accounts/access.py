@@ -30,7 +30,11 @@ STATIONS = "stations"  # stations, rooms and beds (no person)
 AUDIT = "audit"  # the audit trail
 JOBS = "jobs"  # failed background jobs
 PORTAL = "portal"  # a family's own reports and alerts
-SECTIONS = (CASES, TRACING, DISPATCH, TEAM, CAMPAIGNS, REPORTS, STATIONS, AUDIT, JOBS, PORTAL)
+# People's requests about their own data (export, erasure) and the retention table
+PRIVACY = "privacy"
+SECTIONS = (
+    CASES, TRACING, DISPATCH, TEAM, CAMPAIGNS, REPORTS, STATIONS, AUDIT, JOBS, PORTAL, PRIVACY,
+)  # fmt: skip
 
 # Not sections: who may pass without one.
 PUBLIC = "public"  # anyone, signed in or not
@@ -47,14 +51,17 @@ _ADMIN = {
     STATIONS: WRITE,
     AUDIT: READ,
     JOBS: READ,
+    PRIVACY: READ,
 }
 
 ACCESS: dict[str, dict[str, str]] = {
     Role.INTAKE: _DESK,
     Role.CASEWORKER: _DESK,
-    Role.TRACING_OFFICER: _DESK,
+    # The tracing officer hands a family its data; only the station head erases.
+    Role.TRACING_OFFICER: {**_DESK, PRIVACY: READ},
     Role.STATION_HEAD: {
         **_DESK,
+        PRIVACY: WRITE,
         DISPATCH: WRITE,
         TEAM: WRITE,
         CAMPAIGNS: WRITE,
@@ -121,6 +128,12 @@ ROUTES: dict[str, Rule] = {
     "station-detail": _R(STATIONS),
     "audit-list": _R(AUDIT),
     "job-failures": _R(JOBS),
+    # Personal information: the retention table, exports and erasures on request
+    "privacy:home": _R(PRIVACY, write=False),
+    "privacy:report-export": _R(PRIVACY, write=False),
+    "privacy:report-erase": _R(PRIVACY, write=True),  # even its form: only who may erase
+    "privacy:person-export": _R(PRIVACY, write=False),
+    "privacy:person-erase": _R(PRIVACY, write=True),
     # Intake and care
     "cases:stay-list": _R(CASES),
     "cases:intake": _R(CASES),
@@ -180,6 +193,8 @@ ROUTES: dict[str, Rule] = {
     "portal:report": _R(PORTAL),
     "portal:me": _R(PORTAL),
     "portal:my-report": _R(PORTAL),
+    "portal:my-report-data": _R(PORTAL, write=False),
+    "portal:my-report-erase": _R(PORTAL),
     "portal:alerts": _R(SIGNED_IN),
     "portal:alerts-unsubscribe": _R(PUBLIC),  # the signed link in every alert
     # The API

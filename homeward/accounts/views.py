@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.accounts import access
+from homeward.accounts.access import can
 from homeward.accounts.forms import (
     AuditFilterForm,
     SignInForm,
@@ -35,7 +37,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     labels = dict(record_types())
     for event in page:
         event.type_label = labels.get(event.object_type, event.object_type)
-    return render(request, "accounts/audit_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "accounts/audit_list.html",
+        {"form": form, "page": page, "can_read_privacy": can(request.user, access.PRIVACY)},
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.dispatch import Signal
 from django.utils import timezone
 
 from homeward.backups import engines, moving, retention
@@ -166,6 +167,11 @@ class Restored:
     notes: list[str] = field(default_factory=list)
 
 
+# Sent after a restore whose migrations match the code's: an app brings what the backup
+# could not know up to date (privacy: erasures requested after the backup was made).
+restored_signal = Signal()
+
+
 def backup_restore(folder: Path, *, force: bool = False) -> Restored:
     """The backup in `folder` restored into this installation, then checked against its
     manifest. Refuses a database or media folder that already holds records, unless `force`
@@ -220,7 +226,14 @@ def backup_restore(folder: Path, *, force: bool = False) -> Restored:
     _audit("restore", folder, manifest)
     code_migrations = _code_migrations()
     if code_migrations - {tuple(pair) for pair in manifest.migrations}:
-        notes.append("this version has newer migrations: run `homeward migrate` now")
+        notes.append(
+            "this version has newer migrations: run `homeward migrate` now, then "
+            "`homeward privacy replay` (erasures made after the backup)"
+        )
+    else:
+        for _receiver, note in restored_signal.send(sender=None, manifest=manifest):
+            if note:
+                notes.append(str(note))
     return Restored(manifest=manifest, notes=notes, **restored)
 
 

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from homeward.accounts import access
+from homeward.accounts.access import READ, WRITE, can
 from homeward.accounts.audit import audit_list
 from homeward.accounts.models import Role
 from homeward.accounts.permissions import VIEW_HEALTH, VIEW_MINOR_DETAILS
@@ -360,6 +362,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "writable": writable,
             "age": person.age_label(timezone.localdate()),
             "changes": selectors.person_changes(person),
+            "can_export": can(request.user, access.PRIVACY, READ),
+            "can_erase": can(request.user, access.PRIVACY, WRITE),
         },
     )
 

@@ -208,3 +208,14 @@ class SubscriptionForm(forms.Form):
             notices=d.get("notices", False),
             urgent=d.get("urgent", False),
         )
+
+
+class EraseMyReportForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Erase this report and everything it holds; I understand this cannot be undone"),
+        required=True,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled(self)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("report/", views_family.report, name="report"),
     path("me/", views_family.me, name="me"),
     path("me/<uuid:public_id>/", views_family.my_report, name="my-report"),
+    path("me/<uuid:public_id>/data", views_family.my_report_data, name="my-report-data"),
+    path("me/<uuid:public_id>/erase/", views_family.my_report_erase, name="my-report-erase"),
     path("alerts/", views_alerts.subscriptions, name="alerts"),
     path("alerts/unsubscribe/<str:token>/", views_alerts.unsubscribe, name="alerts-unsubscribe"),
 ]

@@ -20,6 +20,7 @@ from homeward.common.forms import form_errors
 from homeward.portal import services
 from homeward.portal.forms import (
     CodeForm,
+    EraseMyReportForm,
     PhoneForm,
     ReportAddForm,
     ResetForm,
@@ -30,7 +31,11 @@ from homeward.tracing import selectors as tracing_selectors
 from homeward.tracing.forms import ReportForm
 from homeward.tracing.models import MissingReport
 from homeward.tracing.services import report_file
-from homeward.tracing.services.family import report_add, report_withdraw
+from homeward.tracing.services.family import (
+    report_add,
+    report_publish_consent,
+    report_withdraw,
+)
 
 # A sign-up waiting for its code: the new account's id (None for a number that already had
 # one), the number the code went to, and the wrong tries made in this browser.
@@ -333,6 +338,16 @@ def my_report(request: HttpRequest, public_id) -> HttpResponse:
             )
             messages.success(request, _("Added to your report. The station sees it."))
             return redirect("portal:my-report", public_id=public_id)
+        if post and post.get("action") in ("consent", "no-consent"):
+            given = post["action"] == "consent"
+            report_publish_consent(report=report, by=request.user, given=given)
+            messages.success(
+                request,
+                _("Alerts may now name your family member.")
+                if given
+                else _("No alert will name your family member."),
+            )
+            return redirect("portal:my-report", public_id=public_id)
         if post and post.get("action") == "withdraw" and withdraw.is_valid():
             report_withdraw(report=report, by=request.user, reason=withdraw.cleaned_data["reason"])
             messages.success(request, _("Your report is withdrawn: it is no longer searched."))
@@ -351,3 +366,39 @@ def my_report(request: HttpRequest, public_id) -> HttpResponse:
             "withdraw": withdraw,
         },
     )
+
+
+@login_required
+def my_report_data(request: HttpRequest, public_id) -> HttpResponse:
+    """Everything Homeward holds of the family's report, as a ZIP (JSON, PDF, photos)."""
+    from homeward.privacy.exports import report_export
+
+    _family(request)
+    report = tracing_selectors.family_report(request.user, public_id, request=request)
+    response = HttpResponse(
+        report_export(report, by=request.user, request=request), content_type="application/zip"
+    )
+    response["Content-Disposition"] = f'attachment; filename="homeward-{report.public_id}.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def my_report_erase(request: HttpRequest, public_id) -> HttpResponse:
+    """The family erases its report: it is withdrawn and everything it holds is erased."""
+    from homeward.privacy.services import report_erase
+
+    _family(request)
+    report = tracing_selectors.family_report(request.user, public_id, request=request)
+    form = EraseMyReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        receipt = report_erase(
+            report=report, by=request.user, reason=_("The family asked on the portal.")
+        )
+        messages.success(
+            request,
+            _("Your report is erased. Copies kept in the station's backups are gone by %(day)s.")
+            % {"day": timezone.localdate(receipt.backups_expire_by).isoformat()},
+        )
+        return redirect("portal:me")
+    return render(request, "portal/my_report_erase.html", {"report": report, "form": form})

@@ -55,6 +55,18 @@ class ReportForm(forms.Form):
     )
     contact_phone = forms.CharField(label=_("Your phone"), max_length=32)
     contact_email = forms.EmailField(label=_("Your e-mail"), required=False)
+    publish_consent = forms.BooleanField(
+        label=_(
+            "If the missing person is a child or an adult who cannot find their way, "
+            "Homeward may alert people near where they were lost, with the name, age and "
+            "place"
+        ),
+        help_text=_(
+            "Only people who asked for alerts near that place receive them. Your phone "
+            "number is never in an alert. You can withdraw this at any time."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -106,6 +118,7 @@ class ReportForm(forms.Form):
             mark_notes=MarksField.notes(d.get("marks")),
             conditions=list(d.get("conditions") or []),
             description=d.get("description") or "",
+            publish_consent=bool(d.get("publish_consent")),
         )
 
     def photos(self, files) -> list:
@@ -231,10 +244,23 @@ class DnaForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control font-monospace"}),
     )
+    consent = forms.ChoiceField(
+        label=_("The relative's written consent"),
+        required=False,
+        help_text=_(
+            "A profile is compared only with the relative's consent; withdrawing it "
+            "erases the profile."
+        ),
+    )
+    consent_ref = forms.CharField(label=_("Consent form number"), required=False, max_length=50)
 
-    def __init__(self, *args, choices=(), **kwargs) -> None:
+    def __init__(self, *args, choices=(), consents=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = choices
+        if consents is None:  # a found person's DNA: the police sample it by their own rules
+            del self.fields["consent"], self.fields["consent_ref"]
+        else:
+            self.fields["consent"].choices = consents
         styled(self)
 
     def clean_profile(self):

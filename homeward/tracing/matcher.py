@@ -157,7 +157,7 @@ def missing_hwx(report: MissingReport) -> dict[str, Any]:
         "relatives": [
             {"relation": r.relation, "dna": r.profile}
             for r in report.relatives.all()
-            if r.profile and r.dna_status == r.DnaStatus.ENTERED
+            if r.searchable
         ],
     }
     if report.lost_latitude is not None and report.lost_longitude is not None:

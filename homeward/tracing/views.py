@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from homeward.accounts import access
+from homeward.accounts.access import READ, WRITE, can
 from homeward.accounts.audit import audit_list
 from homeward.accounts.permissions import VIEW_DNA
 from homeward.common.forms import form_errors
@@ -209,7 +211,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST if posted else None,
             prefix=prefix,
             choices=Relative.DnaStatus.choices,
-            initial={"status": relative.dna_status, "lab": relative.lab},
+            consents=Relative.Consent.choices,
+            initial={
+                "status": relative.dna_status,
+                "lab": relative.lab,
+                "consent": relative.consent,
+                "consent_ref": relative.consent_ref,
+            },
         )
         if posted and form.is_valid():
             try:
@@ -234,6 +242,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sees_dna": request.user.has_perm(VIEW_DNA),
             "can_verify": request.user.role in TRACERS
             and report.status == MissingReport.Status.PENDING,
+            "can_export": can(request.user, access.PRIVACY, READ),
+            "can_erase": can(request.user, access.PRIVACY, WRITE),
         },
     )
 

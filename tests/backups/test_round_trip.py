@@ -18,7 +18,7 @@ from django.db import connection, connections
 from homeward.accounts.models import AuditEvent
 from homeward.cases.services import IntakeData, intake_admit
 from homeward.common.files import stored_models
-from homeward.tracing.models import Relative
+from homeward.tracing.models import MissingReport, Relative
 from tests.postgres import fresh_database, server_settings
 from tests.tracing.conftest import face_file, staff_report
 
@@ -183,6 +183,29 @@ def test_a_restore_refuses_records_already_there_and_a_damaged_backup(world, set
         with _alias(**wanted) as restored:
             assert _rows(restored) == before
         assert _files(var / "media") == _files(Path(settings.MEDIA_ROOT))
+
+
+def test_a_restore_erases_again_what_a_family_had_erased_since_the_backup(
+    world, settings, tmp_path, tracer
+):
+    from homeward.privacy.services import report_erase
+
+    settings.BACKUP_DIR = tmp_path / "backups"
+    _stay, report = world
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    report_erase(report=report, by=tracer, reason="家属来电申请")  # after the backup
+    assert (settings.BACKUP_DIR / "erasures.jsonl").is_file()
+    with _empty_installation(tmp_path) as (var, url, wanted):
+        env = {**_environment(var, url), "BACKUP_DIR": str(settings.BACKUP_DIR)}
+        done = _homeward("restore", str(folder), env=env)
+        assert done.returncode == 0, done.stderr
+        assert "1 record(s) erased again" in done.stdout
+        with _alias(**wanted) as restored:
+            again = MissingReport.objects.using(restored).get(public_id=report.public_id)
+            assert (again.name, again.contact_phone) == ("", "")
+            assert not Relative.objects.using(restored).filter(report_id=again.pk).exists()
+        assert not list((var / "media").rglob("reports/**/*.jpg"))
 
 
 def test_a_sqlite_backup_moves_into_postgresql(world, settings, tmp_path):

@@ -80,6 +80,11 @@ def report_with_secrets(by):
         description="他有糖尿病，邻居电话13711112222",
     )
     Relative.objects.create(
-        report=report, relation="mother", name="王芳", dna_status="entered", profile=PROFILE
+        report=report,
+        relation="mother",
+        name="王芳",
+        dna_status="entered",
+        profile=PROFILE,
+        consent="search",
     )
     return report

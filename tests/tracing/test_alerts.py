@@ -15,7 +15,7 @@ from django.utils import timezone
 from homeward.accounts.models import Role, User
 from homeward.accounts.services import user_create
 from homeward.regions.models import Division
-from homeward.tracing.models import AlertDelivery, Candidate, Notice, Subscription
+from homeward.tracing.models import AlertDelivery, Candidate, MissingReport, Notice, Subscription
 from homeward.tracing.services import alerts, notices_sync
 from homeward.tracing.services.alerts import (
     SubscriptionData,
@@ -123,6 +123,7 @@ def test_an_urgent_child_report_alerts_a_circle_growing_with_the_hours(ring, tra
         lost_at=lost,
         lost_date=timezone.localdate(lost),
         lost_division=Division.objects.get(code="320508"),
+        publish_consent=True,
     )
     assert alerts_for_report(report=report, now=lost + timedelta(minutes=30)) == 1
     assert alerted(report=report) == {"kunshan"}
@@ -148,12 +149,32 @@ def test_filing_an_urgent_report_queues_and_sends_its_alerts(
             lost_at=timezone.now() - timedelta(minutes=10),
             lost_date=timezone.localdate(),
             lost_division=Division.objects.get(code="320508"),
+            publish_consent=True,
         )
     assert AlertDelivery.objects.get().status == AlertDelivery.Status.SENT
     (line,) = sms_lines(settings)
     assert line["to"] == ring["kunshan"].phone and "王奶奶" in line["text"]
     assert "13900000001" not in line["text"]  # the family's phone is never in an alert
     assert "https://homeward.test/p/alerts/unsubscribe/" in line["text"]
+
+
+def test_an_urgent_report_alerts_nobody_without_the_familys_consent(ring, tracer):
+    lost = timezone.now() - timedelta(minutes=30)
+    fields = {
+        "name": "小宝",
+        "birth_date": date(2018, 5, 1),
+        "lost_at": lost,
+        "lost_date": timezone.localdate(lost),
+        "lost_division": Division.objects.get(code="320508"),
+    }
+    report = staff_report(tracer, **fields)
+    assert alerts_for_report(report=report, now=lost + timedelta(hours=4)) == 0
+    consented = staff_report(tracer, publish_consent=True, **fields)
+    assert alerts_for_report(report=consented, now=lost + timedelta(minutes=30)) == 1
+    # The family withdraws its consent before the alert went out: it is never sent.
+    MissingReport.objects.filter(pk=consented.pk).update(publish_consent=False)
+    result = alerts_deliver(now=lost + timedelta(minutes=31))
+    assert AlertDelivery.objects.get().status != AlertDelivery.Status.SENT, result
 
 
 def test_an_adult_or_an_old_report_alerts_nobody(ring, tracer):

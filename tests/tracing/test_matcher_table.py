@@ -116,7 +116,12 @@ def test_a_relatives_dna_entered_later_is_appended_not_built_again(
 
     with django_capture_on_commit_callbacks(execute=True):  # the lab enters the mother
         mother = Relative.objects.create(
-            report=report, relation="mother", name="王芳", dna_status="entered", profile=PROFILE
+            report=report,
+            relation="mother",
+            name="王芳",
+            dna_status="entered",
+            profile=PROFILE,
+            consent="search",
         )
     table, _ = matcher.report_table()
     row = table.row_of[matcher.missing_id(report.pk)]
@@ -131,6 +136,14 @@ def test_a_relatives_dna_entered_later_is_appended_not_built_again(
     assert matcher.rebuilds() == 2  # (the nightly check built one anew)
     assert matcher.report_table_verify() is True
     Relative.objects.bulk_create(  # no signal, no log: only the nightly check sees it
-        [Relative(report=report, relation="father", dna_status="entered", profile=PROFILE)]
+        [
+            Relative(
+                report=report,
+                relation="father",
+                dna_status="entered",
+                profile=PROFILE,
+                consent="search",
+            )
+        ]  # fmt: skip
     )
     assert matcher.report_table_verify() is False

@@ -101,6 +101,7 @@ def test_dna_entered_in_the_app_gives_the_candidate_its_kinship_evidence(
             status=Relative.DnaStatus.ENTERED,
             profile=mother,
             lab="苏州市公安局物证鉴定所",
+            consent="search",
             by=tracer,
         )
         found_dna_set(person=stay.person, status="entered", profile=child, by=tracer)
@@ -118,7 +119,11 @@ def test_dna_of_an_unrelated_person_lowers_the_candidate(
         report = staff_report(tracer, relatives=[("mother", "")], name="李明", birth_date=None)
         stay = admit(suzhou, desk, name="李明", sex="M", age_estimate_min=20, age_estimate_max=30)
         relative_set_dna(
-            relative=report.relatives.get(), status="entered", profile=mother, by=tracer
+            relative=report.relatives.get(),
+            status="entered",
+            profile=mother,
+            by=tracer,
+            consent="search",
         )
         found_dna_set(person=stay.person, status="entered", profile=stranger, by=tracer)
     candidate = Candidate.objects.filter(report=report).first()

@@ -126,7 +126,9 @@ def test_a_report_changed_after_it_was_folded_in_has_its_people_matched_in_full(
     folded = _pools()
     relative = Relative.objects.create(report=report, relation="mother", name="王芳")
     with django_capture_on_commit_callbacks(execute=True):
-        relative_set_dna(relative=relative, status="entered", profile=PROFILE, by=tracer)
+        relative_set_dna(
+            relative=relative, status="entered", profile=PROFILE, by=tracer, consent="search"
+        )
     again = _pools()
     for name in ("李明", "王建国", "张伟"):
         person = people[name]

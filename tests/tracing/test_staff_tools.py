@@ -50,12 +50,15 @@ def test_a_tracer_records_a_relatives_dna_and_only_dna_viewers_see_it(
             f"{prefix}-status": "entered",
             f"{prefix}-lab": "苏州市公安局物证鉴定所",
             f"{prefix}-profile": PROFILE_TEXT,
+            f"{prefix}-consent": "search",
+            f"{prefix}-consent_ref": "苏公鉴知 2026-031",
         },
     )
     assert response.status_code == 302
     relative.refresh_from_db()
     assert relative.dna_status == Relative.DnaStatus.ENTERED
     assert relative.profile["D8S1179"] == ["13", "14"]
+    assert (relative.consent, relative.consent_ref) == ("search", "苏公鉴知 2026-031")
     assert "D8S1179: 13,14" in client.get(url).content.decode()
     client.force_login(suzhou_caseworker)
     page = client.get(url).content.decode()
@@ -72,6 +75,27 @@ def test_an_entered_status_without_a_profile_is_refused_on_the_form(client, rela
     assert 'data-error-for="profile"' in page
     relative.refresh_from_db()
     assert relative.dna_status == Relative.DnaStatus.NONE
+
+
+def test_a_profile_without_the_relatives_consent_is_refused_and_withdrawing_it_erases_it(
+    client, relative, tracer
+):
+    client.force_login(tracer)
+    prefix = f"dna{relative.pk}"
+    url = f"/tracing/reports/{relative.report_id}/"
+    entered = {"action": prefix, f"{prefix}-status": "entered", f"{prefix}-profile": PROFILE_TEXT}
+    page = client.post(url, entered).content.decode()
+    assert 'data-error-for="consent"' in page
+    relative.refresh_from_db()
+    assert relative.profile is None and relative.dna_status == Relative.DnaStatus.NONE
+    assert client.post(url, {**entered, f"{prefix}-consent": "search"}).status_code == 302
+    relative.refresh_from_db()
+    assert relative.profile and relative.searchable
+    # The relative withdraws consent: the profile goes at once, and is compared no more.
+    withdrawn = {"action": prefix, f"{prefix}-status": "sampled", f"{prefix}-consent": ""}
+    assert client.post(url, withdrawn).status_code == 302
+    relative.refresh_from_db()
+    assert relative.profile is None and not relative.searchable and relative.consent == ""
 
 
 def test_a_found_persons_dna_is_requested_then_entered_from_the_stay_page(

@@ -92,6 +92,10 @@ class MissingReport(models.Model):
     contact_relation = models.CharField(_("relation to the missing person"), max_length=30)
     contact_phone = models.CharField(_("contact phone"), max_length=32)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # The family agreed that an urgent alert may carry the missing person's name, age and
+    # place of loss to the people nearby who asked for alerts. Without it none is sent.
+    publish_consent = models.BooleanField(_("alerts may name the missing person"), default=False)
+    publish_consent_at = models.DateTimeField(null=True, blank=True)
     source_ref = models.CharField(max_length=100, blank=True, db_index=True)
     # Where an imported record first came from (PFIF author_name, source_name, source_date,
     # source_url), so that passing it on keeps its original author.
@@ -183,8 +187,19 @@ class Relative(models.Model):
     dna_status = models.CharField(
         _("DNA"), max_length=10, choices=DnaStatus.choices, default=DnaStatus.NONE
     )
+
+    class Consent(models.TextChoices):
+        NONE = "", _("Not recorded")
+        SEARCH = "search", _("To search for the missing person; erased when the case ends")
+        KEEP = "keep", _("To search, and to keep the profile after the case ends")
+
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
     profile = models.JSONField(_("DNA profile"), null=True, blank=True)
+    # The relative's written consent (PIPL art. 29: sensitive information needs its own):
+    # a profile is compared only under a consent, and kept after the case only under KEEP.
+    consent = models.CharField(_("consent"), max_length=6, choices=Consent.choices, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_ref = models.CharField(_("consent form"), max_length=50, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -192,6 +207,15 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_relation_display()} {self.name}".strip()
+
+    @property
+    def searchable(self) -> bool:
+        """An entered profile the relative consented to have compared."""
+        return bool(
+            self.profile
+            and self.dna_status == self.DnaStatus.ENTERED
+            and self.consent in (self.Consent.SEARCH, self.Consent.KEEP)
+        )
 
 
 class ReportChange(models.Model):

@@ -304,6 +304,8 @@ def alerts_for_report(*, report: MissingReport, now: datetime | None = None) -> 
     now = now or timezone.now()
     if report.status != MissingReport.Status.VERIFIED or not report_is_urgent(report):
         return 0
+    if not report.publish_consent:  # the family did not agree to alerts that name them
+        return 0
     elapsed = now - lost_moment(report)
     if elapsed > URGENT_WINDOW:
         return 0
@@ -456,7 +458,8 @@ def _still_current(delivery: AlertDelivery) -> bool:
         return False
     if delivery.notice is not None:
         return delivery.notice.withdrawn_at is None
-    return delivery.report.status == MissingReport.Status.VERIFIED
+    report = delivery.report
+    return report.status == MissingReport.Status.VERIFIED and report.publish_consent
 
 
 def _deliver_one(pk: int, now: datetime, result: DeliveryResult) -> None:

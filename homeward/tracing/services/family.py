@@ -77,6 +77,27 @@ def report_add(
 
 
 @transaction.atomic
+def report_publish_consent(*, report: MissingReport, by: User, given: bool) -> MissingReport:
+    """The family gives or withdraws its consent to urgent alerts that name the missing
+    person. Withdrawn, no alert about the report is sent from then on, queued ones included."""
+    _own_open(report, by)
+    if report.publish_consent != given:
+        report.publish_consent = given
+        report.publish_consent_at = timezone.now() if given else None
+        report.save(update_fields=["publish_consent", "publish_consent_at", "updated_at"])
+        audit_record(
+            actor=by,
+            action="update",
+            obj=report,
+            station_id=report.station_id,
+            detail={"publish_consent": given},
+        )
+        if given:
+            _after_change(report)
+    return report
+
+
+@transaction.atomic
 def report_withdraw(*, report: MissingReport, by: User, reason: str = "") -> MissingReport:
     """The family withdraws its report (found by themselves, or filed by mistake): it is
     closed, no longer searched, and its open candidates leave the tracing desk."""

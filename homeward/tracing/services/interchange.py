@@ -60,6 +60,12 @@ def report_import(
             relation=relation,
             dna_status=Relative.DnaStatus.ENTERED if profile else Relative.DnaStatus.NONE,
             profile=profile or None,
+            # The sending system collected the sample, and the consent with it.
+            consent=Relative.Consent.SEARCH if profile else Relative.Consent.NONE,
+            consent_at=timezone.now() if profile else None,
+            consent_ref=_("held by the sender of %(ref)s") % {"ref": source_ref[:20]}
+            if profile
+            else "",
         )
     audit_record(
         actor=by, action="create", obj=report, station_id=station.pk, detail={"import": source_ref}

@@ -45,6 +45,8 @@ class ReportData:
     mark_notes: dict[str, str] = field(default_factory=dict)  # {code: what it looks like}
     conditions: list[str] = field(default_factory=list)
     description: str = ""
+    # The family agrees that an urgent alert may name the missing person (see MissingReport).
+    publish_consent: bool = False
 
 
 def _check(data: ReportData, today: date) -> dict[str, list[str]]:
@@ -176,6 +178,8 @@ def report_build(data: ReportData, **fields) -> MissingReport:
         contact_relation=data.contact_relation.strip(),
         contact_phone=data.contact_phone.strip(),
         contact_email=data.contact_email.strip(),
+        publish_consent=data.publish_consent,
+        publish_consent_at=timezone.now() if data.publish_consent else None,
         **fields,
     )
 
@@ -214,33 +218,63 @@ def report_verify(*, report: MissingReport, by: User) -> MissingReport:
 
 @transaction.atomic
 def relative_set_dna(
-    *, relative: Relative, status: str, by: User, profile: dict | None = None, lab: str = ""
+    *,
+    relative: Relative,
+    status: str,
+    by: User,
+    profile: dict | None = None,
+    lab: str = "",
+    consent: str | None = None,
+    consent_ref: str = "",
 ) -> Relative:
-    """Record a relative's DNA step; an entered profile is checked by the DNA engine first."""
+    """Record a relative's DNA step and consent; an entered profile is checked by the DNA
+    engine first, and needs the relative's consent (a profile without one is never
+    compared). `consent=None` leaves the recorded consent as it is."""
     from homeward.matching.dna.errors import DnaError
     from homeward.matching.dna.profiles import parse_profile
 
     require_tracer(by, relative.report.station)
+    errors: dict[str, list[str]] = {}
     if status not in Relative.DnaStatus.values:
-        raise ValidationError({"dna_status": _("Unknown DNA status.")})
+        errors["dna_status"] = [_("Unknown DNA status.")]
+    if consent is not None and consent not in Relative.Consent.values:
+        errors["consent"] = [_("Unknown consent.")]
+    given = relative.consent if consent is None else consent
     if status == Relative.DnaStatus.ENTERED:
         if not profile:
-            raise ValidationError({"profile": _("Enter the profile.")})
-        try:
-            parse_profile(profile, field="profile")
-        except DnaError as exc:
-            raise ValidationError({"profile": str(exc)}) from None
+            errors["profile"] = [_("Enter the profile.")]
+        else:
+            try:
+                parse_profile(profile, field="profile")
+            except DnaError as exc:
+                errors["profile"] = [str(exc)]
+        if not given:
+            errors["consent"] = [
+                _("Record the relative's written consent before entering the profile.")
+            ]
+    if errors:
+        raise ValidationError(errors)
+    changed_consent = given != relative.consent
     relative.dna_status = status
     relative.lab = lab.strip() or relative.lab
     relative.profile = profile if status == Relative.DnaStatus.ENTERED else relative.profile
+    if changed_consent:
+        relative.consent = given
+        relative.consent_at = timezone.now() if given else None
+    if consent_ref.strip():
+        relative.consent_ref = consent_ref.strip()[:50]
+    if not given and relative.profile:
+        # Consent withdrawn: the profile goes at once (PIPL art. 15, 47).
+        relative.profile = None
+        relative.dna_status = Relative.DnaStatus.SAMPLED
     relative.save()
     audit_record(
         actor=by,
         action="update",
         obj=relative,
         station_id=relative.report.station_id,
-        detail={"dna_status": status},
+        detail={"dna_status": relative.dna_status, "consent": relative.consent},
     )
-    if status == Relative.DnaStatus.ENTERED:
+    if status == Relative.DnaStatus.ENTERED or changed_consent:
         _after_change(relative.report)
     return relative

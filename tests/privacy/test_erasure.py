@@ -1,0 +1,191 @@
+"""A family's or a person's request: their data handed over (JSON, PDF and photos), or
+erased through the one path, after which nothing of them is found by a search, on the
+portal, in the matcher's tables and indexes, on disk, or in the audit trail's labels."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.utils import timezone
+from pypdf import PdfReader
+
+from homeward.accounts.models import AuditEvent, Role
+from homeward.cases.services import IntakeData, intake_admit
+from homeward.privacy.exports import report_export
+from homeward.privacy.models import Erasure
+from homeward.privacy.services import JOURNAL, person_erase, report_erase
+from homeward.tracing import found_faces, matcher
+from homeward.tracing.models import Candidate, FaceVector, FoundDna, MissingReport, Notice
+from homeward.tracing.services import found_dna_set, notices_sync, relative_set_dna
+from homeward.tracing.tasks import search_for_person_job
+from tests.conftest import make_user
+from tests.tracing.conftest import PROFILE, face_file, staff_report
+
+
+@pytest.fixture
+def head(suzhou):
+    return make_user("sz.head", Role.STATION_HEAD, station=suzhou)
+
+
+@pytest.fixture
+def matched(suzhou, desk, tracer, settings, tmp_path, django_capture_on_commit_callbacks):
+    """A family's report of 王小明 with his photo and his mother's DNA, and a man in the
+    Suzhou station whose face, name and DNA match it: a candidate on the tracing desk."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BACKUP_DIR = tmp_path / "backups"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = staff_report(
+            tracer,
+            name="王小明",
+            birth_date=None,
+            contact_phone="13912345678",
+            photos=[(face_file("obama.jpg"), 2009)],
+            relatives=[("mother", "王芳")],
+        )
+        relative_set_dna(relative=report.relatives.get(), status="entered", profile=PROFILE,
+                         by=tracer, consent="search")  # fmt: skip
+        stay = intake_admit(
+            station=suzhou,
+            by=desk,
+            photo=face_file("obama2.jpg"),
+            data=IntakeData(brought_by="police", name="王小明", name_source="said", sex="M",
+                            age_estimate_min=45, age_estimate_max=60,
+                            id_number="110105197001010011"),
+        )  # fmt: skip
+        found_dna_set(person=stay.person, status="entered", profile=PROFILE, by=tracer)
+    assert Candidate.objects.filter(report=report, person=stay.person).exists()
+    return report, stay
+
+
+def _zip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        return {name: bundle.read(name) for name in bundle.namelist()}
+
+
+def test_a_family_gets_every_field_of_its_report_and_its_photos_but_no_one_elses_data(
+    matched, tracer
+):
+    report, _stay = matched
+    files = _zip(report_export(report, by=tracer))
+    data = json.loads(files["data.json"])
+    assert data["name"] == "王小明" and data["contact_phone"] == "13912345678"
+    assert data["relatives"][0]["name"] == "王芳" and data["relatives"][0]["consent"] == "search"
+    assert "D8S1179" not in files["data.json"].decode()  # the mother asks for her own DNA
+    assert "candidates" not in data  # they are about other people
+    (photo,) = data["photos"]
+    assert files[photo["file"]][:3] == b"\xff\xd8\xff"  # the JPEG itself
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(files["summary.pdf"])).pages
+    )
+    assert "王小明" in text and "13912345678" in text
+    assert AuditEvent.objects.filter(
+        action="export", object_type="tracing.missingreport", object_id=str(report.pk)
+    ).exists()
+
+
+def test_an_erasure_needs_a_reason_and_changes_nothing_without_one(matched, head):
+    report, _stay = matched
+    with pytest.raises(ValidationError) as err:
+        report_erase(report=report, by=head, reason="  ")
+    assert "reason" in err.value.message_dict
+    report.refresh_from_db()
+    assert report.name == "王小明" and report.photos.exists() and not Erasure.objects.exists()
+
+
+def test_an_erased_report_is_found_by_no_search_no_index_and_no_file(
+    matched, head, settings, django_capture_on_commit_callbacks
+):
+    report, stay = matched
+    table, _ = matcher.report_table()
+    row = table.row_of[matcher.missing_id(report.pk)]
+    assert table.dna.seg_of[row] >= 0  # the mother's DNA is in the index
+    photo = report.photos.get().image.name
+    AuditEvent.objects.create(
+        action="view", object_type="tracing.missingreport", object_id=str(report.pk),
+        object_label=str(report),
+    )  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = report_erase(report=report, by=head, reason="家属王芳来电申请删除")
+
+    report.refresh_from_db()
+    assert report.status == MissingReport.Status.CLOSED
+    assert (report.name, report.contact_phone, report.contact_name) == ("", "", "")
+    assert not report.relatives.exists() and not report.photos.exists()
+    assert not default_storage.exists(photo)
+    assert not FaceVector.objects.filter(kind=FaceVector.Kind.MISSING).exists()
+    # The matcher's table (faces, DNA, facts) no longer holds the report...
+    table, reports = matcher.report_table()
+    assert matcher.missing_id(report.pk) not in table.live_ids() and report not in reports
+    # ...and searching for the man again finds nothing of it.
+    Candidate.objects.filter(person=stay.person).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        search_for_person_job(stay.person_id)
+    assert not Candidate.objects.filter(report=report).exists()
+    # The audit trail keeps its events (append-only, for its legal period), the erasure too.
+    events = AuditEvent.objects.filter(
+        object_id=str(report.pk), object_type="tracing.missingreport"
+    )
+    assert events.filter(action="view").exists() and events.filter(action="delete").exists()
+    # The ledger and the journal beside the backups say what went, not what it was.
+    erasure = Erasure.objects.get(rule="request", subject="report")
+    assert erasure.erased["photos"] == 1 and "contact_phone" in erasure.erased["fields"]
+    assert "王小明" not in json.dumps(erasure.erased, ensure_ascii=False)
+    journal = (settings.BACKUP_DIR / JOURNAL).read_text().splitlines()
+    assert json.loads(journal[-1])["public_id"] == str(report.public_id)
+    assert receipt.backups_expire_by > timezone.now() + timedelta(days=365)
+    # What the family downloads now holds nothing of him either.
+    assert "王小明" not in _zip(report_export(report, by=head))["data.json"].decode()
+
+
+def test_an_erased_persons_face_dna_and_notice_are_gone_from_the_index_and_the_portal(
+    matched, suzhou, desk, tracer, head, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        stay = intake_admit(
+            station=suzhou,
+            by=desk,
+            photo=face_file("obama2.jpg"),
+            data=IntakeData(brought_by="police", name="老周", name_source="said", sex="M",
+                            age_estimate_min=45, age_estimate_max=60),
+        )  # fmt: skip
+        found_dna_set(person=stay.person, status="entered", profile=PROFILE, by=tracer)
+    person = stay.person
+    notices_sync(now=timezone.now() + timedelta(days=2))
+    notice = Notice.objects.get(stay=stay)
+    assert notice.published_at and notice.photo and notice.name_said == "老周"
+    Notice.objects.filter(pk=notice.pk).update(published_at=timezone.now())  # shown now
+    vector = np.frombuffer(bytes(FaceVector.objects.get(person=person).vector), "<f4")
+    assert person.pk in [int(h.record_id) for h in found_faces.nearest_found(vector, limit=2)]
+    portal = Client()
+    assert portal.get(f"/p/notices/{notice.public_id}/photo").status_code == 200
+    assert "老周" in portal.get("/p/").content.decode()
+    photos = [p.image.name for p in person.photos.all()]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(person=person, by=head, reason="本人申请")
+
+    person.refresh_from_db()
+    assert not person.photos.exists()
+    assert not any(default_storage.exists(name) for name in photos)
+    assert not FaceVector.objects.filter(person=person).exists()
+    assert person.pk not in [int(h.record_id) for h in found_faces.nearest_found(vector, limit=5)]
+    assert FoundDna.objects.get(person=person).profile is None
+    assert not Candidate.objects.filter(person=person, status="open").exists()
+    assert portal.get(f"/p/notices/{notice.public_id}/photo").status_code == 404
+    assert "老周" not in portal.get("/p/").content.decode()
+    assert person.stays.exists()  # the case file is kept by the archive rules
+
+    # A person who can say who they are: their ID number goes too.
+    _report, identified = matched
+    person_erase(person=identified.person, by=head, reason="本人申请")
+    identified.person.refresh_from_db()
+    assert identified.person.id_number == ""
