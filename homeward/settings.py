@@ -76,6 +76,46 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _field_keys() -> tuple[list[tuple[str, bytes]], bytes]:
+    """The keys of field-level encryption (homeward/common/crypto.py): from the environment,
+    FIELD_KEYS="k2:BASE64,k1:BASE64" (the first encrypts, all decrypt) and FIELD_HASH_KEY;
+    else from var/field_keys.json, generated once with one key. Losing them loses the
+    encrypted values: back them up apart from the database (`homeward backup --with-secrets`
+    puts them beside it, docs/operations.md)."""
+    import base64
+    import json
+
+    env_keys, env_hash = env_str("FIELD_KEYS"), env_str("FIELD_HASH_KEY")
+    if env_keys and env_hash:
+        keys = []
+        for item in env_keys.split(","):
+            key_id, _, value = item.strip().partition(":")
+            keys.append((key_id, base64.b64decode(value)))
+        return keys, base64.b64decode(env_hash)
+    path = VAR_DIR / "field_keys.json"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fresh = {
+            "keys": [["k1", base64.b64encode(secrets.token_bytes(32)).decode()]],
+            "hash": base64.b64encode(secrets.token_bytes(32)).decode(),
+        }
+        # Written whole under another name, then linked into place: a process starting at
+        # the same moment reads either no file or the whole of one, never half.
+        partial = VAR_DIR / f".field_keys.{os.getpid()}"
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(fresh, handle)
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is used
+        finally:
+            partial.unlink()
+    stored = json.loads(path.read_text())
+    keys = [(key_id, base64.b64decode(value)) for key_id, value in stored["keys"]]
+    return keys, base64.b64decode(stored["hash"])
+
+
 def _database(url: str) -> dict:
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -113,6 +153,7 @@ def _database(url: str) -> dict:
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = _secret_key()
+FIELD_KEYS, FIELD_HASH_KEY = _field_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 DATABASES = {"default": _database(env_str("DATABASE_URL"))}

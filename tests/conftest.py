@@ -64,6 +64,20 @@ def frozen_at(beijing: str, day: date | None = None):
     return time_machine.travel(datetime.combine(day, time(hour, minute), BEIJING), tick=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _field_keys_for_processes():
+    # Processes the tests start (a restore, the job consumer, the CLI) read this run's field
+    # keys, as an operator's environment gives them to every process of one installation.
+    import base64
+
+    from django.conf import settings
+
+    os.environ["FIELD_KEYS"] = ",".join(
+        f"{key_id}:{base64.b64encode(key).decode()}" for key_id, key in settings.FIELD_KEYS
+    )
+    os.environ["FIELD_HASH_KEY"] = base64.b64encode(settings.FIELD_HASH_KEY).decode()
+
+
 @pytest.fixture(autouse=True)
 def _jobs_run_at_once():
     # Jobs run in the enqueuing process during tests; tests/test_jobs.py checks a real consumer.

@@ -53,6 +53,8 @@ FIELDS = {
     "missing": list,
     "secrets": bool,
     "rebuilt": dict,
+    "field_keys": list,
+    "hash_key": str,
     "format": str,
 }
 
@@ -68,12 +70,14 @@ def _inside(path: object) -> bool:
 def _shape_problem(data: dict) -> str:
     """What in the manifest's JSON is not what `Manifest` writes; empty when nothing."""
     for name, kind in FIELDS.items():
-        if name in ("missing", "rebuilt", "secrets") and name not in data:
+        if name in ("missing", "rebuilt", "secrets", "field_keys", "hash_key") and name not in data:
             continue
         if not isinstance(data.get(name), kind):
             return f"{name} is missing or not a {kind.__name__}"
     if set(data) - set(FIELDS):
         return f"unknown fields {sorted(set(data) - set(FIELDS))}"
+    if not all(isinstance(k, str) for k in data.get("field_keys", [])):
+        return "a field key's id is not a text"
     if data["engine"] not in ("sqlite", "postgresql") or data["database"] not in DATABASES:
         return "it names no database Homeward writes"
     tables = data["tables"]
@@ -108,6 +112,10 @@ class Manifest:
     missing: list[str] = field(default_factory=list)  # files rows name that were not on disk
     secrets: bool = False
     rebuilt: dict[str, str] = field(default_factory=dict)  # what is not kept, and how it returns
+    # The ids of the keys the database's encrypted values are under (homeward/common/crypto.py):
+    # a restore needs them, from the installation's settings or from the backup's secrets.
+    field_keys: list[str] = field(default_factory=list)
+    hash_key: str = ""  # a fingerprint of the lookup-hash key the digests were made with
     format: str = FORMAT
 
     def write(self, folder: Path) -> Path:

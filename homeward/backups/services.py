@@ -8,6 +8,8 @@ under a hidden name and renamed when whole, so a folder with a manifest is a fin
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import shutil
@@ -24,6 +26,7 @@ from django.utils import timezone
 
 from homeward.backups import engines, moving, retention
 from homeward.backups.manifest import BackupError, Entry, Manifest
+from homeward.common import crypto
 from homeward.common.files import named_files
 
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
@@ -99,6 +102,9 @@ def backup_make(folder: Path, *, with_secrets: bool = False) -> Manifest:
             key = partial / "secrets" / "secret_key"
             key.write_text(settings.SECRET_KEY, encoding="utf-8")
             os.chmod(key, 0o600)
+            keys = partial / "secrets" / "field_keys.json"
+            keys.write_text(json.dumps(_field_keys_file()), encoding="utf-8")
+            os.chmod(keys, 0o600)
         manifest = Manifest(
             created_at=timezone.localtime().isoformat(timespec="seconds"),
             homeward_version=_version(),
@@ -110,6 +116,8 @@ def backup_make(folder: Path, *, with_secrets: bool = False) -> Manifest:
             missing=missing,
             secrets=with_secrets,
             rebuilt=dict(REBUILT),
+            field_keys=crypto.key_ids_in_use(),
+            hash_key=crypto.hash_key_fingerprint(),
         )
         manifest.write(partial)
         if not in_place:
@@ -200,6 +208,9 @@ def backup_restore(folder: Path, *, force: bool = False) -> Restored:
                 "--force replaces them."
             )
     notes: list[str] = []
+    key_note = _field_keys_for(folder, manifest)
+    if key_note:
+        notes.append(key_note)
     database = folder / manifest.database
     if manifest.engine == target == "sqlite":
         engines.sqlite_restore(database)
@@ -264,6 +275,44 @@ def _restore_secret(path: Path) -> str:
     target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     os.chmod(target, 0o600)
     return f"the secret key was written to {target}; restart the app to use it"
+
+
+def _field_keys_file() -> dict:
+    """The field keys and the lookup-hash key, in var/field_keys.json's shape."""
+    return {
+        "keys": [[key_id, base64.b64encode(key).decode()] for key_id, key in settings.FIELD_KEYS],
+        "hash": base64.b64encode(settings.FIELD_HASH_KEY).decode(),
+    }
+
+
+def _field_keys_for(folder: Path, manifest: Manifest) -> str:
+    """Make sure this installation holds the keys the backup's encrypted values are under and
+    the lookup-hash key its digests were made with; take them from the backup's secrets when
+    it has them. Refuses, before anything is touched, when neither holds them."""
+    held = {key_id for key_id, _ in settings.FIELD_KEYS}
+    lacking = sorted(set(manifest.field_keys) - held)
+    other_hash = bool(manifest.hash_key) and manifest.hash_key != crypto.hash_key_fingerprint()
+    if not lacking and not other_hash:
+        return ""
+    stored = folder / "secrets" / "field_keys.json"
+    if not stored.is_file() or os.environ.get("FIELD_KEYS"):
+        raise BackupError(
+            "The backup's ID numbers, DNA profiles and phone numbers are encrypted under keys "
+            f"this installation does not hold ({', '.join(lacking) or 'the lookup-hash key'}). "
+            "Set FIELD_KEYS and FIELD_HASH_KEY to the old installation's, or restore a backup "
+            "made with --with-secrets; nothing was restored."
+        )
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    keys = [(key_id, base64.b64decode(value)) for key_id, value in data["keys"]]
+    settings.FIELD_KEYS, settings.FIELD_HASH_KEY = keys, base64.b64decode(data["hash"])
+    target = Path(settings.VAR_DIR) / "field_keys.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".field_keys.{os.getpid()}")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+    os.replace(partial, target)
+    return f"the backup's field keys were written to {target}; restart the app to use them"
 
 
 def _code_migrations() -> set[tuple[str, str]]:

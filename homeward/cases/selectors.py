@@ -16,6 +16,7 @@ from homeward.accounts.audit import audit_record
 from homeward.accounts.models import AuditEvent, User
 from homeward.accounts.selectors import scope_queryset, scoped_get, station_filter
 from homeward.cases.models import BedAssignment, Exit, Person, Settlement, Stay
+from homeward.common.crypto import keyed_hash
 from homeward.common.text import half_width
 from homeward.stations.models import Bed, Station
 
@@ -124,7 +125,7 @@ def _apply(qs: QuerySet[Stay], f: StayFilter, now: datetime | None) -> QuerySet[
             Q(person__name__icontains=f.q)
             | Q(name_at_intake__icontains=f.q)
             | Q(number__icontains=f.q)
-            | Q(person__id_number=f.q)
+            | Q(person__id_number_digest=keyed_hash(half_width(f.q).strip().upper()))
         )
     if f.sex:
         qs = qs.filter(person__sex=f.sex)
@@ -388,7 +389,8 @@ def earlier_records(
     found: dict[int, EarlierRecord] = {}
     base = Person.objects.filter(merged_into__isnull=True)
     if id_number:
-        for p in base.filter(id_number=half_width(id_number).strip().upper())[:limit]:
+        digest = keyed_hash(half_width(id_number).strip().upper())
+        for p in base.filter(id_number_digest=digest)[:limit]:
             found[p.pk] = EarlierRecord(p, _("same ID number"), None)
     if name.strip():
         qs = base.filter(Q(name=name.strip()) | Q(aliases__icontains=f'"{name.strip()}"'))

@@ -13,13 +13,7 @@ class PrivacyConfig(AppConfig):
 
 
 def _replay_after_restore(sender, manifest, **kwargs) -> str:
-    from datetime import datetime
-
     from homeward.privacy.services import erasures_replay
 
-    try:
-        since = datetime.fromisoformat(manifest.created_at)
-    except ValueError:
-        since = None
-    count = erasures_replay(since=since)
-    return f"{count} record(s) erased again: their erasure was asked for after the backup"
+    count = erasures_replay()
+    return f"{count} record(s) erased again: their erasure was asked for on this installation"

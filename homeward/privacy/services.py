@@ -116,17 +116,21 @@ def _erase_found_dna(person: Person) -> int:
 def _erase_notice(notice: Notice) -> list[str]:
     """A withdrawn notice keeps its dates (the figures count notices), and loses its photo
     and every word about the person."""
-    from homeward.tracing.services.notices import notices_changed
+    from homeward.tracing.services.notices import _drop_photo, notices_changed
 
     gone = []
     if notice.photo:
-        _delete_files([notice.photo.name])
+        photo = notice.photo.name
+        # The crop is shared with the person's other notices (a transfer's new one): the
+        # file goes when no notice names it any more.
+        transaction.on_commit(lambda: _drop_photo(photo))
         notice.photo = ""
         gone.append("photo")
-    for name, empty in (("name_said", ""), ("found_place", ""), ("marks", []), ("height_cm", None)):
-        if getattr(notice, name):
-            setattr(notice, name, empty)
-            gone.append(name)
+    words = (("name_said", ""), ("found_place", ""), ("marks", []), ("height_cm", None))
+    for attribute, empty in words:
+        if getattr(notice, attribute):
+            setattr(notice, attribute, empty)
+            gone.append(attribute)
     if notice.withdrawn_at is None:
         notice.withdrawn_at = timezone.now()
         gone.append("published")
@@ -186,23 +190,30 @@ def backups_expire_by(now: datetime) -> datetime:
     return now + timedelta(days=max(31 * (months + 1), 7 * (weeks + 1), days + 1))
 
 
-def _journal(erasure: Erasure) -> None:
+def _journal(subject: str, public_id, **extra) -> None:
     """The request, written beside the backups: a backup restored later holds the data
-    again, and `erasures_replay` erases it once more."""
+    again, and `erasures_replay` erases it once more. Registered before the erasure's other
+    after-commit work, and robust: a file delete or a cache call failing must not lose it."""
     folder = Path(settings.BACKUP_DIR)
-    line = {
-        "at": erasure.at.isoformat(),
-        "subject": erasure.subject,
-        "public_id": str(erasure.public_id) if erasure.public_id else None,
-        "subject_id": erasure.subject_id,
-    }
+    line = {"at": timezone.now().isoformat(), "subject": subject, "public_id": str(public_id),
+            **extra}  # fmt: skip
 
     def write() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         with (folder / JOURNAL).open("a", encoding="utf-8") as out:
             out.write(json.dumps(line) + "\n")
 
-    transaction.on_commit(write)
+    transaction.on_commit(write, robust=True)
+
+
+def consent_withdrawn(*, report: MissingReport, relative: Relative | None = None) -> None:
+    """A relative withdrew consent to their DNA (`relative`), or the family its consent to
+    alerts that name the missing person: journaled like an erasure, so that a restored
+    backup does not compare or publish again what consent no longer covers."""
+    if relative is not None:
+        _journal("relative_dna", report.public_id, relative=relative.pk)
+    else:
+        _journal("publish_consent", report.public_id)
 
 
 def _reason(reason: str) -> str:
@@ -219,10 +230,17 @@ def report_erase(*, report: MissingReport, by: User | None, reason: str, journal
     open and the alerts about it. What stays is the record's number, its status and dates
     (the figures count them) and, after a reunion, the station's reunion record, which
     the law requires it to keep. The report leaves every search at once."""
+    from homeward.tracing.models import Reunion
     from homeward.tracing.services.review import candidates_close
 
     reason = _reason(reason)
     report = MissingReport.objects.select_for_update().get(pk=report.pk)
+    if Reunion.objects.filter(candidate__report=report, completed_at__isnull=True).exists():
+        raise ValidationError(
+            {"reason": _("A reunion with this report is under way: complete it first.")}
+        )
+    if journal:
+        _journal(Erasure.Subject.REPORT, report.public_id)
     erased: dict = {"photos": _erase_report_photos(report)}
     relatives = list(report.relatives.all())
     erased["relatives"] = len(relatives)
@@ -266,6 +284,7 @@ def report_erase(*, report: MissingReport, by: User | None, reason: str, journal
     erased["fields"] = fields
     if report.status != MissingReport.Status.REUNITED:
         report.status = MissingReport.Status.CLOSED
+    report.erased_at = timezone.now()
     report.save()  # logs the change: every process's report table drops the row
     erasure = _record(Erasure.REQUEST, Erasure.Subject.REPORT, report, erased, by, reason)
     audit_record(
@@ -277,8 +296,6 @@ def report_erase(*, report: MissingReport, by: User | None, reason: str, journal
         station_id=report.station_id,
         detail={"erasure": erasure.pk, "reason": reason},
     )
-    if journal:
-        _journal(erasure)
     return Receipt(erasure, backups_expire_by(erasure.at))
 
 
@@ -289,27 +306,34 @@ def person_erase(*, person: Person, by: User | None, reason: str, journal=True) 
     candidates still open. The case file (stays, care, exits) is kept: the station must
     keep it under its archive rules (PIPL art. 47 §2), and a person still in care keeps a
     name so that staff can care for them."""
+    from homeward.cases.selectors import person_records
+
     reason = _reason(reason)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    photos = list(PersonPhoto.objects.filter(person=person))
-    erased: dict = {"faces": _erase_person_faces(person), "photos": len(photos)}
-    _delete_files([p.image.name for p in photos])
-    for photo in photos:
-        photo.delete()
-    erased["dna"] = _erase_found_dna(person)
-    erased["notices"] = sum(
-        1 for notice in Notice.objects.filter(stay__person=person) if _erase_notice(notice)
-    )
-    open_ = Candidate.objects.filter(person=person, reunion__isnull=True, status__in=UNDECIDED)
-    erased["candidates"] = open_.count()
-    open_.delete()
-    fields = []
-    if person.id_number:
-        person.id_number = ""
-        fields.append("id_number")
-    if fields:
-        person.save(update_fields=[*fields, "updated_at"])
-    erased["fields"] = fields
+    if journal:
+        _journal(Erasure.Subject.PERSON, person.public_id)
+    erased: dict = {"records": 0, "faces": 0, "photos": 0, "dna": 0, "notices": 0, "tips": 0,
+                    "candidates": 0, "fields": []}  # fmt: skip
+    # The person and every record merged into them: a merge keeps each record's own fields.
+    for record in person_records(person):
+        erased["records"] += 1
+        photos = list(PersonPhoto.objects.filter(person=record))
+        erased["faces"] += _erase_person_faces(record)
+        erased["photos"] += len(photos)
+        _delete_files([p.image.name for p in photos])
+        for photo in photos:
+            photo.delete()
+        erased["dna"] += _erase_found_dna(record)
+        notices = Notice.objects.filter(stay__person=record)
+        erased["tips"] += Tip.objects.filter(notice__in=notices).delete()[0]
+        erased["notices"] += sum(1 for notice in notices if _erase_notice(notice))
+        open_ = Candidate.objects.filter(person=record, reunion__isnull=True, status__in=UNDECIDED)
+        erased["candidates"] += open_.count()
+        open_.delete()
+        if record.id_number:
+            record.id_number = ""
+            record.save(update_fields=["id_number", "updated_at"])
+            erased["fields"] = ["id_number"]
     erasure = _record(Erasure.REQUEST, Erasure.Subject.PERSON, person, erased, by, reason)
     audit_record(
         actor=by,
@@ -317,48 +341,57 @@ def person_erase(*, person: Person, by: User | None, reason: str, journal=True) 
         obj=person,
         detail={"erasure": erasure.pk, "reason": reason},
     )
-    if journal:
-        _journal(erasure)
     return Receipt(erasure, backups_expire_by(erasure.at))
 
 
-def erasures_replay(*, since: datetime | None = None) -> int:
-    """Erase again what was erased on request after a backup was made, once it has been
-    restored (`homeward restore` calls this). Returns how many records were erased again."""
+def erasures_replay() -> int:
+    """Erase again, after a restore, every record whose erasure was asked for, and drop the
+    consents withdrawn (`homeward restore` calls this; `homeward privacy replay` too). The
+    whole journal is replayed, not only what came after the backup: a request committed
+    while the backup was being made may or may not be in it, and replaying is idempotent.
+    Returns how many records were erased again."""
     path = Path(settings.BACKUP_DIR) / JOURNAL
     if not path.is_file():
         return 0
     count = 0
+    again = _("Erased again after a restore.")
     for raw in path.read_text(encoding="utf-8").splitlines():
         try:
             line = json.loads(raw)
-            at = datetime.fromisoformat(line["at"])
+            subject, public_id = line["subject"], line["public_id"]
         except (ValueError, KeyError, TypeError):
-            continue  # a torn last line: the request it began is in the database's ledger
-        if since is not None and at < since:
-            continue
-        public_id = line.get("public_id")
-        if not public_id:
-            continue
-        if line.get("subject") == Erasure.Subject.REPORT:
-            report = MissingReport.objects.filter(public_id=public_id).first()
-            if report is not None and _report_holds_data(report):
-                report_erase(
-                    report=report, by=None, reason=_("Erased again after a restore."), journal=False
-                )
-                count += 1
-        elif line.get("subject") == Erasure.Subject.PERSON:
+            continue  # a torn last line: its request is in the database's ledger
+        if subject == Erasure.Subject.PERSON:
             person = Person.objects.filter(public_id=public_id).first()
-            if person is not None and (
-                person.photos.exists()
-                or person.id_number
-                or FoundDna.objects.filter(person=person, profile__isnull=False).exists()
-            ):
-                person_erase(
-                    person=person, by=None, reason=_("Erased again after a restore."), journal=False
-                )
+            if person is not None and _person_holds_data(person):
+                person_erase(person=person, by=None, reason=again, journal=False)
                 count += 1
+            continue
+        report = MissingReport.objects.filter(public_id=public_id).first()
+        if report is None:
+            continue
+        if subject == Erasure.Subject.REPORT and _report_holds_data(report):
+            report_erase(report=report, by=None, reason=again, journal=False)
+            count += 1
+        elif subject == "relative_dna":
+            relatives = report.relatives.filter(pk=line.get("relative"), profile__isnull=False)
+            for relative in relatives:
+                relative.consent, relative.consent_at = Relative.Consent.NONE, None
+                relative.save(update_fields=["consent", "consent_at", "updated_at"])
+                count += _erase_relative_dna([relative])
+        elif subject == "publish_consent" and report.publish_consent:
+            report.publish_consent, report.publish_consent_at = False, None
+            report.save(update_fields=["publish_consent", "publish_consent_at", "updated_at"])
+            count += 1
     return count
+
+
+def _person_holds_data(person: Person) -> bool:
+    return bool(
+        person.photos.exists()
+        or person.id_number
+        or FoundDna.objects.filter(person=person, profile__isnull=False).exists()
+    )
 
 
 def _report_holds_data(report: MissingReport) -> bool:
@@ -409,8 +442,14 @@ def _home_people(days: int, now: datetime):
     )
     return (
         Person.objects.annotate(last_exit=last_exit, last_exit_at=last_exit_at)
-        .filter(last_exit__in=HOME, last_exit_at__lte=now - timedelta(days=days))
+        .filter(
+            last_exit__in=HOME,
+            last_exit_at__lte=now - timedelta(days=days),
+            merged_into__isnull=True,
+        )
         .exclude(stays__status=Stay.Status.IN_STATION)
+        # A record merged into this one may hold the person's stay in care now.
+        .exclude(merged_records__stays__status=Stay.Status.IN_STATION)
     )
 
 

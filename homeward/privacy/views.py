@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
     erasures = Erasure.objects.select_related("by", "station")
     scope = station_filter(request.user)
     if scope is not None:
-        erasures = erasures.filter(scope | Q(station__isnull=True))
+        # A station's staff see their own records' erasures; what belongs to no station
+        # (a family's report not yet taken by one, the site-wide rules) only the national
+        # level sees.
+        erasures = erasures.filter(scope)
     return render(
         request,
         "privacy/home.html",

@@ -173,7 +173,7 @@ def _dna_words(candidate: Candidate) -> tuple[list[str], str]:
         conclusion = _("not conclusive")
     cpi = 10**log10
     number = f"{cpi:.3g}" if 1e-4 <= cpi <= 1e6 else f"10^{log10:.1f}"
-    relatives = [r.get_relation_display() for r in candidate.report.relatives.all() if r.profile]
+    relatives = [r.get_relation_display() for r in candidate.report.relatives.all() if r.searchable]
     words = [
         _("combined kinship index %(cpi)s: %(conclusion)s (GB/T 37223-2018)")
         % {"cpi": number, "conclusion": conclusion}
@@ -220,14 +220,14 @@ def read(candidate: Candidate) -> Reading:
 
 
 def _relatives_with_dna(report) -> int:
-    return sum(1 for r in report.relatives.all() if r.profile)
+    return sum(1 for r in report.relatives.all() if r.searchable)
 
 
 def _settle(candidate: Candidate, stay) -> list[str]:
     """What would settle the case, from what is missing."""
     report, person = candidate.report, candidate.person
     steps = []
-    has_relative_dna = any(r.profile for r in report.relatives.all())
+    has_relative_dna = any(r.searchable for r in report.relatives.all())
     found_dna = getattr(person, "dna", None)
     if candidate.log10_dna is None:
         if not has_relative_dna:

@@ -6,9 +6,11 @@ backup moves into PostgreSQL."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -206,6 +208,28 @@ def test_a_restore_erases_again_what_a_family_had_erased_since_the_backup(
             assert (again.name, again.contact_phone) == ("", "")
             assert not Relative.objects.using(restored).filter(report_id=again.pk).exists()
         assert not list((var / "media").rglob("reports/**/*.jpg"))
+
+
+def test_a_restore_needs_the_field_keys_and_takes_them_from_a_backup_with_secrets(world, tmp_path):
+    _stay, report = world
+    plain, secret = tmp_path / "plain", tmp_path / "secret"
+    call_command("backup", str(plain))
+    call_command("backup", str(secret), "--with-secrets")
+    with _empty_installation(tmp_path) as (var, url, wanted):
+        env = _environment(var, url)
+        env.pop("FIELD_KEYS"), env.pop("FIELD_HASH_KEY")  # a new machine: keys of its own
+        refused = _homeward("restore", str(plain), env=env)
+        assert refused.returncode != 0 and "encrypted under keys" in refused.stderr
+        assert "nothing was restored" in refused.stderr
+        done = _homeward("restore", str(secret), env=env)
+        assert done.returncode == 0, done.stderr
+        assert "field keys were written" in done.stdout
+        # The restored installation reads the family's phone with the keys it was given.
+        out = tmp_path / "report.zip"
+        exported = _homeward("privacy", "export", "report", str(report.pk), str(out), env=env)
+        assert exported.returncode == 0, exported.stderr
+        with zipfile.ZipFile(out) as bundle:
+            assert json.loads(bundle.read("data.json"))["contact_phone"] == report.contact_phone
 
 
 def test_a_sqlite_backup_moves_into_postgresql(world, settings, tmp_path):

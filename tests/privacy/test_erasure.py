@@ -1,6 +1,7 @@
 """A family's or a person's request: their data handed over (JSON, PDF and photos), or
 erased through the one path, after which nothing of them is found by a search, on the
-portal, in the matcher's tables and indexes, on disk, or in the audit trail's labels."""
+portal, in the matcher's tables and indexes, on disk, in exchanges with partners, or in
+what a restored backup brings back."""
 
 from __future__ import annotations
 
@@ -21,13 +22,23 @@ from homeward.accounts.models import AuditEvent, Role
 from homeward.cases.services import IntakeData, intake_admit
 from homeward.privacy.exports import report_export
 from homeward.privacy.models import Erasure
-from homeward.privacy.services import JOURNAL, person_erase, report_erase
+from homeward.privacy.services import JOURNAL, erasures_replay, person_erase, report_erase
 from homeward.tracing import found_faces, matcher
-from homeward.tracing.models import Candidate, FaceVector, FoundDna, MissingReport, Notice
+from homeward.tracing.models import (
+    Candidate,
+    FaceVector,
+    FoundDna,
+    MissingReport,
+    Notice,
+    Relative,
+)
 from homeward.tracing.services import found_dna_set, notices_sync, relative_set_dna
 from homeward.tracing.tasks import search_for_person_job
+from tests.cases.conftest import admit
 from tests.conftest import make_user
 from tests.tracing.conftest import PROFILE, face_file, staff_report
+
+ID_NUMBER = "110105197001010011"
 
 
 @pytest.fixture
@@ -57,8 +68,7 @@ def matched(suzhou, desk, tracer, settings, tmp_path, django_capture_on_commit_c
             by=desk,
             photo=face_file("obama2.jpg"),
             data=IntakeData(brought_by="police", name="王小明", name_source="said", sex="M",
-                            age_estimate_min=45, age_estimate_max=60,
-                            id_number="110105197001010011"),
+                            age_estimate_min=45, age_estimate_max=60, id_number=ID_NUMBER),
         )  # fmt: skip
         found_dna_set(person=stay.person, status="entered", profile=PROFILE, by=tracer)
     assert Candidate.objects.filter(report=report, person=stay.person).exists()
@@ -189,3 +199,62 @@ def test_an_erased_persons_face_dna_and_notice_are_gone_from_the_index_and_the_p
     person_erase(person=identified.person, by=head, reason="本人申请")
     identified.person.refresh_from_db()
     assert identified.person.id_number == ""
+
+
+def test_erasing_a_person_reaches_the_records_merged_into_them(suzhou, desk, head):
+    from homeward.cases.services import person_merge
+
+    kept = admit(suzhou, desk, name="张三").person
+    merged_stay = admit(suzhou, desk, name="张三", id_number=ID_NUMBER,
+                        age_estimate_min=50, age_estimate_max=60)  # fmt: skip
+    person_merge(kept=kept, merged=merged_stay.person, reason="同一人", by=head)
+    person_erase(person=kept, by=head, reason="本人申请")
+    merged_stay.person.refresh_from_db()
+    assert merged_stay.person.id_number == "" and merged_stay.person.id_number_digest == ""
+    assert Erasure.objects.get(subject="person").erased["records"] == 2
+
+
+def test_an_erased_report_tells_exchange_partners_to_delete_their_copy(matched, head, tracer):
+    from homeward.tracing.pfif.export import closed_reports, public_reports
+
+    report, _stay = matched
+    assert report in public_reports()
+    report_erase(report=report, by=head, reason="家属申请")
+    assert report not in public_reports() and report in closed_reports()
+
+
+def test_a_withdrawn_consent_stays_withdrawn_after_a_restore(
+    matched, tracer, settings, django_capture_on_commit_callbacks
+):
+    report, _stay = matched
+    relative = report.relatives.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        relative_set_dna(relative=relative, status="sampled", by=tracer, consent="")
+    relative.refresh_from_db()
+    assert relative.profile is None and not relative.searchable
+    # A backup made before the withdrawal is restored: the profile and consent come back...
+    Relative.objects.filter(pk=relative.pk).update(
+        profile=PROFILE, consent="search", dna_status="entered"
+    )
+    assert erasures_replay() == 1  # ...and the journal takes them away again
+    relative.refresh_from_db()
+    assert (relative.profile, relative.consent) == (None, "")
+    assert erasures_replay() == 0
+
+
+def test_the_ledger_shows_a_station_its_own_erasures_and_no_familys_phone(
+    matched, head, hangzhou_head, client
+):
+    from tests.tracing.test_family import family, filed
+
+    mother = family("13912349876")
+    pending = filed(mother)
+    report_erase(report=pending, by=mother, reason="The family asked on the portal.")
+    report, _stay = matched
+    report_erase(report=report, by=head, reason="家属王芳来电申请")
+    client.force_login(head)
+    page = client.get("/privacy/").content.decode()
+    assert "家属王芳来电申请" in page and "13912349876" not in page
+    client.force_login(hangzhou_head)
+    page = client.get("/privacy/").content.decode()
+    assert "家属王芳来电申请" not in page and "13912349876" not in page

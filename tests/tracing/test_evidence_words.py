@@ -84,6 +84,7 @@ def test_dna_reads_as_paternity_practice_does(candidate, log10, conclusion):
         name="王芳",
         dna_status="entered",
         profile={"D8S1179": ["13", "14"]},
+        consent="search",
     )
     candidate.log10_dna = log10
     candidate.save()
@@ -101,6 +102,7 @@ def test_a_lone_relatives_hit_asks_for_a_second_relative_until_it_is_beyond_chan
     mother = Relative.objects.create(
         report=candidate.report, relation="mother", name="王芳", dna_status="entered",
         profile={"D8S1179": ["13", "14"]},
+        consent="search",
     )  # fmt: skip
 
     def asks(log10: float) -> bool:
@@ -113,7 +115,7 @@ def test_a_lone_relatives_hit_asks_for_a_second_relative_until_it_is_beyond_chan
     assert asks(4.2) and not asks(7.0)
     Relative.objects.create(
         report=candidate.report, relation="father", name="王强", dna_status="entered",
-        profile={"D8S1179": ["13", "15"]},
+        profile={"D8S1179": ["13", "15"]}, consent="search",
     )  # fmt: skip
     assert not asks(4.2)  # both parents compared: no chance hit at that level
     assert mother.pk

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.models.vocabulary import CONDITIONS, Sex, marks_in_words
+from homeward.common.crypto import EncryptedTextField, keyed_hash
 
 
 def shift_years(day: date, years: int) -> date:
@@ -60,7 +61,9 @@ class Person(models.Model):
         _("name comes from"), max_length=10, choices=NameSource.choices, default=NameSource.UNKNOWN
     )
     aliases = models.JSONField(_("other names"), default=list, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True, db_index=True)
+    # Encrypted at rest; found again by its keyed hash (homeward/common/crypto.py).
+    id_number = EncryptedTextField(_("ID number"), max_length=18, blank=True)
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     # An age estimate made at intake is kept as the span of possible birth dates,
@@ -123,6 +126,10 @@ class Person(models.Model):
         return self.name or str(_("Unnamed person #%(id)s") % {"id": self.pk})
 
     def save(self, *args, **kwargs) -> None:
+        self.id_number_digest = keyed_hash(self.id_number)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "id_number" in fields:
+            kwargs["update_fields"] = {*fields, "id_number_digest"}
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
         if fields is None or set(fields) & set(REPORT_FACTS):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.models.people import Person
+from homeward.common.crypto import EncryptedTextField
 
 MINOR_AGE = 18
 # People who cannot speak for themselves: their family tie must be proven
@@ -224,7 +225,7 @@ class Exit(models.Model):
     # Handed to family: who collected, and the identity check.
     collector_name = models.CharField(_("collected by"), max_length=50, blank=True)
     collector_relation = models.CharField(_("relation"), max_length=30, blank=True)
-    collector_id_number = models.CharField(_("collector's ID number"), max_length=18, blank=True)
+    collector_id_number = EncryptedTextField(_("collector's ID number"), max_length=18, blank=True)
     identity_checked = models.BooleanField(_("identity document checked"), default=False)
     kinship_evidence = models.CharField(
         _("kinship confirmed by"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from homeward.common.crypto import EncryptedJSONField
+
 
 class FaceVector(models.Model):
     """One embedded photo: a photo of a found person or a report's photo.
@@ -52,7 +54,7 @@ class FoundDna(models.Model):
     person = models.OneToOneField("cases.Person", on_delete=models.CASCADE, related_name="dna")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
-    profile = models.JSONField(_("DNA profile"), null=True, blank=True)
+    profile = EncryptedJSONField(_("DNA profile"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.models.vocabulary import Sex
+from homeward.common.crypto import EncryptedJSONField, EncryptedTextField, keyed_hash, phone_digits
 
 
 class MissingReport(models.Model):
@@ -90,7 +91,11 @@ class MissingReport(models.Model):
     description = models.TextField(_("what the family says"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50)
     contact_relation = models.CharField(_("relation to the missing person"), max_length=30)
-    contact_phone = models.CharField(_("contact phone"), max_length=32)
+    # Encrypted at rest; two reports from one phone are found by its keyed hash.
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=32)
+    contact_phone_digest = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     # The family agreed that an urgent alert may carry the missing person's name, age and
     # place of loss to the people nearby who asked for alerts. Without it none is sent.
@@ -102,6 +107,9 @@ class MissingReport(models.Model):
     origin = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Erased at the family's request (homeward/privacy): only the number, status and dates
+    # are left, and exchanges tell partners to delete their copies.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -110,6 +118,13 @@ class MissingReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.lost_date or '?'})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.contact_phone_digest = keyed_hash(phone_digits(self.contact_phone or ""))
+        fields = kwargs.get("update_fields")
+        if fields is not None and "contact_phone" in fields:
+            kwargs["update_fields"] = {*fields, "contact_phone_digest"}
+        super().save(*args, **kwargs)
 
     @property
     def marks_in_words(self) -> list[str]:
@@ -194,7 +209,7 @@ class Relative(models.Model):
         KEEP = "keep", _("To search, and to keep the profile after the case ends")
 
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
-    profile = models.JSONField(_("DNA profile"), null=True, blank=True)
+    profile = EncryptedJSONField(_("DNA profile"), null=True, blank=True)
     # The relative's written consent (PIPL art. 29: sensitive information needs its own):
     # a profile is compared only under a consent, and kept after the case only under KEEP.
     consent = models.CharField(_("consent"), max_length=6, choices=Consent.choices, blank=True)

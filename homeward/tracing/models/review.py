@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from homeward.common.crypto import EncryptedTextField
+
 
 class Candidate(models.Model):
     """A found person and a missing report the engine put side by side, with its evidence.
@@ -122,7 +124,7 @@ class Reunion(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     claimant_name = models.CharField(_("claimant"), max_length=50, blank=True)
     claimant_relation = models.CharField(_("claimant's relation"), max_length=30, blank=True)
-    claimant_id_number = models.CharField(_("claimant's ID number"), max_length=18, blank=True)
+    claimant_id_number = EncryptedTextField(_("claimant's ID number"), max_length=18, blank=True)
     identity_checked = models.BooleanField(_("claimant's identity checked"), default=False)
     kinship_evidence = models.CharField(_("family tie confirmed by"), max_length=8, blank=True)
     completed_by = models.ForeignKey(

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -258,16 +259,18 @@ def export_pfif(
 def public_reports():
     """The reports a PFIF export holds: verified or reunited."""
     return MissingReport.objects.filter(
-        status__in=[MissingReport.Status.VERIFIED, MissingReport.Status.REUNITED]
+        status__in=[MissingReport.Status.VERIFIED, MissingReport.Status.REUNITED],
+        erased_at__isnull=True,
     ).select_related("station", "home_division__parent__parent", "lost_division")
 
 
 def closed_reports():
     """Our own reports that went out once (they were verified) and are closed since. A copy
     of another system's record is never expired by us: only its home repository may."""
-    return MissingReport.objects.filter(
-        status=MissingReport.Status.CLOSED, verified_at__isnull=False
-    ).exclude(source_ref__startswith=PREFIX)
+    closed = Q(status=MissingReport.Status.CLOSED) | Q(erased_at__isnull=False)
+    return MissingReport.objects.filter(closed, verified_at__isnull=False).exclude(
+        source_ref__startswith=PREFIX
+    )
 
 
 def withdrawn_notices():

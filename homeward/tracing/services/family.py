@@ -94,6 +94,10 @@ def report_publish_consent(*, report: MissingReport, by: User, given: bool) -> M
         )
         if given:
             _after_change(report)
+        else:
+            from homeward.privacy.services import consent_withdrawn
+
+            consent_withdrawn(report=report)
     return report
 
 

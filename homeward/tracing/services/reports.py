@@ -17,6 +17,7 @@ from homeward.accounts.models import Role, User
 from homeward.cases.models import CONDITIONS
 from homeward.cases.models.vocabulary import invalid_marks, mark_notes_of, normalise_mark
 from homeward.common.clock import is_future
+from homeward.common.crypto import keyed_hash, phone_digits
 from homeward.common.images import clean_or_errors
 from homeward.regions.models import Division
 from homeward.tracing.models import MissingReport, Relative, ReportPhoto
@@ -90,9 +91,9 @@ def duplicate_reports(data: ReportData, *, exclude: int | None = None) -> QueryS
         same_person &= Q(birth_date__year__gte=data.birth_date.year - 2) & Q(
             birth_date__year__lte=data.birth_date.year + 2
         ) | Q(birth_date__isnull=True)
-    digits = "".join(c for c in data.contact_phone if c.isdigit())
+    digits = phone_digits(data.contact_phone)
     condition = same_person | (
-        Q(contact_phone__contains=digits) if len(digits) >= 7 else Q(pk__in=[])
+        Q(contact_phone_digest=keyed_hash(digits)) if len(digits) >= 7 else Q(pk__in=[])
     )
     qs = MissingReport.objects.filter(condition).exclude(status=MissingReport.Status.CLOSED)
     return qs.exclude(pk=exclude) if exclude else qs
@@ -264,9 +265,13 @@ def relative_set_dna(
     if consent_ref.strip():
         relative.consent_ref = consent_ref.strip()[:50]
     if not given and relative.profile:
-        # Consent withdrawn: the profile goes at once (PIPL art. 15, 47).
+        # Consent withdrawn: the profile goes at once (PIPL art. 15, 47), and a restored
+        # backup will not bring it back.
+        from homeward.privacy.services import consent_withdrawn
+
         relative.profile = None
         relative.dna_status = Relative.DnaStatus.SAMPLED
+        consent_withdrawn(report=relative.report, relative=relative)
     relative.save()
     audit_record(
         actor=by,
