@@ -12,7 +12,8 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # The tests that go through the job queue and the cache, run again on Redis.
 REDIS_TESTS := tests/test_jobs.py tests/security/test_family_accounts.py \
 	tests/tracing/test_notices.py tests/tracing/test_portal.py tests/tracing/test_family.py \
-	tests/tracing/test_alerts.py tests/web tests/dispatch/test_pages.py
+	tests/tracing/test_alerts.py tests/web/test_job_recovery.py tests/web/test_jobs_visible.py \
+	tests/web/test_pages.py tests/dispatch/test_pages.py
 DEMO_FACES ?= var/demo-faces
 
 .PHONY: run test install lint format messages messages-check clean
@@ -78,8 +79,13 @@ test: install messages-check lint
 	@echo "== tests on SQLite, the clock at 00:30 Beijing time (UTC still on yesterday) =="
 	HOMEWARD_TEST_CLOCK=00:30 $(BIN)/python -m pytest --durations=15
 	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)), on the real clock =="
+	@# Not the engine (it knows no database) and not the browser tests: every page is also
+	@# requested on PostgreSQL by the client tests (tests/security/test_access_matrix.py asks
+	@# every route as every role), and the browser's PostgreSQL test (the database stopping
+	@# under the site) makes a PostgreSQL database of its own in the first pass.
 	@if scripts/postgres-ready "$(TEST_DATABASE_URL)"; then \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest --ignore=tests/matching; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest --ignore=tests/matching \
+			-m "not browser" --durations=10; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "PostgreSQL at $(TEST_DATABASE_URL) cannot be reached, and CI must test on it." >&2; \
 		exit 1; \

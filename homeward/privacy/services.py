@@ -116,14 +116,14 @@ def _erase_found_dna(person: Person) -> int:
 def _erase_notice(notice: Notice) -> list[str]:
     """A withdrawn notice keeps its dates (the figures count notices), and loses its photo
     and every word about the person."""
-    from homeward.tracing.services.notices import _drop_photo, notices_changed
+    from homeward.tracing.services.notices import notice_photo_drop, notices_changed
 
     gone = []
     if notice.photo:
         photo = notice.photo.name
         # The crop is shared with the person's other notices (a transfer's new one): the
         # file goes when no notice names it any more.
-        transaction.on_commit(lambda: _drop_photo(photo))
+        transaction.on_commit(lambda: notice_photo_drop(photo))
         notice.photo = ""
         gone.append("photo")
     words = (("name_said", ""), ("found_place", ""), ("marks", []), ("height_cm", None))

@@ -96,7 +96,7 @@ def _cropped(name: str) -> bytes:
     return clean_image(out.getvalue()).data
 
 
-def _drop_photo(name: str) -> None:
+def notice_photo_drop(name: str) -> None:
     """A notice photo nothing uses any more (never an intake photo: only notices/ files)."""
     if name.startswith("notices/") and not Notice.objects.filter(photo=name).exists():
         default_storage.delete(name)
@@ -155,7 +155,7 @@ def notices_sync(*, now: datetime | None = None) -> SyncResult:
             for name, value in _snapshot(notice.stay).items():
                 setattr(notice, name, value)
             if old_photo and old_photo != notice.photo.name:
-                transaction.on_commit(lambda old=old_photo: _drop_photo(old))
+                transaction.on_commit(lambda old=old_photo: notice_photo_drop(old))
             notice.refreshed_at = now
             notice.save()
             result.refreshed += 1
