@@ -4,10 +4,16 @@ The embedded defaults append each message to a file under var/ (the outbox),
 so the product runs with no gateway and no network; a deployment names its
 own sender classes in SMS_SENDER, WECHAT_SENDER and WEBHOOK_SENDER. A sender
 has one method, `send(to, text)`, and raises on failure (the caller retries).
+
+A sender may also take `key`: the same key for every attempt of one message. A job killed
+after the gateway took a message and before the row was marked sent sends it again after a
+restart; a gateway that keeps the key (a client message id, an idempotency header) drops
+the second, and the file senders here do the same.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -22,12 +28,37 @@ class FileSender:
     def _path(self) -> Path:
         return Path(settings.SMS_OUTBOX)
 
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, key: str | None = None) -> None:
         path = self._path()
         path.parent.mkdir(parents=True, exist_ok=True)
+        if key and _sent_before(path, key):
+            return  # this message went out before a crash: not twice
         line = {"at": timezone.now().isoformat(), "to": phone, "text": text}
+        if key:
+            line["key"] = key
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def _sent_before(path: Path, key: str) -> bool:
+    if not path.is_file():
+        return False
+    needle = json.dumps(key)
+    with path.open(encoding="utf-8") as handle:
+        return any(f'"key": {needle}' in line for line in handle)
+
+
+def send_once(sender, to: str, text: str, key: str) -> None:
+    """`sender.send` with the message's key, when the sender takes one (a deployment's own
+    sender may not)."""
+    try:
+        accepts = "key" in inspect.signature(sender.send).parameters
+    except (TypeError, ValueError):
+        accepts = False
+    if accepts:
+        sender.send(to, text, key=key)
+    else:
+        sender.send(to, text)
 
 
 class WechatFileSender(FileSender):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from homeward.accounts.audit import audit_record
 from homeward.accounts.models import Role, User
 from homeward.common.outbound import webhook_url_check, webhook_url_problem
-from homeward.common.senders import sms_sender, webhook_sender, wechat_sender
+from homeward.common.senders import send_once, sms_sender, webhook_sender, wechat_sender
 from homeward.regions.geo import great_circle_km
 from homeward.regions.models import Division
 from homeward.tracing.models import AlertDelivery, Candidate, MissingReport, Notice, Subscription
@@ -402,18 +402,19 @@ def _message(delivery: AlertDelivery) -> Message:
     return Message(subject=subject, text=f"{text}\n{stop}", payload=payload)
 
 
-def _send(channel: str, subscription: Subscription, message: Message) -> None:
+def _send(channel: str, subscription: Subscription, message: Message, key: str) -> None:
+    """One channel of one alert; `key` is the same for every attempt (see common.senders)."""
     if channel == Channel.EMAIL:
         send_mail(message.subject, message.text, None, [subscription.email])
     elif channel == Channel.SMS:
-        sms_sender().send(subscription.phone, message.text)
+        send_once(sms_sender(), subscription.phone, message.text, key)
     elif channel == Channel.WECHAT:
-        wechat_sender().send(subscription.wechat_openid, message.text)
+        send_once(wechat_sender(), subscription.wechat_openid, message.text, key)
     elif channel == Channel.WEBHOOK:
         # Checked again now: the host may have been pointed at a private address since.
         webhook_url_check(subscription.webhook_url)
         body = json.dumps(message.payload, ensure_ascii=False, sort_keys=True)
-        webhook_sender().send(subscription.webhook_url, body)
+        send_once(webhook_sender(), subscription.webhook_url, body, key)
     else:
         raise ValueError(f"unknown channel {channel!r}")
 
@@ -476,7 +477,7 @@ def _deliver_one(pk: int, now: datetime, result: DeliveryResult) -> None:
             message = _message(delivery)
         for channel in delivery.subscription.channels:
             if channel not in delivery.done_channels:
-                _send(channel, delivery.subscription, message)
+                _send(channel, delivery.subscription, message, f"alert-{delivery.pk}-{channel}")
                 _mark_channel_done(delivery, channel)
     except Exception as exc:  # any sender failure: recorded on the row, retried, never silent
         final = delivery.attempts >= MAX_ATTEMPTS
