@@ -76,44 +76,67 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _checked_keys(keys: list[tuple[str, bytes]], hash_key: bytes, where: str):
+    ids = [key_id for key_id, _ in keys]
+    if not keys or len(set(ids)) != len(ids) or not all(k.isascii() and k.isalnum() for k in ids):
+        raise ImproperlyConfigured(
+            f"{where}: the field keys need ids of letters and digits, once each."
+        )
+    if any(len(key) != 32 for _, key in keys) or len(hash_key) != 32:
+        raise ImproperlyConfigured(f"{where}: every field key and the hash key are 32 bytes.")
+    return keys, hash_key
+
+
 def _field_keys() -> tuple[list[tuple[str, bytes]], bytes]:
     """The keys of field-level encryption (homeward/common/crypto.py): from the environment,
-    FIELD_KEYS="k2:BASE64,k1:BASE64" (the first encrypts, all decrypt) and FIELD_HASH_KEY;
+    FIELD_KEYS="k2:BASE64,k1:BASE64" (the first encrypts, all decrypt) with FIELD_HASH_KEY;
     else from var/field_keys.json, generated once with one key. Losing them loses the
-    encrypted values: back them up apart from the database (`homeward backup --with-secrets`
-    puts them beside it, docs/operations.md)."""
+    encrypted values: keep them apart from the database (`homeward backup --with-secrets`
+    puts them beside it, docs/privacy.md). A generated key has an id of its own, so values
+    under a lost key say which key they need instead of failing to open."""
     import base64
+    import binascii
+    import contextlib
     import json
+    import tempfile
 
     env_keys, env_hash = env_str("FIELD_KEYS"), env_str("FIELD_HASH_KEY")
-    if env_keys and env_hash:
-        keys = []
-        for item in env_keys.split(","):
-            key_id, _, value = item.strip().partition(":")
-            keys.append((key_id, base64.b64decode(value)))
-        return keys, base64.b64decode(env_hash)
+    if bool(env_keys) != bool(env_hash):
+        raise ImproperlyConfigured("Set FIELD_KEYS and FIELD_HASH_KEY together, or neither.")
+    if env_keys:
+        try:
+            keys = []
+            for item in env_keys.split(","):
+                key_id, _, value = item.strip().partition(":")
+                keys.append((key_id, base64.b64decode(value, validate=True)))
+            return _checked_keys(keys, base64.b64decode(env_hash, validate=True), "FIELD_KEYS")
+        except (binascii.Error, ValueError):
+            raise ImproperlyConfigured("FIELD_KEYS or FIELD_HASH_KEY is not base64.") from None
     path = VAR_DIR / "field_keys.json"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         fresh = {
-            "keys": [["k1", base64.b64encode(secrets.token_bytes(32)).decode()]],
+            "keys": [
+                [f"k{secrets.token_hex(4)}", base64.b64encode(secrets.token_bytes(32)).decode()]
+            ],
             "hash": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
-        # Written whole under another name, then linked into place: a process starting at
-        # the same moment reads either no file or the whole of one, never half.
-        partial = VAR_DIR / f".field_keys.{os.getpid()}"
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(fresh, handle)
+        # Written whole under a name of its own, synced, then linked into place: a process
+        # starting at the same moment reads no file or the whole of one, and never has its
+        # keys written over.
+        fd, partial = tempfile.mkstemp(prefix=".field_keys.", dir=VAR_DIR)
         try:
-            os.link(partial, path)
-        except FileExistsError:
-            pass  # another process made it first: theirs is used
+            with os.fdopen(fd, "w") as handle:
+                json.dump(fresh, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):  # another process was first: theirs
+                os.link(partial, path)
         finally:
-            partial.unlink()
+            os.unlink(partial)
     stored = json.loads(path.read_text())
     keys = [(key_id, base64.b64decode(value)) for key_id, value in stored["keys"]]
-    return keys, base64.b64decode(stored["hash"])
+    return _checked_keys(keys, base64.b64decode(stored["hash"]), str(path))
 
 
 def _database(url: str) -> dict:

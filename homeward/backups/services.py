@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -208,9 +209,7 @@ def backup_restore(folder: Path, *, force: bool = False) -> Restored:
                 "--force replaces them."
             )
     notes: list[str] = []
-    key_note = _field_keys_for(folder, manifest)
-    if key_note:
-        notes.append(key_note)
+    backup_keys = _field_keys_for(folder, manifest)
     database = folder / manifest.database
     if manifest.engine == target == "sqlite":
         engines.sqlite_restore(database)
@@ -227,6 +226,8 @@ def backup_restore(folder: Path, *, force: bool = False) -> Restored:
         shutil.copy2(folder / "attribute-model.json", settings.ATTRIBUTE_MODEL_FILE)
     if manifest.secrets:
         notes.append(_restore_secret(folder / "secrets" / "secret_key"))
+    if backup_keys is not None:
+        notes.append(_keep_field_keys(backup_keys))
     cache.clear()
 
     restored = {
@@ -285,15 +286,17 @@ def _field_keys_file() -> dict:
     }
 
 
-def _field_keys_for(folder: Path, manifest: Manifest) -> str:
+def _field_keys_for(folder: Path, manifest: Manifest) -> dict | None:
     """Make sure this installation holds the keys the backup's encrypted values are under and
     the lookup-hash key its digests were made with; take them from the backup's secrets when
-    it has them. Refuses, before anything is touched, when neither holds them."""
+    it has them (for this process now; the file once the restore has succeeded). Refuses,
+    before anything is touched, when neither holds them. Returns the backup's keys when they
+    are to be kept."""
     held = {key_id for key_id, _ in settings.FIELD_KEYS}
     lacking = sorted(set(manifest.field_keys) - held)
     other_hash = bool(manifest.hash_key) and manifest.hash_key != crypto.hash_key_fingerprint()
     if not lacking and not other_hash:
-        return ""
+        return None
     stored = folder / "secrets" / "field_keys.json"
     if not stored.is_file() or os.environ.get("FIELD_KEYS"):
         raise BackupError(
@@ -305,12 +308,20 @@ def _field_keys_for(folder: Path, manifest: Manifest) -> str:
     data = json.loads(stored.read_text(encoding="utf-8"))
     keys = [(key_id, base64.b64decode(value)) for key_id, value in data["keys"]]
     settings.FIELD_KEYS, settings.FIELD_HASH_KEY = keys, base64.b64decode(data["hash"])
+    return data
+
+
+def _keep_field_keys(data: dict) -> str:
+    """The backup's keys into var/field_keys.json, the installation's own kept beside it."""
     target = Path(settings.VAR_DIR) / "field_keys.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".field_keys.{os.getpid()}")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if target.exists():
+        shutil.copy2(target, target.with_name("field_keys.json.before-restore"))
+    fd, partial = tempfile.mkstemp(prefix=".field_keys.", dir=target.parent)
     with os.fdopen(fd, "w") as handle:
         json.dump(data, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(partial, target)
     return f"the backup's field keys were written to {target}; restart the app to use them"
 

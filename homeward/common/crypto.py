@@ -2,7 +2,8 @@
 and families' phone numbers.
 
 A value is stored as `hw1:<key id>:<base64 of nonce and AES-256-GCM ciphertext>`; the key
-id is also the associated data, so a token cannot be moved under another key. The keys
+id and the column (`table.column`) are the associated data, so a token moved under another
+key, or into another row's column of another kind, does not open. The keys
 come from settings (`FIELD_KEYS`: the first encrypts, all decrypt), so a key is rotated by
 adding a new one in front and running `homeward rotate-keys`, which re-encrypts every value
 still under an older key; then the old key can go. Where an exact lookup is needed (the
@@ -43,12 +44,17 @@ def current_key_id() -> str:
     return _keys()[0][0]
 
 
-def encrypt(text: str) -> str:
+def _aad(key_id: str, context: str) -> bytes:
+    return f"{key_id}|{context}".encode() if context else key_id.encode("ascii")
+
+
+def encrypt(text: str, context: str = "") -> str:
+    """`text` sealed under the current key; `context` (a column) must be given again to open it."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     key_id, key = _keys()[0]
     nonce = os.urandom(NONCE)
-    sealed = AESGCM(key).encrypt(nonce, text.encode("utf-8"), key_id.encode("ascii"))
+    sealed = AESGCM(key).encrypt(nonce, text.encode("utf-8"), _aad(key_id, context))
     return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
@@ -59,7 +65,7 @@ def key_id_of(token: str | None) -> str | None:
     return token.split(":", 2)[1]
 
 
-def decrypt(token: str) -> str:
+def decrypt(token: str, context: str = "") -> str:
     key_id = key_id_of(token)
     if key_id is None:
         return token  # not encrypted (yet)
@@ -71,11 +77,14 @@ def decrypt(token: str) -> str:
         raise FieldKeyMissing(
             f"a value is encrypted under key {key_id!r}, which FIELD_KEYS no longer holds"
         )
-    raw = base64.b64decode(token.split(":", 2)[2])
     try:
-        plain = AESGCM(key).decrypt(raw[:NONCE], raw[NONCE:], key_id.encode("ascii"))
-    except InvalidTag:
-        raise FieldKeyMissing(f"a value under key {key_id!r} does not open with it") from None
+        raw = base64.b64decode(token.split(":", 2)[2], validate=True)
+        plain = AESGCM(key).decrypt(raw[:NONCE], raw[NONCE:], _aad(key_id, context))
+    except (InvalidTag, ValueError):
+        raise FieldKeyMissing(
+            f"a value under key {key_id!r} does not open with it (changed, or moved from "
+            "another column)"
+        ) from None
     return plain.decode("utf-8")
 
 
@@ -113,21 +122,25 @@ class _EmptyOnlyExact(Exact):
         return super().get_prep_lookup()
 
 
+def _context(field: models.Field) -> str:
+    return f"{field.model._meta.db_table}.{field.column}"
+
+
 class EncryptedTextField(models.TextField):
     """A short text (an ID number, a phone number) encrypted at rest; `max_length` limits the
     plain value, as a CharField's would, and forms show one line."""
 
     def from_db_value(self, value, expression, connection):
-        return value if value is None else decrypt(value)
+        return value if value is None else decrypt(value, _context(self))
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value
-        return encrypt(value)
+        return encrypt(value, _context(self))
 
     def get_lookup(self, lookup_name):
-        if lookup_name not in ("exact", "isnull", "in"):
+        if lookup_name not in ("exact", "isnull"):
             raise FieldError(f"{self.name} is encrypted: no {lookup_name} lookup")
         return _EmptyOnlyExact if lookup_name == "exact" else super().get_lookup(lookup_name)
 
@@ -143,7 +156,7 @@ class EncryptedJSONField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value is None:
             return None
-        plain = decrypt(value)
+        plain = decrypt(value, _context(self))
         return json.loads(plain) if isinstance(plain, str) else plain
 
     def to_python(self, value: Any) -> Any:
@@ -157,7 +170,7 @@ class EncryptedJSONField(models.TextField):
     def get_prep_value(self, value):
         if value is None:
             return None
-        return encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        return encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True), _context(self))
 
     def value_to_string(self, obj) -> str:
         return json.dumps(self.value_from_object(obj), ensure_ascii=False)
@@ -223,10 +236,9 @@ def rotate(*, batch: int = 500) -> dict[str, int]:
                      if token and key_id_of(token) != current]  # fmt: skip
             for start in range(0, len(stale), batch):
                 chunk = stale[start : start + batch]
-                with transaction.atomic():
-                    for pk, value in model._base_manager.filter(pk__in=chunk).values_list(
-                        "pk", name
-                    ):
+                with transaction.atomic():  # locked: an edit meanwhile is not written over
+                    rows = model._base_manager.select_for_update().filter(pk__in=chunk)
+                    for pk, value in rows.values_list("pk", name):
                         model._base_manager.filter(pk=pk).update(**{name: value})
             if stale:
                 label = f"{model._meta.label_lower}.{name}"

@@ -52,7 +52,10 @@ def send_once(sender, to: str, text: str, key: str) -> None:
     """`sender.send` with the message's key, when the sender takes one (a deployment's own
     sender may not)."""
     try:
-        accepts = "key" in inspect.signature(sender.send).parameters
+        parameters = inspect.signature(sender.send).parameters.values()
+        accepts = any(
+            p.name == "key" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters
+        )
     except (TypeError, ValueError):
         accepts = False
     if accepts:

@@ -106,3 +106,48 @@ def test_any_text_comes_back_and_a_changed_token_is_refused(text):
     with pytest.raises(crypto.FieldKeyMissing):
         crypto.decrypt(f"{prefix}:{key_id}:{base64.b64encode(bytes(raw)).decode()}")
     assert crypto.decrypt(text.replace("hw1:", "")) == text.replace("hw1:", "")  # a plain value
+
+
+def test_a_token_moved_into_another_column_does_not_open(records):
+    person, report, _relative = records
+    token = _raw("cases_person", "id_number", person.pk)
+    MissingReport.objects.filter(pk=report.pk).update(contact_phone_digest="")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tracing_missingreport SET contact_phone = %s WHERE id = %s", [token, report.pk]
+        )
+    with pytest.raises(crypto.FieldKeyMissing):
+        MissingReport.objects.get(pk=report.pk)
+
+
+def test_new_keys_wait_for_a_restart_and_bad_key_settings_stop_the_start(
+    settings, tmp_path, monkeypatch, capsys
+):
+    import json
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from homeward import settings as homeward_settings
+
+    key = base64.b64encode(os.urandom(32)).decode()
+    monkeypatch.setenv("FIELD_KEYS", f"k1:{key}")
+    monkeypatch.delenv("FIELD_HASH_KEY")
+    with pytest.raises(ImproperlyConfigured, match="together"):
+        homeward_settings._field_keys()
+    monkeypatch.setenv("FIELD_HASH_KEY", key)
+    monkeypatch.setenv("FIELD_KEYS", f"k1:{key},k1:{key}")
+    with pytest.raises(ImproperlyConfigured, match="once each"):
+        homeward_settings._field_keys()
+    monkeypatch.setenv("FIELD_KEYS", f"k1:{base64.b64encode(b'short').decode()}")
+    with pytest.raises(ImproperlyConfigured, match="32 bytes"):
+        homeward_settings._field_keys()
+
+    # `rotate_keys --new` adds a key in front of the file and re-encrypts nothing yet.
+    monkeypatch.delenv("FIELD_KEYS")
+    monkeypatch.delenv("FIELD_HASH_KEY")
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "field_keys.json").write_text(json.dumps({"keys": [["k1", key]], "hash": key}))
+    call_command("rotate_keys", "--new")
+    assert "restart the app" in capsys.readouterr().out
+    stored = json.loads((tmp_path / "field_keys.json").read_text())
+    assert [k for k, _ in stored["keys"]][1:] == ["k1"] and stored["keys"][0][0] != "k1"

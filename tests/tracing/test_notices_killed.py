@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
+from PIL import Image
 
 from homeward.cases.models import Stay
 from homeward.cases.services import IntakeData, intake_admit
@@ -70,6 +71,9 @@ def test_notices_killed_half_published_are_published_once_after_a_restart(
     assert Notice.objects.values("stay").distinct().count() == PEOPLE  # one each
     crops = {n.photo.name for n in Notice.objects.all()}
     assert len(crops) == PEOPLE and len(_crops(settings.MEDIA_ROOT)) == PEOPLE  # none twice
+    for crop in _crops(settings.MEDIA_ROOT):  # each a whole picture, none cut by the kill
+        with Image.open(crop) as picture:
+            picture.load()
     alerts = AlertDelivery.objects.filter(subscription=subscriber)
     assert alerts.values("notice").distinct().count() == alerts.count() == PEOPLE
     assert JobFailure.objects.filter(task="notices_sync_job", error__startswith="Interrupted")

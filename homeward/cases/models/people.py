@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.cases.models.vocabulary import CONDITIONS, Sex, marks_in_words
 from homeward.common.crypto import EncryptedTextField, keyed_hash
+from homeward.common.text import half_width
 
 
 def shift_years(day: date, years: int) -> date:
@@ -126,7 +127,8 @@ class Person(models.Model):
         return self.name or str(_("Unnamed person #%(id)s") % {"id": self.pk})
 
     def save(self, *args, **kwargs) -> None:
-        self.id_number_digest = keyed_hash(self.id_number)
+        # As the desk's lookups write it: half-width, upper-case X.
+        self.id_number_digest = keyed_hash(half_width(self.id_number or "").strip().upper())
         fields = kwargs.get("update_fields")
         if fields is not None and "id_number" in fields:
             kwargs["update_fields"] = {*fields, "id_number_digest"}

@@ -463,6 +463,12 @@ def _still_current(delivery: AlertDelivery) -> bool:
     return report.status == MissingReport.Status.VERIFIED and report.publish_consent
 
 
+def _key(delivery: AlertDelivery, channel: str) -> str:
+    """The same for every attempt of this alert on this channel, and for no other alert:
+    the row's creation time is in it, so a row number reused after a restore is new."""
+    return f"alert-{delivery.pk}-{delivery.created_at:%Y%m%d%H%M%S%f}-{channel}"
+
+
 def _deliver_one(pk: int, now: datetime, result: DeliveryResult) -> None:
     delivery = AlertDelivery.objects.select_related(
         "subscription", "notice__found_division", "report__station", "report__lost_division"
@@ -477,7 +483,7 @@ def _deliver_one(pk: int, now: datetime, result: DeliveryResult) -> None:
             message = _message(delivery)
         for channel in delivery.subscription.channels:
             if channel not in delivery.done_channels:
-                _send(channel, delivery.subscription, message, f"alert-{delivery.pk}-{channel}")
+                _send(channel, delivery.subscription, message, _key(delivery, channel))
                 _mark_channel_done(delivery, channel)
     except Exception as exc:  # any sender failure: recorded on the row, retried, never silent
         final = delivery.attempts >= MAX_ATTEMPTS

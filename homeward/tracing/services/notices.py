@@ -51,6 +51,8 @@ def _face_crop(name: str) -> str:
     if not name or not default_storage.exists(name):
         return ""
     path = f"notices/faces/{hashlib.sha256(name.encode()).hexdigest()[:32]}.jpg"
+    if default_storage.exists(path) and not _whole_image(path):
+        default_storage.delete(path)  # half written when a crash stopped the job: made anew
     if default_storage.exists(path):
         # Made again now, as far as the sweep of unnamed files knows (common/files.py): a
         # crop kept from an older notice is not removed before the new row names it.
@@ -63,6 +65,15 @@ def _face_crop(name: str) -> str:
         logger.warning("notice photo from %s left out: %s", name, exc)
         return ""
     return default_storage.save(path, ContentFile(data))
+
+
+def _whole_image(path: str) -> bool:
+    try:
+        with default_storage.open(path, "rb") as handle, Image.open(handle) as picture:
+            picture.load()  # every byte decoded: a file cut short fails here
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 def _cropped(name: str) -> bytes:

@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import secrets
+import tempfile
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -29,7 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, new: bool, check: bool, **options) -> None:
         if new:
+            # Only the key: processes running now hold the old keys alone, and would fail
+            # to read what a rotation wrote. Restart them, then run rotate_keys.
             self._new_key()
+            return
         if check:
             in_use = crypto.key_ids_in_use()
             held = [key_id for key_id, _key in settings.FIELD_KEYS]
@@ -54,15 +58,15 @@ class Command(BaseCommand):
         path = settings.VAR_DIR / "field_keys.json"
         stored = json.loads(path.read_text())
         held = {key_id for key_id, _ in stored["keys"]}
-        number = len(held) + 1
-        while f"k{number}" in held:
-            number += 1
-        key_id = f"k{number}"
+        key_id = f"k{secrets.token_hex(4)}"
+        while key_id in held:
+            key_id = f"k{secrets.token_hex(4)}"
         stored["keys"].insert(0, [key_id, base64.b64encode(secrets.token_bytes(32)).decode()])
-        partial = path.with_name(f".field_keys.{os.getpid()}")
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd, partial = tempfile.mkstemp(prefix=".field_keys.", dir=path.parent)
         with os.fdopen(fd, "w") as handle:
             json.dump(stored, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(partial, path)
         settings.FIELD_KEYS = [(k, base64.b64decode(v)) for k, v in stored["keys"]]
         self.stdout.write(f"new key {key_id} added in front of {path}; restart the app to use it")
