@@ -392,9 +392,13 @@ def my_report_erase(request: HttpRequest, public_id) -> HttpResponse:
     report = tracing_selectors.family_report(request.user, public_id, request=request)
     form = EraseMyReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        receipt = report_erase(
-            report=report, by=request.user, reason=_("The family asked on the portal.")
-        )
+        try:
+            receipt = report_erase(
+                report=report, by=request.user, reason=_("The family asked on the portal.")
+            )
+        except ValidationError as exc:  # a reunion under way: said on the form, nothing lost
+            form.add_error(None, " ".join(exc.messages))
+            return render(request, "portal/my_report_erase.html", {"report": report, "form": form})
         messages.success(
             request,
             _("Your report is erased. Copies kept in the station's backups are gone by %(day)s.")

@@ -258,3 +258,26 @@ def test_the_ledger_shows_a_station_its_own_erasures_and_no_familys_phone(
     client.force_login(hangzhou_head)
     page = client.get("/privacy/").content.decode()
     assert "家属王芳来电申请" not in page and "13912349876" not in page
+
+
+def test_a_family_cannot_erase_a_report_whose_reunion_is_under_way(
+    suzhou, desk, tracer, client, settings, tmp_path
+):
+    from homeward.tracing.models import Reunion
+    from tests.tracing.test_family import family, filed
+
+    settings.BACKUP_DIR = tmp_path / "backups"
+    mother = family("13912340000")
+    report = filed(mother)  # 李明
+    stay = admit(suzhou, desk, name="李明")
+    candidate = Candidate.objects.create(
+        person=stay.person, report=report, station=suzhou, posterior=0.9, log10_total=3
+    )
+    Reunion.objects.create(candidate=candidate, stay=stay, channel="face", confirmed_by=tracer)
+    client.force_login(mother)
+    page = client.post(f"/p/me/{report.public_id}/erase/", {"confirm": "on"})
+    assert page.status_code == 200
+    assert "reunion" in page.content.decode().lower() or "团聚" in page.content.decode()
+    report.refresh_from_db()
+    assert report.name == "李明" and report.filed_by_id == mother.pk
+    assert not Erasure.objects.exists()
