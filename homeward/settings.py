@@ -323,6 +323,9 @@ ATTRIBUTE_FIT_MIN_MISSING = 1000
 # tests do: scripts/fetch_test_faces.py); without them the demo has no photos.
 DEMO_FACES = Path(env_str("HOMEWARD_DEMO_FACES", str(VAR_DIR / "demo-faces")))
 MEDIA_URL = "media/"
+# The reporting families' DNA indexes the matcher keeps between runs (made again when
+# absent). With a matching cluster, storage every worker reads (docs/operations.md).
+DNA_INDEX_DIR = Path(env_str("DNA_INDEX_DIR", str(VAR_DIR / "dna-index")))
 # The nightly backup (docs/operations.md): where it goes (put it on another disk), whether it
 # runs, and how many daily, weekly and monthly backups are kept.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))

@@ -109,6 +109,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _own_dna_index(settings, tmp_path_factory):
+    # Each test its own kept DNA indexes: an erasure in one (at its frozen hour) must not
+    # blank a family of another that reuses its report numbers.
+    settings.DNA_INDEX_DIR = tmp_path_factory.mktemp("dna-index")
+
+
+@pytest.fixture(autouse=True)
 def _shipped_attribute_model(settings, tmp_path_factory):
     # A model the site fitted (var/attribute-model.json after `make run`) must not change
     # what the tests score: each test starts from the shipped model.

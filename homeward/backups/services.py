@@ -34,7 +34,8 @@ DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 NIGHTLY = re.compile(r"^homeward-(\d{8}-\d{6})$")
 # What a backup leaves out on purpose, and how it comes back after a restore.
 REBUILT = {
-    "dna-index": "var/dna-index is made again from the relatives' DNA on the first search",
+    "dna-index": "DNA_INDEX_DIR (var/dna-index) is made again from the relatives' DNA on the "
+    "first search",
     "search-pools": "kept in the database; the nightly re-link makes every one anew",
     "job-queue": "jobs waiting in the queue are not kept; the nightly re-link and the "
     "five-minute notice sync redo what they would have done",

@@ -66,7 +66,9 @@ class ReportTable:
     """Parsed missing reports (`search.parse_records`), encoded once for many queries.
 
     `calibration` is the fusion's (default: the shipped one); `dna_index` a folder where
-    the reporting families' DNA index is kept between runs (`evidence.DnaEvidence`).
+    the reporting families' DNA index is kept between runs (`evidence.DnaEvidence`);
+    `read_at` when the reports were read (here and in `add`: an erasure after it blanks
+    their families there, `dna_forget`).
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class ReportTable:
         prior: fusion.Prior = fusion.DEFAULT_PRIOR,
         calibration: fusion.Calibration | None = None,
         dna_index: Path | None = None,
+        read_at: float | None = None,
     ) -> None:
         self.model = model or AttributeModel.load()
         self.calibration = calibration
@@ -94,7 +97,7 @@ class ReportTable:
         self.face = (
             bulk_face.FaceColumns(missing, self.model.meta) if "face" in self.evidence else None
         )
-        self.dna = DnaColumns(missing, dna_index) if "dna" in self.evidence else None
+        self.dna = DnaColumns(missing, dna_index, read_at) if "dna" in self.evidence else None
         self.live = np.ones(len(self.ids), bool)  # a changed or removed report's old row: False
         self.row_of = {report_id: row for row, report_id in enumerate(self.ids)}
         self.encoded = len(self.ids)  # rows encoded since the table was made
@@ -144,7 +147,7 @@ class ReportTable:
         """The ids of the live reports, in row order."""
         return [self.ids[row] for row in np.flatnonzero(self.live)]
 
-    def add(self, missing: Sequence[dict[str, Any]]) -> None:
+    def add(self, missing: Sequence[dict[str, Any]], read_at: float | None = None) -> None:
         """Put parsed reports (`search.parse_records`) in the table, encoding only them: a
         new id is appended; a known id's old row is set aside and the report appended. A
         relative's DNA goes into a segment of the table's own DNA index (`bulk_dna`)."""
@@ -165,7 +168,7 @@ class ReportTable:
             self.face.append(missing)
         if self.dna is not None:
             self.dna.grow(len(ids))
-            self.dna.append(missing, start)
+            self.dna.append(missing, start, read_at)
         self._dna_rows |= {r["id"] for r in missing if has_dna(r)}
         self._keyed_append(start)
         self._names = None

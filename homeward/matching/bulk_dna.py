@@ -8,13 +8,16 @@ index, in a temporary folder beside the kept one (`.added-*`): the engine's
 read again. A report that changed or left is tombstoned: its row points at no segment.
 The segments of tombstoned rows stay until the table is built anew (the app does so daily,
 `tracing.matcher.REBUILT_EVERY`, and the nightly check writes the shared index for the
-reports of that day): that is the compaction.
+reports of that day): that is the compaction. An erased family is blanked in place at once,
+though (`dna_forget`): the table's own index lists each row's report and the time it was
+read (`ids.json`) for that.
 """
 
 from __future__ import annotations
 
 import copy
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,8 +40,13 @@ class DnaColumns(DnaEvidence):
     caller's lock, and the older ones never read those segments. Its allele ladders grow
     under `dna.index`'s lock."""
 
-    def __init__(self, missing: Sequence[dict[str, Any]], index_dir: Path | None = None) -> None:
-        super().__init__([], missing, index_dir=index_dir)
+    def __init__(
+        self,
+        missing: Sequence[dict[str, Any]],
+        index_dir: Path | None = None,
+        read_at: float | None = None,
+    ) -> None:
+        super().__init__([], missing, index_dir=index_dir, read_at=read_at)
         self.parts = [(self.index, s) for s in self.index.meta["segments"] if s["kind"] != "found"]
         self.seg_of = np.full(self.n_missing, -1, np.int32)
         self.pos_of = np.full(self.n_missing, -1, np.int64)
@@ -67,13 +75,18 @@ class DnaColumns(DnaEvidence):
         self.has_family = np.concatenate([self.has_family, np.zeros(count, bool)])
         self.n_missing += count
 
-    def append(self, missing: Sequence[dict[str, Any]], start: int) -> None:
+    def append(
+        self, missing: Sequence[dict[str, Any]], start: int, read_at: float | None = None
+    ) -> None:
         """The families of the reports just given rows `start`, `start + 1`, ... (after
-        `grow`): one segment per kind of family in the table's own index. A family the
-        engine refuses is listed in `errors`, as one refused at the build is."""
+        `grow`), read at `read_at` (default now): one segment per kind of family in the
+        table's own index. A family the engine refuses is listed in `errors`, as one
+        refused at the build is."""
         from homeward.matching.dna.errors import DnaError
         from homeward.matching.dna.index import family_from_record
+        from homeward.matching.dna_forget import rows_added
 
+        read_at = time.time() if read_at is None else read_at
         families = []
         for k, record in enumerate(missing):
             relatives = record.get("relatives") or []
@@ -91,6 +104,9 @@ class DnaColumns(DnaEvidence):
         own = self._own_index()
         first = len(own.meta["segments"])
         own.add_families(families)
+        rows_added(
+            own.path, {int(f[0]): str(missing[int(f[0]) - start]["id"]) for f in families}, read_at
+        )
         self.parts = list(self.parts)
         for seg in own.meta["segments"][first:]:
             self.parts.append((own, seg))

@@ -32,9 +32,9 @@ DNA_FLOOR = -30.0
 FACE_CHUNK = 100_000
 # Bumped when what a kept DNA index holds changes meaning (its layout, or the engine's
 # defaults it is built with: population table, loci, mutation), so older ones are rebuilt.
-INDEX_FORMAT = "homeward-dna-families-1"
+INDEX_FORMAT = "homeward-dna-families-2"
 KEEP_INDEXES = 3  # kept DNA indexes of earlier report sets (another process may use one)
-INDEX_NAME = re.compile(r"[0-9a-f]{24}")
+INDEX_NAME = re.compile(r"[0-9a-f]{24}(-[0-9]+)?")  # -N: built again beside a blanked one
 
 
 class FaceEvidence:
@@ -118,8 +118,9 @@ class FaceEvidence:
 def _forget_old_indexes(final: Path) -> None:
     """Remove kept indexes beside `final` beyond the `KEEP_INDEXES` last used, building
     folders a crash left a day ago, and tables' own indexes (`bulk_dna`) a crash left two
-    days ago (a table is built anew daily). Only folders this code made are touched: a
-    digest name with its `families.json`, `.building-*` or `.added-*`."""
+    days ago (a table is built anew daily), and indexes of a version before erasures could
+    blank them. Only folders this code made are touched: a digest name with its
+    `families.json`, `.building-*` or `.added-*`."""
     now = time.time()
     ours = []
     for d in final.parent.iterdir():
@@ -129,8 +130,13 @@ def _forget_old_indexes(final: Path) -> None:
             elif d.name.startswith(".added-") and now - d.stat().st_mtime > 2 * 86400:
                 shutil.rmtree(d, ignore_errors=True)  # a table's own families, a crash ago
             elif INDEX_NAME.fullmatch(d.name) and (d / "families.json").is_file():
+                if d != final and "ids" not in json.loads((d / "families.json").read_bytes()):
+                    # Made by a version that did not say whose each family is, so an
+                    # erasure could not blank it (`dna_forget`): no table here reads it.
+                    shutil.rmtree(d, ignore_errors=True)
+                    continue
                 ours.append(((d / "families.json").stat().st_mtime, d))
-        except OSError:  # another process removed it meanwhile
+        except (OSError, ValueError):  # another process removed it meanwhile
             continue
     for _, old in sorted(ours)[:-KEEP_INDEXES]:
         if old != final:
@@ -143,8 +149,10 @@ class DnaEvidence:
     Records whose DNA the engine refuses are listed in `errors` as (kind, index, message)
     and contribute no DNA evidence. With `index_dir`, the index of the families is kept
     there between runs, in a folder named by a digest of the reports' DNA (each report's
-    position and relatives): opened again while the DNA is the same, built afresh when it
-    changes; without, it lives in a temporary folder for the life of this object.
+    position, id and relatives): opened again while the DNA is the same, built afresh when
+    it changes; without, it lives in a temporary folder for the life of this object.
+    `read_at` is when the reports were read (epoch seconds, default now): an erasure after
+    it blanks their families in the kept index (`dna_forget`).
     """
 
     def __init__(
@@ -153,6 +161,7 @@ class DnaEvidence:
         missing: Sequence[dict[str, Any]],
         *,
         index_dir: Path | None = None,
+        read_at: float | None = None,
     ) -> None:
         from homeward.matching.dna.errors import DnaError
         from homeward.matching.dna.profiles import parse_profile
@@ -160,7 +169,8 @@ class DnaEvidence:
         if index_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="homeward-dna-")
             index_dir = Path(self._tmp.name) / "db"
-        self._open_families(missing, Path(index_dir))
+        read_at = time.time() if read_at is None else read_at
+        self._open_families(missing, Path(index_dir), read_at)
         table = self.index.table
         self.profiles: dict[int, Any] = {}
         for i, rec in enumerate(found):
@@ -190,13 +200,15 @@ class DnaEvidence:
         other.__dict__.update(self.__dict__)
         return other
 
-    def _open_families(self, missing: Sequence[dict[str, Any]], path: Path) -> None:
+    def _open_families(self, missing: Sequence[dict[str, Any]], path: Path, read_at: float) -> None:
         """The index of the reporting families, in a folder under `path` named by a digest
-        of their DNA: opened when it is there, built otherwise."""
+        of their DNA: opened when it is there (and no erasure blanked a family in it),
+        built otherwise."""
         from homeward.matching.dna.index import DnaIndex
+        from homeward.matching.dna_forget import is_blanked
 
         with_dna = [
-            (j, rec["relatives"])
+            (j, rec.get("id"), rec["relatives"])
             for j, rec in enumerate(missing)
             if any(isinstance(r, dict) and r.get("dna") for r in rec["relatives"])
         ]
@@ -204,29 +216,38 @@ class DnaEvidence:
         for entry in with_dna:
             hasher.update(json.dumps(entry, sort_keys=True, default=str).encode())
         digest = hasher.hexdigest()
-        final = path / digest[:24]
+        final, again = path / digest[:24], 0
+        while (final / "families.json").is_file() and is_blanked(
+            json.loads((final / "families.json").read_text(encoding="utf-8"))
+        ):
+            again += 1
+            final = path / f"{digest[:24]}-{again}"
         if (final / "families.json").is_file():
             with contextlib.suppress(OSError):
                 os.utime(final / "families.json")  # last used now: kept by the clean-up
         else:
-            self._build_families(with_dna, final, digest)
+            self._build_families(with_dna, final, digest, read_at)
         kept = json.loads((final / "families.json").read_text(encoding="utf-8"))
         self.index = DnaIndex.open(final)
         self.family_row = kept["family_row"]
         self.errors = [tuple(e) for e in kept["errors"]]
 
     @staticmethod
-    def _build_families(with_dna: list, final: Path, digest: str) -> None:
+    def _build_families(with_dna: list, final: Path, digest: str, read_at: float) -> None:
         """Build the index in a folder of its own and move it into place; another process
-        that got there first wins. Older indexes beyond the latest few are removed."""
+        that got there first wins. Then the families of reports erased since `read_at` are
+        blanked in it, and older indexes beyond the latest few are removed."""
         from homeward.matching.dna.errors import DnaError
         from homeward.matching.dna.index import DnaIndex, family_from_record
+        from homeward.matching.dna_forget import blank_forgotten
 
         final.parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=".building-", dir=final.parent))
         index = DnaIndex.create(building)
         families, family_row, errors = [], {}, []
-        for j, relatives in with_dna:
+        ids = {}
+        for j, report, relatives in with_dna:
+            ids[str(j)] = str(report)
             try:
                 fam = family_from_record({"id": str(j), "relatives": relatives}, index.table)
             except DnaError as exc:
@@ -238,13 +259,22 @@ class DnaEvidence:
             index.add_families(families)
         # Written last: a folder with this file is complete.
         (building / "families.json").write_text(
-            json.dumps({"digest": digest, "family_row": family_row, "errors": errors}),
+            json.dumps(
+                {
+                    "digest": digest,
+                    "family_row": family_row,
+                    "errors": errors,
+                    "ids": ids,
+                    "read_at": read_at,
+                }
+            ),
             encoding="utf-8",
         )
         try:
             building.rename(final)
         except OSError:
             shutil.rmtree(building, ignore_errors=True)
+        blank_forgotten(final)
         _forget_old_indexes(final)
 
     def scores(self, f: int) -> np.ndarray:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -262,6 +263,30 @@ def report_table() -> tuple[Any, list[MissingReport]]:
         return _kept["table"], list(_kept["reports"].values())
 
 
+def dna_index_root() -> Path:
+    """Where the reporting families' DNA indexes are kept (`matching.evidence`)."""
+    return Path(settings.DNA_INDEX_DIR)
+
+
+def dna_forget(report_ids: Iterable[int]) -> int:
+    """After a commit that erased or replaced relatives' DNA: blank the families of these
+    reports in every kept DNA index on disk (`matching.dna_forget`), then log the reports
+    changed again, so that each process's table reads them anew (a row read between the
+    commit and now was blanked though current). Returns the family rows blanked."""
+    from homeward.matching.dna_forget import forget
+
+    report_ids = sorted(set(report_ids))
+    count = forget(dna_index_root(), [missing_id(pk) for pk in report_ids], at=time.time())
+    ReportChange.objects.bulk_create(
+        [
+            ReportChange(report_id=pk)
+            for pk in MissingReport.objects.filter(pk__in=report_ids).values_list("pk", flat=True)
+        ]
+    )
+    reports_changed()
+    return count
+
+
 def _base() -> tuple:
     model = _model_file()
     return (
@@ -290,7 +315,7 @@ def _rebuild(stamp: tuple) -> None:
     )
     parsed, reports = _records(list(searchable_reports()))
     table = ReportTable(
-        parsed, model=current_model(), dna_index=Path(settings.VAR_DIR) / "dna-index"
+        parsed, model=current_model(), dna_index=dna_index_root(), read_at=log_from.timestamp()
     )
     table.read_between = (log_from, timezone.now())
     _kept.update(
@@ -336,7 +361,7 @@ def _catch_up(stamp: tuple) -> bool:
     table.read_between = (log_from, timezone.now())
     try:
         table.remove([missing_id(pk) for pk in changed])
-        table.add(parsed)
+        table.add(parsed, read_at=log_from.timestamp())
     except NeedsRebuild:
         return False
     except OSError:  # the table's own DNA folder could not be written: build anew

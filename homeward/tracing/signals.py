@@ -3,8 +3,10 @@ to any change of what the matcher reads of the reports: its kept table is built 
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from homeward.cases.models import Person, Stay
@@ -24,6 +26,8 @@ from homeward.tracing.models import (
     ReportChange,
     ReportPhoto,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(stay_admitted)
@@ -146,3 +150,35 @@ def _log_found_change(sender, instance, raw=False, **kwargs) -> None:
 for _model in (Person, Stay, FaceVector, FoundDna):
     post_save.connect(_log_found_change, sender=_model, dispatch_uid=f"found-{_model.__name__}")
     post_delete.connect(_log_found_change, sender=_model, dispatch_uid=f"found-{_model.__name__}-")
+
+
+def _dna_forget_after_commit(report_id: int) -> None:
+    from homeward.tracing.matcher import dna_forget
+
+    def forget() -> None:
+        try:
+            dna_forget([report_id])
+        except OSError:
+            # The DNA stays in an index on disk until the table is next built anew and the
+            # old index is removed; an operator must know.
+            logger.exception("a report's family could not be blanked in the kept DNA indexes")
+
+    transaction.on_commit(forget)
+
+
+@receiver(pre_save, sender=Relative, dispatch_uid="dna-forget-relative-saved")
+def _relative_profile_replaced(sender, instance, raw=False, **kwargs) -> None:
+    """A relative's profile erased or replaced: the family as it was leaves every DNA index
+    kept on disk once the change commits (`matcher.dna_forget`). A profile added where
+    there was none leaves nothing behind."""
+    if raw or instance.pk is None:
+        return
+    old = Relative.objects.filter(pk=instance.pk).values_list("profile", flat=True).first()
+    if old and old != instance.profile:
+        _dna_forget_after_commit(instance.report_id)
+
+
+@receiver(post_delete, sender=Relative, dispatch_uid="dna-forget-relative-deleted")
+def _relative_deleted(sender, instance, **kwargs) -> None:
+    if instance.profile:
+        _dna_forget_after_commit(instance.report_id)

@@ -36,6 +36,7 @@ from homeward.tracing.services import found_dna_set, notices_sync, relative_set_
 from homeward.tracing.tasks import search_for_person_job
 from tests.cases.conftest import admit
 from tests.conftest import make_user
+from tests.matching.dna_on_disk import genotypes, stored
 from tests.tracing.conftest import PROFILE, face_file, staff_report
 
 ID_NUMBER = "110105197001010011"
@@ -117,6 +118,7 @@ def test_an_erased_report_is_found_by_no_search_no_index_and_no_file(
     table, _ = matcher.report_table()
     row = table.row_of[matcher.missing_id(report.pk)]
     assert table.dna.seg_of[row] >= 0  # the mother's DNA is in the index
+    assert genotypes(PROFILE) in stored(settings.DNA_INDEX_DIR)
     photo = report.photos.get().image.name
     AuditEvent.objects.create(
         action="view", object_type="tracing.missingreport", object_id=str(report.pk),
@@ -132,7 +134,10 @@ def test_an_erased_report_is_found_by_no_search_no_index_and_no_file(
     assert not report.relatives.exists() and not report.photos.exists()
     assert not default_storage.exists(photo)
     assert not FaceVector.objects.filter(kind=FaceVector.Kind.MISSING).exists()
-    # The matcher's table (faces, DNA, facts) no longer holds the report...
+    # The mother's DNA is nowhere in the DNA indexes kept on disk (which the table was
+    # built over, and which other processes may be reading)...
+    assert genotypes(PROFILE) not in stored(settings.DNA_INDEX_DIR)
+    # ...the matcher's table (faces, DNA, facts) no longer holds the report...
     table, reports = matcher.report_table()
     assert matcher.missing_id(report.pk) not in table.live_ids() and report not in reports
     # ...and searching for the man again finds nothing of it.
@@ -240,6 +245,37 @@ def test_a_withdrawn_consent_stays_withdrawn_after_a_restore(
     relative.refresh_from_db()
     assert (relative.profile, relative.consent) == (None, "")
     assert erasures_replay() == 0
+
+
+FATHER = {"D8S1179": ["14", "15"], "TH01": ["7", "9.3"]}  # gave the man his 14 and a 9.3
+
+
+def test_a_relative_who_withdraws_leaves_the_dna_indexes_and_the_others_still_search(
+    matched, tracer, settings, django_capture_on_commit_callbacks
+):
+    """The father withdraws his consent: his profile leaves the database and every DNA index
+    on disk at once, while the mother's, still consented, is searched as before."""
+    report, stay = matched
+    with django_capture_on_commit_callbacks(execute=True):
+        father = Relative.objects.create(report=report, relation="father", name="王强")
+        relative_set_dna(relative=father, status="entered", profile=FATHER, by=tracer,
+                         consent="search")  # fmt: skip
+    table, _ = matcher.report_table()
+    assert {genotypes(PROFILE), genotypes(FATHER)} <= stored(settings.DNA_INDEX_DIR)
+    person = matcher.found_records([stay.person])[0][1]
+
+    def dna_evidence(table) -> float:
+        row = table.row_of[matcher.missing_id(report.pk)]
+        return float(table.dna.scores_at(person, np.array([row]))[0])
+
+    assert dna_evidence(table) > 0  # the man's DNA fits the parents
+
+    with django_capture_on_commit_callbacks(execute=True):
+        relative_set_dna(relative=father, status="sampled", by=tracer, consent="")
+    on_disk = stored(settings.DNA_INDEX_DIR)
+    assert genotypes(FATHER) not in on_disk and genotypes(PROFILE) in on_disk
+    table, _ = matcher.report_table()
+    assert dna_evidence(table) > 0  # the mother alone still speaks for him
 
 
 def test_the_ledger_shows_a_station_its_own_erasures_and_no_familys_phone(

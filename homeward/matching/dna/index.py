@@ -8,7 +8,8 @@ Kinds: one per single-relative relation ("father", "full_sibling", ...), "parent
 (mother and father: uint32 code pairs, mother * stride + father), "pedigree" (any other
 set of relatives: a float32 family-side table of log10 LR(g) per locus, theta 0, plus the
 records as JSON for exact rescoring), and "found" (found persons, for family-to-found
-searches). Ladders only grow (new alleles are appended) so stored codes stay valid.
+searches). Ladders only grow (new alleles are appended) so stored codes stay valid. Records
+are never removed; `blank` overwrites erased ones with "no DNA" in place.
 
 Scanning ranks with closed-form indices (closed.py) at the database's theta and mutation
 model; the candidates returned are rescored with the exact pedigree LR (lr.py).
@@ -17,9 +18,10 @@ model; the candidates returned are rescored with the exact pedigree LR (lr.py).
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,14 @@ from homeward.matching.dna.profiles import Profile, parse_profile
 Family = tuple[str, list[tuple[Relative, Profile]]]
 _LADDERS = threading.Lock()  # a ladder grows by one allele at a time, in one thread
 PAIR_SEX = {"father": "M", "mother": "F"}
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def family_kind(relatives: Sequence[Relative]) -> str:
@@ -280,6 +290,39 @@ class DnaIndex:
             with np.errstate(divide="ignore"):
                 out.append(np.log10(lr).astype(np.float32))
         return out
+
+    def blank(self, ids: Iterable[str]) -> int:
+        """Overwrite the records of `ids` where they lie with "no DNA": code 0 at every
+        locus, a pedigree's table of zeros (log10 LR 0) and its JSON record without
+        relatives. The segments keep their shape, so a reader that has them mapped goes on
+        reading (and scores no evidence there). Returns how many records were blanked."""
+        wanted = {str(i) for i in ids}
+        count = 0
+        for seg in self.meta["segments"]:
+            folder = self.path / seg["name"]
+            pos = np.flatnonzero(np.isin(np.load(folder / "ids.npy"), list(wanted)))
+            if not len(pos):
+                continue
+            key = "tables" if seg["kind"] == "pedigree" else "codes"
+            data = np.load(folder / f"{key}.npy", mmap_mode="r+")
+            if key == "tables":
+                data[pos, :] = 0
+            else:
+                data[:, pos] = 0
+            data.flush()
+            del data
+            _fsync(folder / f"{key}.npy")
+            if seg["kind"] == "pedigree":
+                records = json.loads((folder / "records.json").read_text(encoding="utf-8"))
+                for record in records:
+                    if str(record["id"]) in wanted:
+                        record["relatives"] = []
+                tmp = folder / "records.json.tmp"
+                tmp.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+                _fsync(tmp)
+                tmp.replace(folder / "records.json")
+            count += len(pos)
+        return count
 
     def add_found(self, persons: Sequence[tuple[str, Profile]]) -> None:
         """Append found persons (id, Profile) for family-to-found searches."""

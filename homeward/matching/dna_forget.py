@@ -1,0 +1,201 @@
+"""Forgetting reports' families in the DNA indexes kept on disk, for an erasure.
+
+Two kinds of folder under a DNA index root hold families: the kept indexes of whole report
+sets (`evidence.DnaEvidence`, named by a digest of their DNA, shared by every process and
+kept a few generations) and a table's own index of the reports added since it was built
+(`bulk_dna`, `.added-*`). Both are read in place (memory-mapped) by every table that opened
+them, so a family is not taken out: its records are overwritten with "no DNA" where they
+lie (`DnaIndex.blank`). A reader sees that at once and scores no evidence there; its table
+sets the row aside anyway when the report's change reaches it.
+
+Each folder says which report each family row is and when that report was read from the
+database: `families.json` ("ids", "read_at") and `ids.json` ("ids", "read_at" per row).
+`forget(root, ids, at=T)` blanks the rows of those reports read before T: a row read later
+is the report as it is after the erasure. The caller takes T after the erasure committed,
+so a row read between the commit and T is blanked too though it is current: the caller
+then marks the reports changed again, so that every table reads them anew.
+
+The erasure is written to `forgotten.jsonl` before the folders are looked through. A folder
+built from records read before T and put in place after the look reads the list itself
+(`blank_forgotten`), so no ordering of the two leaves an erased family on disk. Entries
+older than `KEPT_FOR` are dropped: no index is built from records that old.
+
+A kept index with a blanked row is not opened again for a new table (`is_blanked`): a new
+one with the same DNA is built beside it under another name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+FORGOTTEN = "forgotten.jsonl"
+KEPT_FOR = 7 * 86400.0  # seconds an erasure stays on the list
+
+
+@contextlib.contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    with open(root / ".forgotten.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _entries(root: Path) -> list[tuple[str, float]]:
+    """(report id, time forgotten) on the list; a torn line is skipped."""
+    path = root / FORGOTTEN
+    if not path.is_file():
+        return []
+    out = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        try:
+            line = json.loads(raw)
+            out.append((str(line["id"]), float(line["at"])))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def _write_json(path: Path, data: object) -> None:
+    """`data` as JSON at `path`, whole or not at all (readers may be opening it)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+        out.flush()
+        os.fsync(out.fileno())
+    tmp.replace(path)
+
+
+def _rows(folder: Path) -> tuple[Path, dict] | None:
+    """The file listing a folder's family rows and what it holds, if the folder is one."""
+    for name in ("families.json", "ids.json"):
+        path = folder / name
+        if path.is_file():
+            try:
+                return path, json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                return None  # being written: its builder reads the list itself
+    return None
+
+
+def is_blanked(listing: Mapping) -> bool:
+    """Whether a kept index's `families.json` says a row of it was blanked."""
+    return bool(listing.get("blanked"))
+
+
+def _blank(folder: Path, path: Path, listing: dict, forgotten: Mapping[str, float]) -> int:
+    """Blank the rows of `folder` whose report is in `forgotten` and was read before it
+    was forgotten; record them as blanked. Returns the number of rows blanked."""
+    from homeward.matching.dna.index import DnaIndex
+
+    ids = listing.get("ids")
+    read_at = listing.get("read_at")
+    rows = []
+    for row, report in (ids or {}).items():
+        when = read_at.get(row, 0.0) if isinstance(read_at, dict) else read_at or 0.0
+        if (
+            report in forgotten
+            and when < forgotten[report]
+            and row not in listing.get("blanked", [])
+        ):
+            rows.append(row)
+    if not rows:
+        return 0
+    count = DnaIndex.open(folder).blank(rows)
+    listing["blanked"] = sorted({*listing.get("blanked", []), *rows})
+    _write_json(path, listing)
+    return count
+
+
+def forget(root: Path, ids: Iterable[str], *, at: float | None = None) -> int:
+    """Blank the families of the reports `ids` in every index under `root` that read them
+    before `at` (now by default), and put them on the list for the indexes being built.
+    Returns the number of family rows blanked."""
+    at = time.time() if at is None else at
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    root.mkdir(parents=True, exist_ok=True)
+    with _locked(root):
+        kept = [(i, t) for i, t in _entries(root) if t > at - KEPT_FOR]
+        kept += [(i, at) for i in ids]
+        tmp = root / (FORGOTTEN + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write("".join(json.dumps({"id": i, "at": t}) + "\n" for i, t in kept))
+            out.flush()
+            os.fsync(out.fileno())
+        tmp.replace(root / FORGOTTEN)
+        forgotten = dict.fromkeys(ids, at)
+        count = 0
+        for folder in sorted(root.iterdir()):
+            if not folder.is_dir() or folder.name.startswith(".building-"):
+                continue  # its builder reads the list once it is in place
+            found = _rows(folder)
+            if found is None:
+                continue
+            path, listing = found
+            if "ids" not in listing and path.name == "families.json":
+                # Kept by a version that did not say which report each row is: nothing
+                # can be blanked in it, so it goes (no table of this version opens it).
+                shutil.rmtree(folder, ignore_errors=True)
+                continue
+            count += _blank(folder, path, listing, forgotten)
+    return count
+
+
+def _blank_listed(folder: Path) -> int:
+    """Blank `folder`'s rows of reports forgotten after they were read (under the lock)."""
+    found = _rows(folder)
+    if found is None:
+        return 0
+    forgotten: dict[str, float] = {}
+    for report, when in _entries(folder.parent):
+        forgotten[report] = max(when, forgotten.get(report, when))
+    path, listing = found
+    return _blank(folder, path, listing, forgotten) if forgotten else 0
+
+
+def blank_forgotten(folder: Path) -> int:
+    """After a kept index was put in place: blank its rows of reports forgotten after they
+    were read. Returns the number of rows blanked."""
+    if not (folder.parent / FORGOTTEN).is_file():
+        return 0
+    with _locked(folder.parent):
+        return _blank_listed(folder)
+
+
+def rows_added(folder: Path, ids: Mapping[int, str], read_at: float) -> int:
+    """A table's own index (`bulk_dna`) took the families of `ids` (row: report id), read
+    from the database at `read_at`: list them in its `ids.json`, and blank those forgotten
+    since. Returns the number of rows blanked."""
+    with _locked(folder.parent):
+        path = folder / "ids.json"
+        listing = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        listing.setdefault("ids", {}).update({str(row): i for row, i in ids.items()})
+        listing.setdefault("read_at", {}).update({str(row): read_at for row in ids})
+        _write_json(path, listing)
+        return _blank_listed(folder)
+
+
+def held(root: Path) -> set[str]:
+    """The reports whose families hold DNA in some index under `root` (rows not blanked):
+    what an erasure test or an operator checks."""
+    out: set[str] = set()
+    if not root.is_dir():
+        return out
+    for folder in root.iterdir():
+        found = _rows(folder) if folder.is_dir() else None
+        if found is None:
+            continue
+        _path, listing = found
+        blanked = set(listing.get("blanked", []))
+        out |= {report for row, report in (listing.get("ids") or {}).items() if row not in blanked}
+    return out

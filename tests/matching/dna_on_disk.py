@@ -1,0 +1,54 @@
+"""What a reader of the disk finds in the DNA indexes kept under a folder: every relative's
+genotypes, decoded from the codes and read from the pedigrees' records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from homeward.matching.dna.index import DnaIndex
+from homeward.matching.dna.lr import genotype_codes
+
+
+def genotypes(dna: Mapping) -> frozenset:
+    """A profile ({locus: [allele, allele]}, one allele for a homozygote) as compared here."""
+    return frozenset(
+        (locus, tuple(sorted(g if len(g) == 2 else [g[0], g[0]]))) for locus, g in dna.items()
+    )
+
+
+def _decoded(index: DnaIndex, codes: np.ndarray) -> frozenset:
+    out = []
+    for i, locus in enumerate(index.loci):
+        c = int(codes[i])
+        if c:
+            ladder = index.meta["ladders"][locus]
+            lo, hi = genotype_codes(len(ladder))
+            out.append((locus, tuple(sorted((ladder[lo[c - 1]], ladder[hi[c - 1]])))))
+    return frozenset(out)
+
+
+def stored(root: Path) -> set[frozenset]:
+    """Every relative's genotypes held in any index folder under `root`."""
+    out: set[frozenset] = set()
+    for meta in Path(root).glob("*/meta.json"):
+        index = DnaIndex.open(meta.parent)
+        for seg in index.meta["segments"]:
+            folder = index.path / seg["name"]
+            if seg["kind"] == "pedigree":
+                for record in json.loads((folder / "records.json").read_text()):
+                    out |= {genotypes(rel["dna"]) for rel in record["relatives"]}
+                continue
+            codes = np.load(folder / "codes.npy")
+            if seg["kind"] == "parents":
+                strides = np.array(seg["strides"], dtype=np.uint32)[:, None]
+                columns = [codes // strides, codes % strides]  # mother, father
+            else:
+                columns = [codes]
+            for part in columns:
+                out |= {_decoded(index, part[:, j]) for j in range(part.shape[1])}
+    out.discard(frozenset())
+    return out
