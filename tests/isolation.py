@@ -21,5 +21,5 @@ else:
     os.environ["HOMEWARD_VAR_DIR"] = _made
     atexit.register(shutil.rmtree, _made, ignore_errors=True)
 # A deployment's own settings for these would point the tests at its folders too.
-for _name in ("CACHE_DIR", "HUEY_FILE", "MEDIA_ROOT", "STATIC_ROOT", "SMS_OUTBOX"):
+for _name in ("CACHE_DIR", "DNA_INDEX_DIR", "HUEY_FILE", "MEDIA_ROOT", "STATIC_ROOT", "SMS_OUTBOX"):
     os.environ.pop(_name, None)

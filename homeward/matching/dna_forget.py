@@ -21,7 +21,9 @@ built from records read before T and put in place after the look reads the list 
 older than `KEPT_FOR` are dropped: no index is built from records that old.
 
 A kept index with a blanked row is not opened again for a new table (`is_blanked`): a new
-one with the same DNA is built beside it under another name.
+one with the same DNA is built beside it under another name. A folder that cannot be blanked
+does not stop the others; `forget` raises at the end, so its caller tries again. Hosts that
+share the root must keep their clocks in time (as they must for the change logs).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import shutil
 import time
@@ -37,6 +40,9 @@ from pathlib import Path
 
 FORGOTTEN = "forgotten.jsonl"
 KEPT_FOR = 7 * 86400.0  # seconds an erasure stays on the list
+ABANDONED = 6 * 3600.0  # a building folder unchanged this long was left by a crash
+
+logger = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -111,7 +117,10 @@ def _blank(folder: Path, path: Path, listing: dict, forgotten: Mapping[str, floa
         return 0
     count = DnaIndex.open(folder).blank(rows)
     listing["blanked"] = sorted({*listing.get("blanked", []), *rows})
+    used = path.stat()
     _write_json(path, listing)
+    # Blanking is not a use: the clean-up keeps the indexes used last (`evidence`).
+    os.utime(path, ns=(used.st_atime_ns, used.st_mtime_ns))
     return count
 
 
@@ -134,21 +143,38 @@ def forget(root: Path, ids: Iterable[str], *, at: float | None = None) -> int:
             os.fsync(out.fileno())
         tmp.replace(root / FORGOTTEN)
         forgotten = dict.fromkeys(ids, at)
-        count = 0
+        count, failed = 0, []
         for folder in sorted(root.iterdir()):
-            if not folder.is_dir() or folder.name.startswith(".building-"):
-                continue  # its builder reads the list once it is in place
-            found = _rows(folder)
-            if found is None:
-                continue
-            path, listing = found
-            if "ids" not in listing and path.name == "families.json":
-                # Kept by a version that did not say which report each row is: nothing
-                # can be blanked in it, so it goes (no table of this version opens it).
-                shutil.rmtree(folder, ignore_errors=True)
-                continue
-            count += _blank(folder, path, listing, forgotten)
+            try:
+                count += _forget_in(folder, forgotten, at)
+            except (OSError, ValueError) as exc:
+                if folder.exists():  # gone meanwhile (a table's own, its table dropped): done
+                    logger.error("%s: could not be blanked: %s", folder, exc)
+                    failed.append(folder.name)
+    if failed:
+        raise OSError(f"DNA index folders not blanked: {', '.join(failed)}")
     return count
+
+
+def _forget_in(folder: Path, forgotten: Mapping[str, float], at: float) -> int:
+    if not folder.is_dir():
+        return 0
+    if folder.name.startswith(".building-"):
+        # Its builder reads the list once it is in place; one left by a crash goes.
+        newest = max((p.stat().st_mtime for p in folder.rglob("*")), default=0.0)
+        if max(newest, folder.stat().st_mtime) < at - ABANDONED:
+            shutil.rmtree(folder)
+        return 0
+    found = _rows(folder)
+    if found is None:
+        return 0
+    path, listing = found
+    if "ids" not in listing and path.name == "families.json":
+        # Kept by a version that did not say which report each row is: nothing can be
+        # blanked in it, so it goes (no table of this version opens it).
+        shutil.rmtree(folder)
+        return 0
+    return _blank(folder, path, listing, forgotten)
 
 
 def _blank_listed(folder: Path) -> int:

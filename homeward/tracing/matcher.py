@@ -269,10 +269,11 @@ def dna_index_root() -> Path:
 
 
 def dna_forget(report_ids: Iterable[int]) -> int:
-    """After a commit that erased or replaced relatives' DNA: blank the families of these
-    reports in every kept DNA index on disk (`matching.dna_forget`), then log the reports
-    changed again, so that each process's table reads them anew (a row read between the
-    commit and now was blanked though current). Returns the family rows blanked."""
+    """After a commit that erased or replaced relatives' DNA (`services.dna_index`): blank
+    the families of these reports in every kept DNA index on disk (`matching.dna_forget`),
+    then log the reports changed again, so that each process's table reads them anew (a
+    row read between the commit and now was blanked though current). Returns the family
+    rows blanked; raises OSError when a folder could not be blanked."""
     from homeward.matching.dna_forget import forget
 
     report_ids = sorted(set(report_ids))
@@ -313,10 +314,11 @@ def _rebuild(stamp: tuple) -> None:
     seen = set(
         ReportChange.objects.filter(at__gte=log_from - LOG_WINDOW).values_list("id", flat=True)
     )
+    # The reports are read after the log: a DNA erasure logged there came before (its
+    # families are blanked in an index built from them only if erased after this time).
+    read_at = time.time()
     parsed, reports = _records(list(searchable_reports()))
-    table = ReportTable(
-        parsed, model=current_model(), dna_index=dna_index_root(), read_at=log_from.timestamp()
-    )
+    table = ReportTable(parsed, model=current_model(), dna_index=dna_index_root(), read_at=read_at)
     table.read_between = (log_from, timezone.now())
     _kept.update(
         stamp=stamp,
@@ -356,12 +358,13 @@ def _catch_up(stamp: tuple) -> bool:
         _kept["stamp"] = stamp
         return True
     changed = sorted({report_id for _pk, report_id in fresh})
+    read_at = time.time()  # after the log, as in `_rebuild`
     parsed, reports = _records(list(searchable_reports().filter(pk__in=changed)))
     table = _kept["table"].copy()  # the kept one may be in use in another thread
     table.read_between = (log_from, timezone.now())
     try:
         table.remove([missing_id(pk) for pk in changed])
-        table.add(parsed, read_at=log_from.timestamp())
+        table.add(parsed, read_at=read_at)
     except NeedsRebuild:
         return False
     except OSError:  # the table's own DNA folder could not be written: build anew

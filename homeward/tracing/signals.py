@@ -3,8 +3,6 @@ to any change of what the matcher reads of the reports: its kept table is built 
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -26,8 +24,6 @@ from homeward.tracing.models import (
     ReportChange,
     ReportPhoto,
 )
-
-logger = logging.getLogger(__name__)
 
 
 @receiver(stay_admitted)
@@ -152,33 +148,29 @@ for _model in (Person, Stay, FaceVector, FoundDna):
     post_delete.connect(_log_found_change, sender=_model, dispatch_uid=f"found-{_model.__name__}-")
 
 
-def _dna_forget_after_commit(report_id: int) -> None:
-    from homeward.tracing.matcher import dna_forget
-
-    def forget() -> None:
-        try:
-            dna_forget([report_id])
-        except OSError:
-            # The DNA stays in an index on disk until the table is next built anew and the
-            # old index is removed; an operator must know.
-            logger.exception("a report's family could not be blanked in the kept DNA indexes")
-
-    transaction.on_commit(forget)
-
-
-@receiver(pre_save, sender=Relative, dispatch_uid="dna-forget-relative-saved")
-def _relative_profile_replaced(sender, instance, raw=False, **kwargs) -> None:
-    """A relative's profile erased or replaced: the family as it was leaves every DNA index
-    kept on disk once the change commits (`matcher.dna_forget`). A profile added where
-    there was none leaves nothing behind."""
+@receiver(pre_save, sender=Relative, dispatch_uid="dna-forget-relative-saving")
+def _relative_profile_replacing(sender, instance, raw=False, **kwargs) -> None:
+    """A relative's profile about to be erased or replaced: noted on the instance, acted on
+    once the row is written (a save outside a transaction commits only then)."""
     if raw or instance.pk is None:
         return
     old = Relative.objects.filter(pk=instance.pk).values_list("profile", flat=True).first()
-    if old and old != instance.profile:
-        _dna_forget_after_commit(instance.report_id)
+    instance._dna_replaced = bool(old) and old != instance.profile
+
+
+@receiver(post_save, sender=Relative, dispatch_uid="dna-forget-relative-saved")
+def _relative_profile_replaced(sender, instance, raw=False, **kwargs) -> None:
+    """The family as it was leaves every DNA index kept on disk once the change commits
+    (`services.dna_index`). A profile added where there was none leaves nothing behind."""
+    from homeward.tracing.services.dna_index import dna_forget_later
+
+    if not raw and instance.__dict__.pop("_dna_replaced", False):
+        dna_forget_later(instance.report_id)
 
 
 @receiver(post_delete, sender=Relative, dispatch_uid="dna-forget-relative-deleted")
 def _relative_deleted(sender, instance, **kwargs) -> None:
+    from homeward.tracing.services.dna_index import dna_forget_later
+
     if instance.profile:
-        _dna_forget_after_commit(instance.report_id)
+        dna_forget_later(instance.report_id)

@@ -52,6 +52,15 @@ def notices_sync_job() -> dict:
     return vars(services.notices_sync())
 
 
+@db_periodic_task(crontab(minute="*/5"))
+def dna_forget_job() -> int:
+    """Relatives' DNA erased or replaced, not yet blanked in the kept indexes (a crash, a
+    full disk): blanked now, or the job fails and says so."""
+    from homeward.tracing.services.dna_index import SWEEP_AFTER, dna_forget_pending
+
+    return dna_forget_pending(older_than=SWEEP_AFTER)
+
+
 @db_periodic_task(nightly(2, 0))
 def attribute_model_refit_job() -> dict:
     """Nightly, before the re-link: the attribute model fitted to this site's records."""

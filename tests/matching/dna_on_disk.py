@@ -52,3 +52,35 @@ def stored(root: Path) -> set[frozenset]:
                 out |= {_decoded(index, part[:, j]) for j in range(part.shape[1])}
     out.discard(frozenset())
     return out
+
+
+def rows_hold_dna(root: Path, report_id: str) -> list[str]:
+    """The places (folder/segment#position) where the listed rows of `report_id` still hold
+    any DNA: a code other than 0, a pedigree table value other than 0, a relative in the
+    pedigree's records. Empty when every row of it is blanked."""
+    out = []
+    for folder in Path(root).iterdir():
+        listing = next(
+            (json.loads((folder / n).read_text()) for n in ("families.json", "ids.json")
+             if (folder / n).is_file()),
+            None,
+        )  # fmt: skip
+        if listing is None:
+            continue
+        rows = {row for row, report in listing["ids"].items() if report == report_id}
+        if not rows:
+            continue
+        index = DnaIndex.open(folder)
+        for seg in index.meta["segments"]:
+            ids = np.load(folder / seg["name"] / "ids.npy")
+            for pos in np.flatnonzero(np.isin(ids, list(rows))):
+                if seg["kind"] == "pedigree":
+                    table = np.load(folder / seg["name"] / "tables.npy")[pos]
+                    records = json.loads((folder / seg["name"] / "records.json").read_text())
+                    relatives = [r for r in records if r["id"] == ids[pos]][0]["relatives"]
+                    held = table.any() or bool(relatives)
+                else:
+                    held = np.load(folder / seg["name"] / "codes.npy")[:, pos].any()
+                if held:
+                    out.append(f"{folder.name}/{seg['name']}#{pos}")
+    return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import time
 
 import numpy as np
@@ -16,7 +17,7 @@ from homeward.matching.bulk import ReportTable
 from homeward.matching.dna_forget import FORGOTTEN, forget, held
 from homeward.matching.search import parse_records
 from homeward.matching.world import WorldConfig, build_world
-from tests.matching.dna_on_disk import genotypes, stored
+from tests.matching.dna_on_disk import genotypes, rows_hold_dna, stored
 
 
 @pytest.fixture(scope="module")
@@ -79,12 +80,20 @@ def test_an_erased_family_of_each_kind_leaves_the_kept_index_and_scores_nothing(
     found = [f for f in world.found if f.get("dna")]
     before = np.array([table.dna.scores_at(parse_records([f], "found")[0][0], rows) for f in found])
 
+    listing = table.dna.index.path / "families.json"
+    used = listing.stat().st_mtime_ns
     assert forget(root, [r["id"] for r in erased], at=read + 1) == len(erased)
+    assert listing.stat().st_mtime_ns == used  # blanking is no use: the clean-up keeps order
 
     on_disk = stored(root)
     assert not _all_genotypes(erased) & on_disk  # no relative of theirs, decoded or in JSON
     assert _all_genotypes(others) - _all_genotypes(erased) <= on_disk  # the rest stays
     assert not {r["id"] for r in erased} & held(root)
+    for report in erased:  # every code, table value and record of theirs is gone
+        assert rows_hold_dna(root, report["id"]) == []
+    assert rows_hold_dna(root, others[0]["id"]) or not any(
+        x.get("dna") for x in others[0]["relatives"]
+    )
     # A table that had the index open reads the blanks at once: no evidence either way.
     after = np.array([table.dna.scores_at(parse_records([f], "found")[0][0], rows) for f in found])
     assert np.abs(before).max() > 1 and np.allclose(after, 0)
@@ -161,3 +170,44 @@ def test_an_erasure_reaches_the_generations_kept_beside_and_removes_what_it_cann
     (legacy / "families.json").write_text(json.dumps({"family_row": {}, "errors": []}))
     ReportTable(with_dna[2:], evidence=("dna",), dna_index=root, read_at=read + 2)
     assert not legacy.exists()
+
+
+def test_a_folder_that_cannot_be_blanked_stops_no_other_and_the_caller_hears_of_it(
+    reports, tmp_path
+):
+    root = tmp_path / "dna"
+    read = time.time()
+    family = _one_of_each_kind(reports)[0]
+    ReportTable(reports, evidence=("dna",), dna_index=root, read_at=read)
+    # A table's own index whose table was dropped while the erasure looked (its folder
+    # half removed), and one that is there but cannot be read.
+    gone = root / ".added-gone"
+    gone.mkdir()
+    (gone / "ids.json").write_text(json.dumps({"ids": {"0": family["id"]}, "read_at": {"0": 0}}))
+    broken = root / ".added-broken"
+    broken.mkdir()
+    (broken / "ids.json").write_text(json.dumps({"ids": {"0": family["id"]}, "read_at": {"0": 0}}))
+    (broken / "meta.json").write_text("{not json")
+    with pytest.raises(OSError, match=".added-broken") as err:
+        forget(root, [family["id"]], at=read + 1)
+    assert ".added-gone" in str(err.value)  # still there: it was not removed meanwhile
+    shutil.rmtree(gone)
+    shutil.rmtree(broken)
+    assert not _all_genotypes([family]) & stored(root)  # the kept index was blanked all the same
+
+
+def test_a_building_folder_left_by_a_crash_long_ago_goes_with_the_next_erasure(tmp_path):
+    import os
+
+    root = tmp_path / "dna"
+    crashed = root / ".building-crash"
+    (crashed / "seg-000001-mother").mkdir(parents=True)
+    (crashed / "seg-000001-mother" / "codes.npy").write_bytes(b"...")
+    building = root / ".building-now"
+    building.mkdir()
+    long_ago = time.time() - 7 * 3600
+    for path in (crashed / "seg-000001-mother" / "codes.npy", crashed / "seg-000001-mother",
+                 crashed):  # fmt: skip
+        os.utime(path, (long_ago, long_ago))
+    forget(root, ["M-1"])
+    assert not crashed.exists() and building.exists()  # one being built now stays

@@ -26,6 +26,7 @@ from homeward.privacy.services import JOURNAL, erasures_replay, person_erase, re
 from homeward.tracing import found_faces, matcher
 from homeward.tracing.models import (
     Candidate,
+    DnaForget,
     FaceVector,
     FoundDna,
     MissingReport,
@@ -37,7 +38,7 @@ from homeward.tracing.tasks import search_for_person_job
 from tests.cases.conftest import admit
 from tests.conftest import make_user
 from tests.matching.dna_on_disk import genotypes, stored
-from tests.tracing.conftest import PROFILE, face_file, staff_report
+from tests.tracing.conftest import PROFILE, face_file, report_with_secrets, staff_report
 
 ID_NUMBER = "110105197001010011"
 
@@ -276,6 +277,60 @@ def test_a_relative_who_withdraws_leaves_the_dna_indexes_and_the_others_still_se
     assert genotypes(FATHER) not in on_disk and genotypes(PROFILE) in on_disk
     table, _ = matcher.report_table()
     assert dna_evidence(table) > 0  # the mother alone still speaks for him
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_profile_replaced_outside_a_transaction_is_blanked_after_the_row_is_written(
+    suzhou, tracer, settings, monkeypatch
+):
+    """A relative saved on its own (autocommit, as a script or a restore's replay does):
+    the DNA indexes are blanked once the new row is written, not before, so a search that
+    catches up right after the blanking reads the new profile, not the old one."""
+    report = report_with_secrets(tracer)
+    matcher.report_table()
+    assert genotypes(PROFILE) in stored(settings.DNA_INDEX_DIR)
+    blank = matcher.dna_forget
+
+    def blank_then_a_search(report_ids):
+        count = blank(report_ids)
+        matcher.report_table()  # a search in another process catches up right after
+        return count
+
+    monkeypatch.setattr(matcher, "dna_forget", blank_then_a_search)
+    relative = report.relatives.get()
+    relative.profile = FATHER  # the lab corrects the sample: another person's
+    relative.save()
+
+    on_disk = stored(settings.DNA_INDEX_DIR)
+    assert genotypes(PROFILE) not in on_disk and genotypes(FATHER) in on_disk
+    assert not DnaForget.objects.filter(done_at__isnull=True).exists()
+
+
+def test_a_blanking_the_disk_refused_is_done_by_the_sweep_and_fails_visibly_meanwhile(
+    matched, head, settings, django_capture_on_commit_callbacks, tmp_path, caplog
+):
+    from homeward.tracing.tasks import dna_forget_job
+
+    report, _stay = matched
+    matcher.report_table()
+    kept = settings.DNA_INDEX_DIR
+    (tmp_path / "full").write_text("")
+    settings.DNA_INDEX_DIR = tmp_path / "full" / "dna"  # a path the erasure cannot write
+    with django_capture_on_commit_callbacks(execute=True):
+        report_erase(report=report, by=head, reason="家属来电申请删除")
+    assert not report.relatives.exists()  # the erasure itself committed
+    assert "could not be blanked" in caplog.text
+    pending = DnaForget.objects.filter(done_at__isnull=True)
+    assert list(pending.values_list("report_id", flat=True)) == [report.pk]
+    DnaForget.objects.update(at=timezone.now() - timedelta(minutes=2))
+    with pytest.raises(OSError):
+        dna_forget_job.call_local()  # still refused: the job fails (and is retried)
+    assert pending.exists()
+
+    settings.DNA_INDEX_DIR = kept
+    assert genotypes(PROFILE) in stored(kept)
+    assert dna_forget_job.call_local() >= 1
+    assert genotypes(PROFILE) not in stored(kept) and not pending.exists()
 
 
 def test_the_ledger_shows_a_station_its_own_erasures_and_no_familys_phone(

@@ -3,6 +3,7 @@ from homeward.tracing.models.found import FaceVector, FoundDna
 from homeward.tracing.models.notices import Notice, Tip
 from homeward.tracing.models.pools import FoundChange, ReportFold, SearchPool
 from homeward.tracing.models.reports import (
+    DnaForget,
     MissingReport,
     Relative,
     ReportChange,
@@ -21,6 +22,7 @@ __all__ = [
     "MissingReport",
     "Notice",
     "Relative",
+    "DnaForget",
     "ReportChange",
     "ReportFold",
     "ReportPhoto",

@@ -246,3 +246,19 @@ class ReportChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}@{self.at:%H:%M:%S}"
+
+
+class DnaForget(models.Model):
+    """A report whose relatives' DNA was erased or replaced, written in the same transaction:
+    its families are then blanked in the DNA indexes kept on disk (`services.dna_index`).
+    One a crash or a full disk interrupted is done again by the five-minute sweep."""
+
+    report_id = models.BigIntegerField(db_index=True)  # no key: a deleted report's stays
+    at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}@{self.at:%H:%M:%S}"

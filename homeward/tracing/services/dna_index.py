@@ -1,0 +1,58 @@
+"""Relatives' DNA erased or replaced leaves the DNA indexes kept on disk.
+
+Whatever erases or replaces a relative's profile (a family's request, a withdrawn consent,
+the retention job, an HWX import, a restore's replay) saves or deletes the relative, and
+`tracing/signals.py` calls `dna_forget_later` in that transaction. The request is a row
+(`DnaForget`), so it commits with the erasure or not at all; once committed, the families
+of those reports are blanked in every index folder (`matcher.dna_forget`). A request a crash
+or a full disk interrupted stays pending, and the five-minute job does it again
+(`dna_forget_pending`), failing visibly while it cannot.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.tracing import matcher
+from homeward.tracing.models import DnaForget
+
+logger = logging.getLogger(__name__)
+
+DONE_KEPT = timedelta(days=7)  # done requests are dropped after this (they hold ids only)
+SWEEP_AFTER = timedelta(minutes=1)  # the sweep leaves younger ones to their own commit
+
+
+def dna_forget_later(report_id: int) -> None:
+    """In the transaction that erases or replaces a relative's profile of this report."""
+    DnaForget.objects.create(report_id=report_id)
+    transaction.on_commit(_after_commit, robust=True)
+
+
+def _after_commit() -> None:
+    # Every request pending, this transaction's among them: a transaction that erased many
+    # relatives (the retention job's) blanks them in one pass, and the hooks after the
+    # first find nothing left.
+    try:
+        dna_forget_pending()
+    except Exception:  # noqa: BLE001 (the erasure committed; the sweep does it again)
+        logger.exception("relatives' DNA could not be blanked in the kept indexes yet")
+
+
+def dna_forget_pending(older_than: timedelta | None = None) -> int:
+    """Blank the families of every pending request (those at least `older_than` old) in
+    the kept DNA indexes, and mark them done. Returns the family rows blanked."""
+    now = timezone.now()
+    pending = DnaForget.objects.filter(done_at__isnull=True)
+    if older_than is not None:
+        pending = pending.filter(at__lte=now - older_than)
+    rows = list(pending.values_list("pk", "report_id"))
+    if not rows:
+        return 0
+    count = matcher.dna_forget([report_id for _pk, report_id in rows])
+    DnaForget.objects.filter(pk__in=[pk for pk, _ in rows]).update(done_at=timezone.now())
+    DnaForget.objects.filter(done_at__lt=now - DONE_KEPT).delete()
+    return count
