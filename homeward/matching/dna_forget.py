@@ -33,6 +33,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -41,6 +42,8 @@ from pathlib import Path
 FORGOTTEN = "forgotten.jsonl"
 KEPT_FOR = 7 * 86400.0  # seconds an erasure stays on the list
 ABANDONED = 6 * 3600.0  # a building folder unchanged this long was left by a crash
+ORPHANED = 600.0  # a table's own index without its list, unchanged this long, was too
+INDEX_NAME = re.compile(r"[0-9a-f]{24}(-[0-9]+)?")  # a kept index (`evidence`); -N: again
 
 logger = logging.getLogger(__name__)
 
@@ -55,18 +58,20 @@ def _locked(root: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _entries(root: Path) -> list[tuple[str, float]]:
-    """(report id, time forgotten) on the list; a torn line is skipped."""
+def _entries(root: Path) -> dict[str, float]:
+    """Each report on the list, with the latest time it was forgotten; a torn line is
+    skipped."""
     path = root / FORGOTTEN
     if not path.is_file():
-        return []
-    out = []
+        return {}
+    out: dict[str, float] = {}
     for raw in path.read_text(encoding="utf-8").splitlines():
         try:
             line = json.loads(raw)
-            out.append((str(line["id"]), float(line["at"])))
+            report, when = str(line["id"]), float(line["at"])
         except (ValueError, KeyError, TypeError):
             continue
+        out[report] = max(when, out.get(report, when))
     return out
 
 
@@ -80,15 +85,21 @@ def _write_json(path: Path, data: object) -> None:
     tmp.replace(path)
 
 
+def ours(folder: Path) -> bool:
+    """Whether a name under the root is one this code makes (a kept index, a table's own,
+    one being built): anything else there (a volume's `lost+found`) is not looked into."""
+    return bool(INDEX_NAME.fullmatch(folder.name)) or folder.name.startswith(
+        (".added-", ".building-")
+    )
+
+
 def _rows(folder: Path) -> tuple[Path, dict] | None:
-    """The file listing a folder's family rows and what it holds, if the folder is one."""
+    """The file listing a folder's family rows and what it holds, if it has one. Both are
+    only ever put in place whole, so one that does not parse is damage: ValueError."""
     for name in ("families.json", "ids.json"):
         path = folder / name
         if path.is_file():
-            try:
-                return path, json.loads(path.read_text(encoding="utf-8"))
-            except ValueError:
-                return None  # being written: its builder reads the list itself
+            return path, json.loads(path.read_text(encoding="utf-8"))
     return None
 
 
@@ -124,49 +135,82 @@ def _blank(folder: Path, path: Path, listing: dict, forgotten: Mapping[str, floa
     return count
 
 
-def forget(root: Path, ids: Iterable[str], *, at: float | None = None) -> int:
+def forget(root: Path, ids: Iterable[str] | Mapping[str, float], *, at: float | None = None) -> int:
     """Blank the families of the reports `ids` in every index under `root` that read them
-    before `at` (now by default), and put them on the list for the indexes being built.
-    Returns the number of family rows blanked."""
-    at = time.time() if at is None else at
-    ids = sorted(set(ids))
-    if not ids:
+    before they were forgotten, and put them on the list for the indexes being built.
+    `ids` maps each report to the time it was forgotten, or lists reports forgotten at
+    `at` (now by default): a caller trying again gives the time of its first try, so a
+    family read since (the report as it is now) is left alone. Returns the number of
+    family rows blanked; raises OSError, once every other folder is done, when a folder
+    could not be blanked or the list could not be written."""
+    if isinstance(ids, Mapping):
+        forgotten = {str(i): float(t) for i, t in ids.items()}
+    else:
+        when = time.time() if at is None else at
+        forgotten = dict.fromkeys(map(str, ids), when)
+    if not forgotten:
         return 0
     root.mkdir(parents=True, exist_ok=True)
+    failed = []
     with _locked(root):
-        kept = [(i, t) for i, t in _entries(root) if t > at - KEPT_FOR]
-        kept += [(i, at) for i in ids]
-        tmp = root / (FORGOTTEN + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as out:
-            out.write("".join(json.dumps({"id": i, "at": t}) + "\n" for i, t in kept))
-            out.flush()
-            os.fsync(out.fileno())
-        tmp.replace(root / FORGOTTEN)
-        forgotten = dict.fromkeys(ids, at)
-        count, failed = 0, []
+        try:
+            entries = _entries(root)
+            for report, when in forgotten.items():
+                entries[report] = max(when, entries.get(report, when))
+            newest = max(entries.values())
+            tmp = root / (FORGOTTEN + ".tmp")
+            with open(tmp, "w", encoding="utf-8") as out:
+                for report, when in entries.items():
+                    if when > newest - KEPT_FOR:
+                        out.write(json.dumps({"id": report, "at": when}) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            tmp.replace(root / FORGOTTEN)
+        except OSError as exc:  # a full disk: blanking in place needs no room, so go on
+            logger.error("%s: the list of erasures could not be written: %s", root, exc)
+            failed.append(FORGOTTEN)
+        count = 0
         for folder in sorted(root.iterdir()):
+            if not ours(folder):
+                continue
             try:
-                count += _forget_in(folder, forgotten, at)
-            except (OSError, ValueError) as exc:
+                count += _forget_in(folder, forgotten)
+            except Exception as exc:  # noqa: BLE001 (one folder stops no other)
                 if folder.exists():  # gone meanwhile (a table's own, its table dropped): done
-                    logger.error("%s: could not be blanked: %s", folder, exc)
+                    logger.error("%s: could not be blanked: %r", folder, exc)
                     failed.append(folder.name)
     if failed:
         raise OSError(f"DNA index folders not blanked: {', '.join(failed)}")
     return count
 
 
-def _forget_in(folder: Path, forgotten: Mapping[str, float], at: float) -> int:
+def _newest_change(folder: Path) -> float:
+    newest = folder.stat().st_mtime
+    for path in folder.rglob("*"):
+        with contextlib.suppress(FileNotFoundError):  # its builder replaced it meanwhile
+            newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def _forget_in(folder: Path, forgotten: Mapping[str, float]) -> int:
     if not folder.is_dir():
         return 0
     if folder.name.startswith(".building-"):
         # Its builder reads the list once it is in place; one left by a crash goes.
-        newest = max((p.stat().st_mtime for p in folder.rglob("*")), default=0.0)
-        if max(newest, folder.stat().st_mtime) < at - ABANDONED:
+        if _newest_change(folder) < time.time() - ABANDONED:
             shutil.rmtree(folder)
         return 0
     found = _rows(folder)
     if found is None:
+        if folder.name.startswith(".added-") and (folder / "meta.json").is_file():
+            # A table's own index that never listed its rows: its process crashed between
+            # the two writes, or ran a version before this list. Removed once no one can
+            # be writing it; until then the erasure is not done.
+            if _newest_change(folder) < time.time() - ORPHANED:
+                shutil.rmtree(folder)
+                return 0
+            if json.loads((folder / "meta.json").read_text(encoding="utf-8"))["segments"]:
+                raise OSError("a table's own index without its list of rows")
         return 0
     path, listing = found
     if "ids" not in listing and path.name == "families.json":
@@ -182,16 +226,15 @@ def _blank_listed(folder: Path) -> int:
     found = _rows(folder)
     if found is None:
         return 0
-    forgotten: dict[str, float] = {}
-    for report, when in _entries(folder.parent):
-        forgotten[report] = max(when, forgotten.get(report, when))
+    forgotten = _entries(folder.parent)
     path, listing = found
     return _blank(folder, path, listing, forgotten) if forgotten else 0
 
 
 def blank_forgotten(folder: Path) -> int:
-    """After a kept index was put in place: blank its rows of reports forgotten after they
-    were read. Returns the number of rows blanked."""
+    """For a kept index just put in place, or opened by a new table (its builder may have
+    crashed before it looked): blank its rows of reports forgotten after they were read.
+    Returns the number of rows blanked."""
     if not (folder.parent / FORGOTTEN).is_file():
         return 0
     with _locked(folder.parent):
@@ -218,7 +261,7 @@ def held(root: Path) -> set[str]:
     if not root.is_dir():
         return out
     for folder in root.iterdir():
-        found = _rows(folder) if folder.is_dir() else None
+        found = _rows(folder) if folder.is_dir() and ours(folder) else None
         if found is None:
             continue
         _path, listing = found

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -25,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from homeward.matching.attributes.records import day_year
+from homeward.matching.dna_forget import INDEX_NAME
 
 # A DNA exclusion at many loci can reach LRs that mean "certainly not"; below this the
 # number carries no more information and would only swamp the sum.
@@ -34,7 +34,6 @@ FACE_CHUNK = 100_000
 # defaults it is built with: population table, loci, mutation), so older ones are rebuilt.
 INDEX_FORMAT = "homeward-dna-families-2"
 KEEP_INDEXES = 3  # kept DNA indexes of earlier report sets (another process may use one)
-INDEX_NAME = re.compile(r"[0-9a-f]{24}(-[0-9]+)?")  # -N: built again beside a blanked one
 
 
 class FaceEvidence:
@@ -205,7 +204,7 @@ class DnaEvidence:
         of their DNA: opened when it is there (and no erasure blanked a family in it),
         built otherwise."""
         from homeward.matching.dna.index import DnaIndex
-        from homeward.matching.dna_forget import is_blanked
+        from homeward.matching.dna_forget import blank_forgotten, is_blanked
 
         with_dna = [
             (j, rec.get("id"), rec["relatives"])
@@ -217,8 +216,9 @@ class DnaEvidence:
             hasher.update(json.dumps(entry, sort_keys=True, default=str).encode())
         digest = hasher.hexdigest()
         final, again = path / digest[:24], 0
-        while (final / "families.json").is_file() and is_blanked(
-            json.loads((final / "families.json").read_text(encoding="utf-8"))
+        while (final / "families.json").is_file() and (
+            is_blanked(json.loads((final / "families.json").read_text(encoding="utf-8")))
+            or blank_forgotten(final)  # its builder crashed before it looked
         ):
             again += 1
             final = path / f"{digest[:24]}-{again}"
@@ -257,19 +257,21 @@ class DnaEvidence:
             family_row[str(j)] = j
         if families:
             index.add_families(families)
-        # Written last: a folder with this file is complete.
-        (building / "families.json").write_text(
-            json.dumps(
+        # Written last, and to the disk before the folder is put in place: a folder with
+        # this file is complete.
+        with open(building / "families.json", "w", encoding="utf-8") as out:
+            json.dump(
                 {
                     "digest": digest,
                     "family_row": family_row,
                     "errors": errors,
                     "ids": ids,
                     "read_at": read_at,
-                }
-            ),
-            encoding="utf-8",
-        )
+                },
+                out,
+            )
+            out.flush()
+            os.fsync(out.fileno())
         try:
             building.rename(final)
         except OSError:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -268,24 +268,27 @@ def dna_index_root() -> Path:
     return Path(settings.DNA_INDEX_DIR)
 
 
-def dna_forget(report_ids: Iterable[int]) -> int:
+def dna_forget(forgotten: Mapping[int, float]) -> int:
     """After a commit that erased or replaced relatives' DNA (`services.dna_index`): blank
-    the families of these reports in every kept DNA index on disk (`matching.dna_forget`),
-    then log the reports changed again, so that each process's table reads them anew (a
-    row read between the commit and now was blanked though current). Returns the family
-    rows blanked; raises OSError when a folder could not be blanked."""
+    the families of these reports (each with the time it was first tried, after its
+    commit) in every kept DNA index on disk (`matching.dna_forget`), then log the reports
+    changed again, so that each process's table reads them anew (a row read between the
+    commit and that time was blanked though current), also when a folder failed. Returns
+    the family rows blanked; raises OSError when a folder could not be blanked."""
     from homeward.matching.dna_forget import forget
 
-    report_ids = sorted(set(report_ids))
-    count = forget(dna_index_root(), [missing_id(pk) for pk in report_ids], at=time.time())
-    ReportChange.objects.bulk_create(
-        [
-            ReportChange(report_id=pk)
-            for pk in MissingReport.objects.filter(pk__in=report_ids).values_list("pk", flat=True)
-        ]
-    )
-    reports_changed()
-    return count
+    try:
+        return forget(dna_index_root(), {missing_id(pk): at for pk, at in forgotten.items()})
+    finally:
+        ReportChange.objects.bulk_create(
+            [
+                ReportChange(report_id=pk)
+                for pk in MissingReport.objects.filter(pk__in=list(forgotten)).values_list(
+                    "pk", flat=True
+                )
+            ]
+        )
+        reports_changed()
 
 
 def _base() -> tuple:

@@ -154,7 +154,10 @@ def _relative_profile_replacing(sender, instance, raw=False, **kwargs) -> None:
     once the row is written (a save outside a transaction commits only then)."""
     if raw or instance.pk is None:
         return
-    old = Relative.objects.filter(pk=instance.pk).values_list("profile", flat=True).first()
+    rows = Relative.objects.filter(pk=instance.pk)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()  # a change committing meanwhile is not missed
+    old = rows.values_list("profile", flat=True).first()
     instance._dna_replaced = bool(old) and old != instance.profile
 
 

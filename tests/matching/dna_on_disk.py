@@ -4,7 +4,7 @@ genotypes, decoded from the codes and read from the pedigrees' records."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +31,13 @@ def _decoded(index: DnaIndex, codes: np.ndarray) -> frozenset:
     return frozenset(out)
 
 
-def stored(root: Path) -> set[frozenset]:
-    """Every relative's genotypes held in any index folder under `root`."""
+def stored(root: Path, skip: Iterable[Path] = ()) -> set[frozenset]:
+    """Every relative's genotypes held in any index folder under `root` (but `skip`)."""
     out: set[frozenset] = set()
+    skip = {Path(p) for p in skip}
     for meta in Path(root).glob("*/meta.json"):
+        if meta.parent in skip:
+            continue
         index = DnaIndex.open(meta.parent)
         for seg in index.meta["segments"]:
             folder = index.path / seg["name"]

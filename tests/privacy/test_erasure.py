@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from datetime import timedelta
 
@@ -331,6 +332,61 @@ def test_a_blanking_the_disk_refused_is_done_by_the_sweep_and_fails_visibly_mean
     assert genotypes(PROFILE) in stored(kept)
     assert dna_forget_job.call_local() >= 1
     assert genotypes(PROFILE) not in stored(kept) and not pending.exists()
+
+
+def test_a_blanking_tried_again_leaves_the_family_as_it_is_now_and_runs_once_a_transaction(
+    matched, tracer, head, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The father withdraws while a folder cannot be blanked. Each try of the sweep blanks
+    what was read before the first try only: the mother's DNA, read again since, still
+    counts. And an erasure of several relatives in one transaction is one pass."""
+    from homeward.tracing.tasks import dna_forget_job
+
+    report, stay = matched
+    with django_capture_on_commit_callbacks(execute=True):
+        father = Relative.objects.create(report=report, relation="father", name="王强")
+        relative_set_dna(relative=father, status="entered", profile=FATHER, by=tracer,
+                         consent="search")  # fmt: skip
+    matcher.report_table()
+    person = matcher.found_records([stay.person])[0][1]
+
+    def dna_evidence() -> float:
+        table, _ = matcher.report_table()
+        row = table.row_of[matcher.missing_id(report.pk)]
+        return float(table.dna.scores_at(person, np.array([row]))[0])
+
+    broken = settings.DNA_INDEX_DIR / ".added-broken"
+    broken.mkdir()
+    listing = {"ids": {"0": matcher.missing_id(report.pk)}, "read_at": {"0": 0}}
+    (broken / "ids.json").write_text(json.dumps(listing))
+    (broken / "meta.json").write_text("{not json")
+    with django_capture_on_commit_callbacks(execute=True):
+        relative_set_dna(relative=father, status="sampled", by=tracer, consent="")
+    assert genotypes(FATHER) not in stored(settings.DNA_INDEX_DIR, skip=[broken])
+    assert dna_evidence() > 0  # the mother, read again since
+    DnaForget.objects.update(at=timezone.now() - timedelta(minutes=2))
+    for _ in range(2):
+        with pytest.raises(OSError, match=".added-broken"):
+            dna_forget_job.call_local()
+        # The mother's family as read after the first try is still on disk, as it is...
+        assert genotypes(PROFILE) in stored(settings.DNA_INDEX_DIR, skip=[broken])
+        assert dna_evidence() > 0  # ...and in the table
+    shutil.rmtree(broken)
+    dna_forget_job.call_local()
+    assert dna_evidence() > 0
+    assert genotypes(PROFILE) in stored(settings.DNA_INDEX_DIR)
+    assert not DnaForget.objects.filter(done_at__isnull=True).exists()
+
+    passes = []
+    blank = matcher.dna_forget
+    monkeypatch.setattr(matcher, "dna_forget", lambda f: passes.append(f) or blank(f))
+    with django_capture_on_commit_callbacks(execute=True):
+        father.profile, father.consent = FATHER, "search"
+        father.save()  # the father gives his consent and sample again
+    with django_capture_on_commit_callbacks(execute=True):
+        report_erase(report=report, by=head, reason="家属来电申请删除")  # both relatives
+    assert len(passes) == 1 and list(passes[0]) == [report.pk]
+    assert not {genotypes(PROFILE), genotypes(FATHER)} & stored(settings.DNA_INDEX_DIR)
 
 
 def test_the_ledger_shows_a_station_its_own_erasures_and_no_familys_phone(

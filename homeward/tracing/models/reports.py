@@ -255,6 +255,8 @@ class DnaForget(models.Model):
 
     report_id = models.BigIntegerField(db_index=True)  # no key: a deleted report's stays
     at = models.DateTimeField(default=timezone.now)
+    # First tried, after the commit: a family read before it is blanked, on every try.
+    tried_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:

@@ -4,9 +4,11 @@ Whatever erases or replaces a relative's profile (a family's request, a withdraw
 the retention job, an HWX import, a restore's replay) saves or deletes the relative, and
 `tracing/signals.py` calls `dna_forget_later` in that transaction. The request is a row
 (`DnaForget`), so it commits with the erasure or not at all; once committed, the families
-of those reports are blanked in every index folder (`matcher.dna_forget`). A request a crash
-or a full disk interrupted stays pending, and the five-minute job does it again
-(`dna_forget_pending`), failing visibly while it cannot.
+of those reports are blanked in every index folder (`matcher.dna_forget`), in one pass for
+the whole transaction. A request a crash or a full disk interrupted stays pending, and the
+five-minute job does it again (`dna_forget_pending`), failing visibly while it cannot.
+Each try blanks what was read before the first one: a family read since is the report as
+it is now.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from homeward.tracing import matcher
@@ -29,30 +31,44 @@ SWEEP_AFTER = timedelta(minutes=1)  # the sweep leaves younger ones to their own
 def dna_forget_later(report_id: int) -> None:
     """In the transaction that erases or replaces a relative's profile of this report."""
     DnaForget.objects.create(report_id=report_id)
-    transaction.on_commit(_after_commit, robust=True)
+    # One pass for the transaction, however many relatives it erased (the retention job's
+    # night): a pass already waiting for this commit takes this request too.
+    waiting = any(
+        isinstance(hook[1], _AfterCommit) and not hook[1].ran for hook in connection.run_on_commit
+    )
+    if not waiting:
+        transaction.on_commit(_AfterCommit(), robust=True)
 
 
-def _after_commit() -> None:
-    # Every request pending, this transaction's among them: a transaction that erased many
-    # relatives (the retention job's) blanks them in one pass, and the hooks after the
-    # first find nothing left.
-    try:
-        dna_forget_pending()
-    except Exception:  # noqa: BLE001 (the erasure committed; the sweep does it again)
-        logger.exception("relatives' DNA could not be blanked in the kept indexes yet")
+class _AfterCommit:
+    """Every request pending, the transaction's among them, once it has committed."""
+
+    ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        try:
+            dna_forget_pending()
+        except Exception:  # noqa: BLE001 (the erasure committed; the sweep does it again)
+            logger.exception("relatives' DNA could not be blanked in the kept indexes yet")
 
 
 def dna_forget_pending(older_than: timedelta | None = None) -> int:
     """Blank the families of every pending request (those at least `older_than` old) in
     the kept DNA indexes, and mark them done. Returns the family rows blanked."""
     now = timezone.now()
+    DnaForget.objects.filter(done_at__lt=now - DONE_KEPT).delete()
     pending = DnaForget.objects.filter(done_at__isnull=True)
     if older_than is not None:
         pending = pending.filter(at__lte=now - older_than)
-    rows = list(pending.values_list("pk", "report_id"))
+    pending.filter(tried_at__isnull=True).update(tried_at=now)
+    rows = list(pending.values_list("pk", "report_id", "tried_at"))
     if not rows:
         return 0
-    count = matcher.dna_forget([report_id for _pk, report_id in rows])
-    DnaForget.objects.filter(pk__in=[pk for pk, _ in rows]).update(done_at=timezone.now())
-    DnaForget.objects.filter(done_at__lt=now - DONE_KEPT).delete()
+    forgotten: dict[int, float] = {}
+    for _pk, report_id, tried_at in rows:
+        # A report asked for twice: the later request's time (it covers the earlier's).
+        forgotten[report_id] = max(tried_at.timestamp(), forgotten.get(report_id, 0.0))
+    count = matcher.dna_forget(forgotten)
+    DnaForget.objects.filter(pk__in=[pk for pk, *_ in rows]).update(done_at=timezone.now())
     return count
