@@ -39,6 +39,8 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from homeward.matching.files import write_atomic
+
 FORGOTTEN = "forgotten.jsonl"
 KEPT_FOR = 7 * 86400.0  # seconds an erasure stays on the list
 ABANDONED = 6 * 3600.0  # a building folder unchanged this long was left by a crash
@@ -73,16 +75,6 @@ def _entries(root: Path) -> dict[str, float]:
             continue
         out[report] = max(when, out.get(report, when))
     return out
-
-
-def _write_json(path: Path, data: object) -> None:
-    """`data` as JSON at `path`, whole or not at all (readers may be opening it)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-        out.flush()
-        os.fsync(out.fileno())
-    tmp.replace(path)
 
 
 def ours(folder: Path) -> bool:
@@ -129,7 +121,7 @@ def _blank(folder: Path, path: Path, listing: dict, forgotten: Mapping[str, floa
     count = DnaIndex.open(folder).blank(rows)
     listing["blanked"] = sorted({*listing.get("blanked", []), *rows})
     used = path.stat()
-    _write_json(path, listing)
+    write_atomic(path, json.dumps(listing))
     # Blanking is not a use: the clean-up keeps the indexes used last (`evidence`).
     os.utime(path, ns=(used.st_atime_ns, used.st_mtime_ns))
     return count
@@ -158,14 +150,12 @@ def forget(root: Path, ids: Iterable[str] | Mapping[str, float], *, at: float | 
             for report, when in forgotten.items():
                 entries[report] = max(when, entries.get(report, when))
             newest = max(entries.values())
-            tmp = root / (FORGOTTEN + ".tmp")
-            with open(tmp, "w", encoding="utf-8") as out:
-                for report, when in entries.items():
-                    if when > newest - KEPT_FOR:
-                        out.write(json.dumps({"id": report, "at": when}) + "\n")
-                out.flush()
-                os.fsync(out.fileno())
-            tmp.replace(root / FORGOTTEN)
+            lines = [
+                json.dumps({"id": report, "at": when}) + "\n"
+                for report, when in entries.items()
+                if when > newest - KEPT_FOR
+            ]
+            write_atomic(root / FORGOTTEN, "".join(lines))
         except OSError as exc:  # a full disk: blanking in place needs no room, so go on
             logger.error("%s: the list of erasures could not be written: %s", root, exc)
             failed.append(FORGOTTEN)
@@ -250,7 +240,7 @@ def rows_added(folder: Path, ids: Mapping[int, str], read_at: float) -> int:
         listing = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         listing.setdefault("ids", {}).update({str(row): i for row, i in ids.items()})
         listing.setdefault("read_at", {}).update({str(row): read_at for row in ids})
-        _write_json(path, listing)
+        write_atomic(path, json.dumps(listing))
         return _blank_listed(folder)
 
 

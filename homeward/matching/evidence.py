@@ -25,6 +25,7 @@ import numpy as np
 
 from homeward.matching.attributes.records import day_year
 from homeward.matching.dna_forget import INDEX_NAME
+from homeward.matching.files import write_atomic
 
 # A DNA exclusion at many loci can reach LRs that mean "certainly not"; below this the
 # number carries no more information and would only swamp the sum.
@@ -259,19 +260,14 @@ class DnaEvidence:
             index.add_families(families)
         # Written last, and to the disk before the folder is put in place: a folder with
         # this file is complete.
-        with open(building / "families.json", "w", encoding="utf-8") as out:
-            json.dump(
-                {
-                    "digest": digest,
-                    "family_row": family_row,
-                    "errors": errors,
-                    "ids": ids,
-                    "read_at": read_at,
-                },
-                out,
-            )
-            out.flush()
-            os.fsync(out.fileno())
+        listing = {
+            "digest": digest,
+            "family_row": family_row,
+            "errors": errors,
+            "ids": ids,
+            "read_at": read_at,
+        }
+        write_atomic(building / "families.json", json.dumps(listing))
         try:
             building.rename(final)
         except OSError:

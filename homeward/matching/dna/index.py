@@ -18,7 +18,6 @@ model; the candidates returned are rescored with the exact pedigree LR (lr.py).
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -36,18 +35,11 @@ from homeward.matching.dna.lr import Settings, family_table, genotype_code, geno
 from homeward.matching.dna.mutation import MutationModel, parse_mutation
 from homeward.matching.dna.pedigree import KAPPA, Relative, build_family
 from homeward.matching.dna.profiles import Profile, parse_profile
+from homeward.matching.files import fsync_path, write_atomic
 
 Family = tuple[str, list[tuple[Relative, Profile]]]
 _LADDERS = threading.Lock()  # a ladder grows by one allele at a time, in one thread
 PAIR_SEX = {"father": "M", "mother": "F"}
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def family_kind(relatives: Sequence[Relative]) -> str:
@@ -311,16 +303,13 @@ class DnaIndex:
                 data[:, pos] = 0
             data.flush()
             del data
-            _fsync(folder / f"{key}.npy")
+            fsync_path(folder / f"{key}.npy")
             if seg["kind"] == "pedigree":
                 records = json.loads((folder / "records.json").read_text(encoding="utf-8"))
                 for record in records:
                     if str(record["id"]) in wanted:
                         record["relatives"] = []
-                tmp = folder / "records.json.tmp"
-                tmp.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-                _fsync(tmp)
-                tmp.replace(folder / "records.json")
+                write_atomic(folder / "records.json", json.dumps(records, ensure_ascii=False))
             count += len(pos)
         return count
 

@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from homeward.matching.files import fsync_path, write_atomic
+
 KINDS = ("found", "missing")
 FORMAT = 1
 SEARCH_BLOCK = 131_072  # rows per BLAS call in a search (64 MiB of 128-d float32)
@@ -327,10 +329,10 @@ class FaceIndex:
                 "records": [shard.record_ids[c] for c in shard.record_codes[rows]],
                 "photos": [shard.photo_ids[r] for r in rows],
             }
-        _write_atomic(folder / "meta.json", json.dumps(meta))
-        _fsync_dir(folder)
-        _write_atomic(self.path / "CURRENT", name)
-        _write_atomic(self.path / "journal.jsonl", "")
+        write_atomic(folder / "meta.json", json.dumps(meta))
+        fsync_path(folder)
+        write_atomic(self.path / "CURRENT", name)
+        write_atomic(self.path / "journal.jsonl", "")
         for old in self.path.glob("snapshot-*"):
             if old.name != name:
                 shutil.rmtree(old, ignore_errors=True)
@@ -409,20 +411,3 @@ def _read_journal(path: Path) -> Iterator[dict[str, Any]]:
             except json.JSONDecodeError:
                 # Only the last line can be cut short, by a crash during the write.
                 return
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
